@@ -1,0 +1,171 @@
+//! Numbers: ECMAScript `Number.prototype.toString` output (via `ryu-js`, a
+//! maintained port of the shortest-round-trip algorithm with the ECMAScript
+//! formatting rules) and the lossy-integer rule of `decisions.md`.
+
+use super::{Error, ErrorCode};
+
+/// Largest integer every language holds exactly: 2^53 − 1.
+pub(crate) const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+/// Formats a finite double as ECMAScript does (`-0` prints `0`).
+/// Returns [`ErrorCode::NonFiniteNumber`] for NaN and infinities.
+pub fn format_f64(v: f64) -> Result<String, Error> {
+    let mut out = Vec::with_capacity(24);
+    write_f64(&mut out, v)?;
+    // ryu-js writes ASCII only.
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+pub(crate) fn write_f64(out: &mut Vec<u8>, v: f64) -> Result<(), Error> {
+    if !v.is_finite() {
+        return Err(Error::new(
+            ErrorCode::NonFiniteNumber,
+            format!("{v} is not a JSON number; NaN and infinities cannot be canonicalized"),
+        ));
+    }
+    if v == 0.0 {
+        out.push(b'0');
+        return Ok(());
+    }
+    let mut buf = ryu_js::Buffer::new();
+    out.extend_from_slice(buf.format_finite(v).as_bytes());
+    Ok(())
+}
+
+/// Applies the lossy-integer rule to a decimal integer literal (optional `-`,
+/// digits, no fraction or exponent) and returns the double it denotes.
+///
+/// Within ±(2^53−1) every integer is exact. Beyond, the literal is accepted
+/// only if it is already the ECMAScript spelling of its double, so two
+/// different integers can never canonicalize to the same bytes and canonical
+/// output is always accepted again.
+pub fn integer_text_to_f64(literal: &str) -> Result<f64, Error> {
+    let digits = literal.strip_prefix('-').unwrap_or(literal);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::new(
+            ErrorCode::Syntax,
+            format!("{literal:?} is not an integer literal"),
+        ));
+    }
+    let v: f64 = literal.parse().map_err(|_| {
+        Error::new(
+            ErrorCode::Syntax,
+            format!("{literal:?} is not an integer literal"),
+        )
+    })?;
+    check_integer(literal, v)?;
+    Ok(v)
+}
+
+/// The check behind [`integer_text_to_f64`], for a literal already parsed.
+#[inline]
+pub(crate) fn check_integer(literal: &str, v: f64) -> Result<(), Error> {
+    if !v.is_finite() {
+        return Err(out_of_range(literal, "it overflows a double"));
+    }
+    if v.abs() <= MAX_SAFE {
+        return Ok(());
+    }
+    let mut buf = ryu_js::Buffer::new();
+    let es = buf.format_finite(v);
+    if es == literal {
+        Ok(())
+    } else {
+        Err(out_of_range(
+            literal,
+            &format!(
+                "it is beyond ±(2^53−1) and not exactly the double {es}; \
+                 send it as a string, or as {es} if that value is meant"
+            ),
+        ))
+    }
+}
+
+pub(crate) fn out_of_range(literal: &str, why: &str) -> Error {
+    let shown: String = if literal.len() > 40 {
+        format!("{}…", &literal[..40])
+    } else {
+        literal.to_string()
+    };
+    Error::new(
+        ErrorCode::NumberOutOfRange,
+        format!("number {shown} is out of range: {why}"),
+    )
+}
+
+/// Canonical form of an `i64`/`u64` held in memory (serde_json numbers,
+/// Python ints): the same rule as for integer literals.
+pub(crate) fn write_integer<T: std::fmt::Display>(
+    out: &mut Vec<u8>,
+    n: T,
+    as_f64: f64,
+) -> Result<(), Error> {
+    let text = n.to_string();
+    if as_f64.abs() > MAX_SAFE {
+        check_integer(&text, as_f64)?;
+    }
+    out.extend_from_slice(text.as_bytes());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ecmascript_number_strings() {
+        let cases: &[(f64, &str)] = &[
+            (0.0, "0"),
+            (-0.0, "0"),
+            (1.0, "1"),
+            (-1.5, "-1.5"),
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (1e-7, "1e-7"),
+            (1e-6, "0.000001"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (9007199254740992.0, "9007199254740992"),
+            (123456789012345680000.0, "123456789012345680000"),
+        ];
+        for &(v, s) in cases {
+            assert_eq!(format_f64(v).unwrap(), s, "{v:e}");
+        }
+        assert_eq!(
+            format_f64(f64::NAN).unwrap_err().code(),
+            ErrorCode::NonFiniteNumber
+        );
+    }
+
+    #[test]
+    fn lossy_integer_rule() {
+        for ok in [
+            "9007199254740991",
+            "-9007199254740991",
+            "9007199254740992",
+            "123456789012345680000",
+            "0",
+            "-0",
+        ] {
+            assert!(integer_text_to_f64(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "9007199254740993",
+            "18446744073709551616",
+            "34710072054341912",
+            "1000000000000000000000",
+        ] {
+            assert_eq!(
+                integer_text_to_f64(bad).unwrap_err().code(),
+                ErrorCode::NumberOutOfRange,
+                "{bad}"
+            );
+        }
+        let huge = "1".repeat(400);
+        assert_eq!(
+            integer_text_to_f64(&huge).unwrap_err().code(),
+            ErrorCode::NumberOutOfRange
+        );
+    }
+}

@@ -1,0 +1,205 @@
+use super::*;
+
+fn canon(s: &str) -> Result<String, Error> {
+    canonicalize_text(s.as_bytes())
+        .map(|b| String::from_utf8(b).expect("canonical output is UTF-8"))
+}
+
+fn code(s: &[u8]) -> (ErrorCode, Option<usize>) {
+    let e = canonicalize_text(s).unwrap_err();
+    (e.code(), e.offset())
+}
+
+#[test]
+fn sorts_nested_members_and_strips_whitespace() {
+    assert_eq!(
+        canon(" { \"b\" : [ 1 , {\"z\":1,\"y\":2} ] , \"a\" : null } ").unwrap(),
+        r#"{"a":null,"b":[1,{"y":2,"z":1}]}"#
+    );
+    assert_eq!(canon("{}").unwrap(), "{}");
+    assert_eq!(canon("[]").unwrap(), "[]");
+    assert_eq!(canon("[{},[],{\"a\":{}}]").unwrap(), "[{},[],{\"a\":{}}]");
+}
+
+#[test]
+fn member_order_is_utf16() {
+    // U+1F600 (D83D DE00) sorts before U+E000 in UTF-16, after it in UTF-8.
+    assert_eq!(
+        canon("{\"\u{e000}\":1,\"\u{1f600}\":2}").unwrap(),
+        "{\"\u{1f600}\":2,\"\u{e000}\":1}"
+    );
+    assert_eq!(
+        canon("{\"\u{1f600}\":2,\"\u{e000}\":1}").unwrap(),
+        "{\"\u{1f600}\":2,\"\u{e000}\":1}"
+    );
+}
+
+#[test]
+fn string_escapes_are_jcs() {
+    assert_eq!(
+        canon(r#""\u0041\/\b\f\n\r\t\u001f\u007f\"\\""#).unwrap(),
+        "\"A/\\b\\f\\n\\r\\t\\u001f\u{7f}\\\"\\\\\""
+    );
+    assert_eq!(canon(r#""\ud83d\ude00""#).unwrap(), "\"\u{1f600}\"");
+    assert_eq!(canon(r#""\u2028""#).unwrap(), "\"\u{2028}\"");
+    // No Unicode normalization: e + combining acute stays as is.
+    assert_eq!(canon("\"e\u{301}\"").unwrap(), "\"e\u{301}\"");
+}
+
+#[test]
+fn numbers_print_as_ecmascript() {
+    for (i, o) in [
+        ("-0", "0"),
+        ("-0.0", "0"),
+        ("1.0", "1"),
+        ("1e21", "1e+21"),
+        ("1E-7", "1e-7"),
+        ("0.000001", "0.000001"),
+        ("5e-324", "5e-324"),
+        ("1e400", ""),
+        ("9007199254740992", "9007199254740992"),
+        ("123456789012345680000", "123456789012345680000"),
+        ("100", "100"),
+        ("1.5e1", "15"),
+    ] {
+        if o.is_empty() {
+            assert_eq!(
+                code(i.as_bytes()),
+                (ErrorCode::NumberOutOfRange, Some(0)),
+                "{i}"
+            );
+        } else {
+            assert_eq!(canon(i).unwrap(), o, "{i}");
+        }
+    }
+    assert_eq!(
+        code(b"[9007199254740993]"),
+        (ErrorCode::NumberOutOfRange, Some(1))
+    );
+    assert_eq!(
+        code(b"18446744073709551616"),
+        (ErrorCode::NumberOutOfRange, Some(0))
+    );
+    assert_eq!(
+        code(b"34710072054341912"),
+        (ErrorCode::NumberOutOfRange, Some(0))
+    );
+    assert_eq!(canon("34710072054341910").unwrap(), "34710072054341910");
+}
+
+#[test]
+fn every_rejection_has_its_code_and_offset() {
+    assert_eq!(
+        code(br#"{"a":1,"a":2}"#),
+        (ErrorCode::DuplicateKey, Some(7))
+    );
+    assert_eq!(
+        code(br#"{"a":1,"\u0061":2}"#),
+        (ErrorCode::DuplicateKey, Some(7))
+    );
+    assert_eq!(code(b"\"\xff\""), (ErrorCode::InvalidUtf8, Some(1)));
+    assert_eq!(
+        code(b"\"ab\xed\xa0\x80\""),
+        (ErrorCode::LoneSurrogate, Some(3))
+    );
+    assert_eq!(code(br#"["\ud800"]"#), (ErrorCode::LoneSurrogate, Some(2)));
+    assert_eq!(
+        code(br#""\udc00\ud800""#),
+        (ErrorCode::LoneSurrogate, Some(1))
+    );
+    assert_eq!(
+        code(br#""\ud800\u0041""#),
+        (ErrorCode::LoneSurrogate, Some(1))
+    );
+    assert_eq!(code(b"[NaN]"), (ErrorCode::NonFiniteNumber, Some(1)));
+    assert_eq!(code(b"-Infinity"), (ErrorCode::NonFiniteNumber, Some(0)));
+    assert_eq!(code(b"1 2"), (ErrorCode::TrailingData, Some(2)));
+    assert_eq!(code(b""), (ErrorCode::Syntax, Some(0)));
+    assert_eq!(code(b"[1,]"), (ErrorCode::Syntax, Some(3)));
+    assert_eq!(code(b"01"), (ErrorCode::Syntax, Some(0)));
+    assert_eq!(code(b"\"a\x01\""), (ErrorCode::Syntax, Some(2)));
+    assert_eq!(code(b"\"abc"), (ErrorCode::Syntax, Some(0)));
+    assert_eq!(code(b"\xef\xbb\xbf{}"), (ErrorCode::Syntax, Some(0)));
+    assert_eq!(code(b"\xff"), (ErrorCode::InvalidUtf8, Some(0)));
+}
+
+#[test]
+fn depth_limit_is_exact_and_configurable() {
+    let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    assert!(canonicalize_text(deep(128).as_bytes()).is_ok());
+    assert_eq!(
+        code(deep(129).as_bytes()),
+        (ErrorCode::DepthLimit, Some(128))
+    );
+    let opts = Options::new().with_max_depth(3).unwrap();
+    let e = canonicalize_text_with(br#"{"a":{"b":{"c":{}}}}"#, &opts).unwrap_err();
+    assert_eq!((e.code(), e.offset()), (ErrorCode::DepthLimit, Some(15)));
+    assert_eq!(
+        Options::new().with_max_depth(0).unwrap_err().code(),
+        ErrorCode::InvalidOption
+    );
+    // A million brackets with a large limit: an error, not a stack overflow.
+    let opts = Options::new().with_max_depth(MAX_DEPTH_LIMIT).unwrap();
+    let e = canonicalize_text_with(deep(1_000_000).as_bytes(), &opts).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::DepthLimit);
+}
+
+#[test]
+fn utf16_input_reports_lone_surrogates_like_bytes() {
+    let units: Vec<u16> = "[\"a"
+        .encode_utf16()
+        .chain([0xD800])
+        .chain("\"]".encode_utf16())
+        .collect();
+    let e = canonicalize_utf16(&units, &Options::default()).unwrap_err();
+    assert_eq!((e.code(), e.offset()), (ErrorCode::LoneSurrogate, Some(3)));
+    let ok: Vec<u16> = "{\"b\":1,\"a\":\"\u{1f600}\"}".encode_utf16().collect();
+    assert_eq!(
+        canonicalize_utf16(&ok, &Options::default()).unwrap(),
+        "{\"a\":\"\u{1f600}\",\"b\":1}".as_bytes()
+    );
+}
+
+#[test]
+fn value_path_matches_text_path() {
+    let v: serde_json::Value =
+        serde_json::from_str(r#"{"b":[1.5,-0.0,1e21,"x\u0000"],"a":{"\u00e9":true,"e":null}}"#)
+            .unwrap();
+    let from_value = canonicalize_value(&v, &Options::default()).unwrap();
+    let from_text = canonicalize_text(serde_json::to_string(&v).unwrap().as_bytes()).unwrap();
+    assert_eq!(from_value, from_text);
+    assert_eq!(
+        String::from_utf8(from_value).unwrap(),
+        r#"{"a":{"e":null,"é":true},"b":[1.5,0,1e+21,"x\u0000"]}"#
+    );
+}
+
+#[test]
+fn value_path_applies_integer_rule_with_a_path() {
+    let v = serde_json::json!({"a": [1, u64::MAX]});
+    let e = canonicalize_value(&v, &Options::default()).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NumberOutOfRange);
+    assert_eq!(e.path(), Some("/a/1"));
+    let v = serde_json::json!({"a/b": {"~": 9007199254740992u64}});
+    assert_eq!(
+        canonicalize_value(&v, &Options::default()).unwrap(),
+        br#"{"a/b":{"~":9007199254740992}}"#
+    );
+    // -2^63 is exactly a double, but its ECMAScript spelling is -9223372036854776000.
+    let v = serde_json::json!({"x": i64::MIN});
+    assert_eq!(
+        canonicalize_value(&v, &Options::default())
+            .unwrap_err()
+            .code(),
+        ErrorCode::NumberOutOfRange
+    );
+}
+
+#[test]
+fn errors_display_code_position_and_message() {
+    let e = canonicalize_text(br#"{"a":1,"a":2}"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "duplicate member name \"a\" in one object at byte 7 [duplicate_key]"
+    );
+}

@@ -1,0 +1,110 @@
+//! The binding-facing layer: plain values in, typed results out.
+//!
+//! Each binding (Node, Python, WASM) calls these functions and only converts
+//! types and maps [`crate::Error`] to its language's error (using
+//! [`crate::Error::kind`] for the class and [`crate::Error::code`] for the
+//! `code` property). Defaults live here, once.
+
+use crate::canonical::{self, Options, ValueSource};
+use crate::digest::{Algorithm, Digest};
+use crate::Error;
+
+/// Library version, shared by the crate and every package.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Builds options from an optional depth limit (default 128).
+pub fn options(max_depth: Option<u32>) -> Result<Options, Error> {
+    match max_depth {
+        None => Ok(Options::default()),
+        Some(d) => Ok(Options::default().with_max_depth(d as usize)?),
+    }
+}
+
+/// Parses an optional algorithm name (default `sha256`).
+pub fn algorithm(name: Option<&str>) -> Result<Algorithm, Error> {
+    match name {
+        None => Ok(Algorithm::default()),
+        Some(n) => Ok(Algorithm::from_name(n)?),
+    }
+}
+
+/// JSON text (UTF-8 bytes) to canonical bytes.
+pub fn canonicalize_text(text: &[u8], max_depth: Option<u32>) -> Result<Vec<u8>, Error> {
+    Ok(canonical::canonicalize_text_with(
+        text,
+        &options(max_depth)?,
+    )?)
+}
+
+/// JSON text as UTF-16 code units (a JS string) to canonical bytes; lone
+/// surrogates are rejected with the parser's `lone_surrogate` code.
+pub fn canonicalize_utf16(text: &[u16], max_depth: Option<u32>) -> Result<Vec<u8>, Error> {
+    Ok(canonical::canonicalize_utf16(text, &options(max_depth)?)?)
+}
+
+/// A host value to canonical bytes.
+pub fn canonicalize_value<S: ValueSource>(
+    value: &S,
+    max_depth: Option<u32>,
+) -> Result<Vec<u8>, Error> {
+    Ok(canonical::canonicalize_source(value, &options(max_depth)?)?)
+}
+
+/// Digest of raw bytes, as text (`sha256:<hex>`).
+pub fn digest(data: &[u8], alg: Option<&str>) -> Result<String, Error> {
+    Ok(Digest::of(algorithm(alg)?, data).to_string())
+}
+
+/// Digest of the canonical form of JSON text.
+pub fn canonical_digest_text(
+    text: &[u8],
+    alg: Option<&str>,
+    max_depth: Option<u32>,
+) -> Result<String, Error> {
+    let alg = algorithm(alg)?;
+    let bytes = canonicalize_text(text, max_depth)?;
+    Ok(Digest::of(alg, &bytes).to_string())
+}
+
+/// Digest of the canonical form of JSON text given as UTF-16.
+pub fn canonical_digest_utf16(
+    text: &[u16],
+    alg: Option<&str>,
+    max_depth: Option<u32>,
+) -> Result<String, Error> {
+    let alg = algorithm(alg)?;
+    let bytes = canonicalize_utf16(text, max_depth)?;
+    Ok(Digest::of(alg, &bytes).to_string())
+}
+
+/// Digest of the canonical form of a host value.
+pub fn canonical_digest_value<S: ValueSource>(
+    value: &S,
+    alg: Option<&str>,
+    max_depth: Option<u32>,
+) -> Result<String, Error> {
+    let alg = algorithm(alg)?;
+    let bytes = canonicalize_value(value, max_depth)?;
+    Ok(Digest::of(alg, &bytes).to_string())
+}
+
+/// A parsed digest, as the bindings return it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedDigest {
+    /// `sha256` or `blake3`.
+    pub algorithm: &'static str,
+    /// 64 lowercase hex digits.
+    pub hex: String,
+    /// The 32 digest bytes.
+    pub bytes: [u8; 32],
+}
+
+/// Parses `sha256:<hex>` / `blake3:<hex>`.
+pub fn parse_digest(text: &str) -> Result<ParsedDigest, Error> {
+    let d: Digest = text.parse()?;
+    Ok(ParsedDigest {
+        algorithm: d.algorithm().name(),
+        hex: d.hex(),
+        bytes: *d.as_bytes(),
+    })
+}
