@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target for a bounded time (FUZZ_SECONDS each, default 20).
+# Works on the stable toolchain through RUSTC_BOOTSTRAP=1 (no nightly needed).
+# Crash inputs land in core/fuzz/artifacts/ (gitignored); turn a real one into
+# a regression test before fixing it.
+set -euo pipefail
+cd "$(dirname "$0")/../core/fuzz"
+secs="${FUZZ_SECONDS:-20}"
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --quiet
+for t in canonicalize_text canonicalize_utf16 parse_digest; do
+  echo "fuzz: $t for ${secs}s"
+  log="$(mktemp)"
+  rc=0
+  RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" -- -max_total_time="$secs" >"$log" 2>&1 || rc=$?
+  grep -E '^Done [0-9]+ runs' "$log" | tail -1 || true
+  if [ "$rc" -ne 0 ]; then
+    tail -60 "$log"
+    echo "fuzz: $t failed (exit $rc); crash inputs, if any, are in core/fuzz/artifacts/$t/"
+    exit 1
+  fi
+  rm -f "$log"
+done
+echo "fuzz: all targets clean"

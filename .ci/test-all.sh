@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every test: Rust (fmt, clippy, unit + vectors + properties, docs),
+# the Go checker, the Node, Python and WASM bindings (each runs the shared
+# vectors), and a bounded fuzz run. Installs what it needs, idempotently.
+# Usage: bash .ci/test-all.sh        (FUZZ_SECONDS=N to change fuzz time)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+export CARGO_TERM_COLOR=never
+export PATH="$HOME/.cargo/bin:${TRUSTCORE_TOOLS:-$HOME/.cache/trustcore-tools}/bin:$PATH"
+
+if [ ! -d ../shared/vectors ]; then
+  echo "NOTE: ../shared/vectors is absent: the third-party RFC 8785 / ES6 number / Ed25519 data will not be run."
+fi
+
+passed=0; failed=0; failed_names=()
+step() {
+  local name="$1"; shift
+  echo
+  echo "=== $name"
+  local t0=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1)); echo "=== $name: ok ($((SECONDS - t0))s)"
+  else
+    failed=$((failed + 1)); failed_names+=("$name"); echo "=== $name: FAILED ($((SECONDS - t0))s)"
+  fi
+}
+
+rust_checks() {
+  cargo fmt --all --check &&
+  # decisions.md: nothing may enable serde_json's arbitrary_precision or preserve_order.
+  ! cargo tree --workspace -e features -i serde_json 2>/dev/null | grep -E 'arbitrary_precision|preserve_order' &&
+  cargo clippy --workspace --all-targets --quiet -- -D warnings &&
+  RUSTDOCFLAGS="-D warnings" cargo doc -p trustcore --no-deps --quiet
+}
+rust_tests() { cargo test --workspace --quiet; }
+
+versions() {
+  # One version for everything: crate, npm packages, wheel.
+  local v; v=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+  local bad=0
+  for f in bindings-node/package.json bindings-wasm/package.json; do
+    grep -q "\"version\": \"$v\"" "$f" || { echo "$f does not have version $v"; bad=1; }
+  done
+  grep -Eq "^version *= *\"$v\"|dynamic *= *\[.*version" bindings-python/pyproject.toml || { echo "bindings-python/pyproject.toml version drifts from $v"; bad=1; }
+  [ $bad -eq 0 ] && echo "all packages at version $v"
+}
+
+step "versions agree" versions
+step "rust: fmt, clippy, docs" rust_checks
+step "rust: tests (unit, vectors, properties)" rust_tests
+step "go: vector checker" bash test-vectors/go/run.sh
+step "node binding" bash bindings-node/ci.sh
+step "python binding" bash bindings-python/ci.sh
+step "wasm binding (node + browser)" bash bindings-wasm/ci.sh
+step "fuzz (bounded)" bash .ci/fuzz.sh
+
+echo
+if [ $failed -ne 0 ]; then
+  echo "failed suites: ${failed_names[*]}"
+fi
+echo "suites: $passed passed, $failed failed"
+[ $failed -eq 0 ]
