@@ -92,8 +92,7 @@ impl fmt::Display for ErrorCode {
 }
 
 /// A digest error with its code, message and (when parsing) offset.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message} [{code}]")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     code: ErrorCode,
     message: String,
@@ -121,6 +120,18 @@ impl Error {
         self.offset
     }
 }
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(o) = self.offset {
+            write!(f, " at character {o}")?;
+        }
+        write!(f, " [{}]", self.code)
+    }
+}
+
+impl std::error::Error for Error {}
 
 /// A 32-byte digest with its algorithm.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]

@@ -5,18 +5,28 @@
 //! [`crate::Error::kind`] for the class and [`crate::Error::code`] for the
 //! `code` property). Defaults live here, once.
 
-use crate::canonical::{self, Options, ValueSource};
+use crate::canonical::{self, ErrorCode, Options, ValueSource, MAX_DEPTH_LIMIT};
 use crate::digest::{Algorithm, Digest};
 use crate::Error;
 
 /// Library version, shared by the crate and every package.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Builds options from an optional depth limit (default 128).
-pub fn options(max_depth: Option<u32>) -> Result<Options, Error> {
+/// Builds options from an optional depth limit (default 128), given as the
+/// host's number (a JS number; a Python int converts exactly in the valid
+/// range). Anything but an integer in 1..=1024 is `invalid_option`, with the
+/// value the caller gave in the message.
+pub fn options(max_depth: Option<f64>) -> Result<Options, Error> {
     match max_depth {
         None => Ok(Options::default()),
-        Some(d) => Ok(Options::default().with_max_depth(d as usize)?),
+        Some(d) if d.fract() == 0.0 && (1.0..=MAX_DEPTH_LIMIT as f64).contains(&d) => {
+            Ok(Options::default().with_max_depth(d as usize)?)
+        }
+        Some(d) => Err(canonical::Error::from_host(
+            ErrorCode::InvalidOption,
+            format!("max_depth (maxDepth in JavaScript) must be an integer between 1 and {MAX_DEPTH_LIMIT}, got {d}"),
+        )
+        .into()),
     }
 }
 
@@ -29,7 +39,7 @@ pub fn algorithm(name: Option<&str>) -> Result<Algorithm, Error> {
 }
 
 /// JSON text (UTF-8 bytes) to canonical bytes.
-pub fn canonicalize_text(text: &[u8], max_depth: Option<u32>) -> Result<Vec<u8>, Error> {
+pub fn canonicalize_text(text: &[u8], max_depth: Option<f64>) -> Result<Vec<u8>, Error> {
     Ok(canonical::canonicalize_text_with(
         text,
         &options(max_depth)?,
@@ -38,14 +48,14 @@ pub fn canonicalize_text(text: &[u8], max_depth: Option<u32>) -> Result<Vec<u8>,
 
 /// JSON text as UTF-16 code units (a JS string) to canonical bytes; lone
 /// surrogates are rejected with the parser's `lone_surrogate` code.
-pub fn canonicalize_utf16(text: &[u16], max_depth: Option<u32>) -> Result<Vec<u8>, Error> {
+pub fn canonicalize_utf16(text: &[u16], max_depth: Option<f64>) -> Result<Vec<u8>, Error> {
     Ok(canonical::canonicalize_utf16(text, &options(max_depth)?)?)
 }
 
 /// A host value to canonical bytes.
 pub fn canonicalize_value<S: ValueSource>(
     value: &S,
-    max_depth: Option<u32>,
+    max_depth: Option<f64>,
 ) -> Result<Vec<u8>, Error> {
     Ok(canonical::canonicalize_source(value, &options(max_depth)?)?)
 }
@@ -59,7 +69,7 @@ pub fn digest(data: &[u8], alg: Option<&str>) -> Result<String, Error> {
 pub fn canonical_digest_text(
     text: &[u8],
     alg: Option<&str>,
-    max_depth: Option<u32>,
+    max_depth: Option<f64>,
 ) -> Result<String, Error> {
     let alg = algorithm(alg)?;
     let bytes = canonicalize_text(text, max_depth)?;
@@ -70,7 +80,7 @@ pub fn canonical_digest_text(
 pub fn canonical_digest_utf16(
     text: &[u16],
     alg: Option<&str>,
-    max_depth: Option<u32>,
+    max_depth: Option<f64>,
 ) -> Result<String, Error> {
     let alg = algorithm(alg)?;
     let bytes = canonicalize_utf16(text, max_depth)?;
@@ -81,7 +91,7 @@ pub fn canonical_digest_utf16(
 pub fn canonical_digest_value<S: ValueSource>(
     value: &S,
     alg: Option<&str>,
-    max_depth: Option<u32>,
+    max_depth: Option<f64>,
 ) -> Result<String, Error> {
     let alg = algorithm(alg)?;
     let bytes = canonicalize_value(value, max_depth)?;

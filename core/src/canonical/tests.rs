@@ -203,3 +203,57 @@ fn errors_display_code_position_and_message() {
         "duplicate member name \"a\" in one object at byte 7 [duplicate_key]"
     );
 }
+
+/// A tiny host-value model, as a binding would implement it.
+enum Host {
+    Num(f64),
+    Text(Vec<u16>),
+    Obj(Vec<(Vec<u16>, Host)>),
+    Other(&'static str),
+}
+
+impl ValueSource for Host {
+    fn read(&self) -> Result<SourceValue<'_, Self>, Error> {
+        Ok(match self {
+            Host::Num(f) => SourceValue::Number(*f),
+            Host::Text(u) => SourceValue::Utf16(u.clone()),
+            Host::Obj(m) => SourceValue::Object(m.iter().map(|(k, v)| (Key::Utf16(k.clone()), clone_host(v))).collect()),
+            Host::Other(t) => SourceValue::Unsupported((*t).to_string()),
+        })
+    }
+}
+
+fn clone_host(h: &Host) -> Host {
+    match h {
+        Host::Num(f) => Host::Num(*f),
+        Host::Text(u) => Host::Text(u.clone()),
+        Host::Obj(m) => Host::Obj(m.iter().map(|(k, v)| (k.clone(), clone_host(v))).collect()),
+        Host::Other(t) => Host::Other(t),
+    }
+}
+
+fn u16s(s: &str) -> Vec<u16> {
+    s.encode_utf16().collect()
+}
+
+#[test]
+fn host_values_get_codes_and_readable_paths() {
+    let opts = Options::default();
+    let ok = Host::Obj(vec![(u16s("b"), Host::Num(-0.0)), (u16s("a"), Host::Text(u16s("x")))]);
+    assert_eq!(canonicalize_source(&ok, &opts).unwrap(), br#"{"a":"x","b":0}"#);
+
+    let lone_key = Host::Obj(vec![(vec![0x61, 0xD800], Host::Num(1.0))]);
+    let e = canonicalize_source(&lone_key, &opts).unwrap_err();
+    assert_eq!((e.code(), e.path()), (ErrorCode::LoneSurrogate, Some("/a\\ud800")));
+
+    let lone_value = Host::Obj(vec![(u16s("k/~"), Host::Text(vec![0xDC00]))]);
+    let e = canonicalize_source(&lone_value, &opts).unwrap_err();
+    assert_eq!((e.code(), e.path()), (ErrorCode::LoneSurrogate, Some("/k~1~0")));
+
+    let nan = Host::Obj(vec![(u16s("n"), Host::Num(f64::NAN))]);
+    assert_eq!(canonicalize_source(&nan, &opts).unwrap_err().code(), ErrorCode::NonFiniteNumber);
+    let other = Host::Other("BigInt");
+    let e = canonicalize_source(&other, &opts).unwrap_err();
+    assert_eq!((e.code(), e.path()), (ErrorCode::UnsupportedType, Some("")));
+    assert_eq!(e.to_string(), "BigInt cannot be represented in JSON at the top-level value [unsupported_type]");
+}

@@ -158,9 +158,9 @@ fn write<S: ValueSource>(
             for (k, val) in &members {
                 let name = match k {
                     Key::Str(s) => Cow::Borrowed(s.as_ref()),
-                    Key::Utf16(units) => Cow::Owned(string_from_utf16(units).map_err(|e| {
-                        e.in_segment(&String::from_utf16_lossy(units))
-                    })?),
+                    Key::Utf16(units) => Cow::Owned(
+                        string_from_utf16(units).map_err(|e| e.in_segment(&escape_lone_surrogates(units)))?,
+                    ),
                     Key::NonString(what) => {
                         return Err(Error::new(
                             ErrorCode::NonStringKey,
@@ -191,6 +191,17 @@ fn write<S: ValueSource>(
         }
     }
     Ok(())
+}
+
+/// A readable path segment for a key holding lone surrogates: each one is
+/// shown as a `\uXXXX` escape rather than replaced by U+FFFD.
+fn escape_lone_surrogates(units: &[u16]) -> String {
+    char::decode_utf16(units.iter().copied())
+        .map(|r| match r {
+            Ok(c) => c.to_string(),
+            Err(e) => format!("\\u{:04x}", e.unpaired_surrogate()),
+        })
+        .collect()
 }
 
 fn check_depth(depth: usize, max_depth: usize) -> Result<(), Error> {

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Builds the trustcore-wasm npm package:
+#   pkg-node/  wasm-bindgen --target nodejs  (CommonJS, loads the .wasm synchronously)
+#   pkg-web/   wasm-bindgen --target web     (ESM, `await init()` fetches the .wasm)
+# The .wasm is compiled once (cargo profile `wasm`: opt-level s, fat LTO,
+# one codegen unit, panic=abort) and each copy is shrunk with `wasm-opt -Oz`
+# from the npm package `binaryen` (Debian's wasm-opt 108 breaks the module).
+#
+# Toolchain: rustup's wasm32-unknown-unknown target when it can be added,
+# otherwise Debian's rustc-web with -Zbuild-std (see ../shared/brief/toolchain.md).
+# Needs `npm install` (or `npm ci`) in this folder first, for wasm-opt.
+#
+# Environment:
+#   TRUSTCORE_TOOLS     where wasm-bindgen-cli lives (default ~/.cache/trustcore-tools)
+#   TRUSTCORE_WASM_TOOLCHAIN=debian  force the Debian route
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+WASM_BINDGEN_VERSION=0.2.130
+tools="${TRUSTCORE_TOOLS:-$HOME/.cache/trustcore-tools}"
+wasm_bindgen="$tools/bin/wasm-bindgen"
+wasm_opt="$here/node_modules/.bin/wasm-opt"
+target=wasm32-unknown-unknown
+
+log() { printf '[build-wasm] %s\n' "$*" >&2; }
+
+# --- wasm-bindgen-cli, exactly the crate's version --------------------------
+if ! { [ -x "$wasm_bindgen" ] && "$wasm_bindgen" --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; }; then
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into $tools (takes several minutes once)"
+    # No --locked: its lockfile wants a crate version the registry does not serve.
+    cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --root "$tools"
+fi
+
+if [ ! -x "$wasm_opt" ]; then
+    log "wasm-opt missing: run 'npm install' in $here first"
+    exit 1
+fi
+
+# --- compile the .wasm once -------------------------------------------------
+use_debian=0
+if [ "${TRUSTCORE_WASM_TOOLCHAIN:-}" = debian ]; then
+    use_debian=1
+elif ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
+    if ! rustup target add "$target" >&2; then
+        log "rustup cannot add $target; falling back to Debian's rustc-web"
+        use_debian=1
+    fi
+fi
+
+if [ "$use_debian" = 0 ]; then
+    cargo build -p trustcore-wasm --target "$target" --profile wasm
+    target_dir="$(cargo metadata --format-version 1 --no-deps 2>/dev/null \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+    raw="$target_dir/$target/wasm/trustcore_wasm.wasm"
+else
+    if ! dpkg -s rustc-web cargo-web rust-web-src rust-web-llvm lld-22 >/dev/null 2>&1; then
+        log "installing Debian rustc-web (apt-get)"
+        apt-get update >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+            rustc-web cargo-web rust-web-src rust-web-llvm lld-22 >&2
+    fi
+    # A separate target dir keeps the two toolchains from invalidating each other.
+    RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
+    CARGO_TARGET_DIR="$root/target/wasm-debian" \
+        /usr/bin/cargo build -p trustcore-wasm --target "$target" --profile wasm \
+        -Zbuild-std=std,panic_abort
+    raw="$root/target/wasm-debian/$target/wasm/trustcore_wasm.wasm"
+fi
+
+# --- glue for Node and for the web, then wasm-opt ---------------------------
+optimize() {
+    "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+        --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+        "$1" -o "$1.opt"
+    mv "$1.opt" "$1"
+}
+for flavor in node web; do
+    out="$here/pkg-$flavor"
+    case "$flavor" in
+        node) bindgen_target=nodejs; module_type=commonjs ;;
+        web) bindgen_target=web; module_type=module ;;
+    esac
+    rm -rf "$out"
+    "$wasm_bindgen" --target "$bindgen_target" --out-dir "$out" --out-name trustcore_wasm "$raw"
+    # The package root sets no "type"; say what each folder's .js files are.
+    printf '{\n  "type": "%s"\n}\n' "$module_type" > "$out/package.json"
+done
+node_wasm="$here/pkg-node/trustcore_wasm_bg.wasm"
+web_wasm="$here/pkg-web/trustcore_wasm_bg.wasm"
+if cmp -s "$node_wasm" "$web_wasm"; then
+    # Both targets emit the same module: optimise once (wasm-opt is the slow step).
+    optimize "$web_wasm"
+    cp "$web_wasm" "$node_wasm"
+else
+    optimize "$node_wasm"
+    optimize "$web_wasm"
+fi
+
+wasm="$here/pkg-web/trustcore_wasm_bg.wasm"
+log "wasm: $(wc -c < "$wasm") bytes raw, $(gzip -9c "$wasm" | wc -c) bytes gzipped (wasm-opt -Oz)"
