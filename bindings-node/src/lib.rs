@@ -424,22 +424,11 @@ impl<'w, 'env> JsNode<'w, 'env> {
                 Ok(None)
             });
         match name {
-            Ok(Some(n)) if !n.is_empty() => match n.as_str() {
-                "Date" | "Map" | "Set" | "WeakMap" | "WeakSet" | "RegExp" | "Promise"
-                | "ArrayBuffer" | "SharedArrayBuffer" | "DataView" | "Buffer" | "Error" => {
-                    format!("a {n}")
-                }
-                "Number" | "String" | "Boolean" => {
-                    format!("a boxed {} (new {n}(...))", n.to_lowercase())
-                }
-                _ if n.ends_with("Array") => format!("a {n}"),
-                _ => format!("an instance of {n}"),
-            },
-            Ok(_) => "an object with a non-plain prototype".into(),
+            Ok(n) => trustcore::canonical::describe_js_object(n.as_deref()),
             Err(e) => {
                 // A throwing `constructor` getter: keep its exception.
                 self.walk.host_error(e);
-                "an object with a non-plain prototype".into()
+                trustcore::canonical::describe_js_object(None)
             }
         }
     }

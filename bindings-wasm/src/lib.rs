@@ -432,20 +432,7 @@ impl<'w> JsNode<'w> {
                 None
             }
         };
-        match name {
-            Some(n) if !n.is_empty() => match n.as_str() {
-                "Date" | "Map" | "Set" | "WeakMap" | "WeakSet" | "RegExp" | "Promise"
-                | "ArrayBuffer" | "SharedArrayBuffer" | "DataView" | "Buffer" | "Error" => {
-                    format!("a {n}")
-                }
-                "Number" | "String" | "Boolean" => {
-                    format!("a boxed {} (new {n}(...))", n.to_lowercase())
-                }
-                _ if n.ends_with("Array") => format!("a {n}"),
-                _ => format!("an instance of {n}"),
-            },
-            _ => "an object with a non-plain prototype".into(),
-        }
+        trustcore::canonical::describe_js_object(name.as_deref())
     }
 }
 

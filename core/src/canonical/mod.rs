@@ -38,7 +38,9 @@ mod value;
 
 pub use number::{format_f64, integer_text_to_f64};
 pub use strings::{cmp_utf16, string_from_utf16, wtf8_from_utf16};
-pub use value::{canonicalize_source, canonicalize_value, Key, SourceValue, ValueSource};
+pub use value::{
+    canonicalize_source, canonicalize_value, describe_js_object, Key, SourceValue, ValueSource,
+};
 
 use std::fmt;
 

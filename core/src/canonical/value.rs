@@ -193,6 +193,26 @@ fn write<S: ValueSource>(
     Ok(())
 }
 
+/// How an `unsupported_type` message names a JavaScript object that is not
+/// a plain object, given its constructor's name (shared by the Node and WASM
+/// bindings so both say the same thing).
+pub fn describe_js_object(constructor_name: Option<&str>) -> String {
+    match constructor_name {
+        Some(n) if !n.is_empty() => match n {
+            "Date" | "Map" | "Set" | "WeakMap" | "WeakSet" | "RegExp" | "Promise"
+            | "ArrayBuffer" | "SharedArrayBuffer" | "DataView" | "Buffer" | "Error" => {
+                format!("a {n}")
+            }
+            "Number" | "String" | "Boolean" => {
+                format!("a boxed {} (new {n}(...))", n.to_lowercase())
+            }
+            _ if n.ends_with("Array") => format!("a {n}"),
+            _ => format!("an instance of {n}"),
+        },
+        _ => "an object with a non-plain prototype".into(),
+    }
+}
+
 /// A readable path segment for a key holding lone surrogates: each one is
 /// shown as a `\uXXXX` escape rather than replaced by U+FFFD.
 fn escape_lone_surrogates(units: &[u16]) -> String {
