@@ -7,6 +7,42 @@ use super::{Error, ErrorCode};
 /// Largest integer every language holds exactly: 2^53 − 1.
 pub(crate) const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
+/// 2^53 − 1 in decimal: a 16-digit integer literal not above this (compared
+/// as bytes, same length) is a safe integer.
+pub(crate) const MAX_SAFE_DIGITS: &[u8] = b"9007199254740991";
+
+/// Whether the plain decimal literal `int.frac` (JSON syntax already
+/// checked: `int` is `0` or has no leading zero, `frac` is non-empty, no
+/// exponent; an optional `-` sign is not part of `int`) is already its own
+/// ECMAScript spelling, so the parser can copy it instead of parsing and
+/// printing it. True when all of these hold:
+///
+/// * the value is not zero (`0.0` and `-0.0` print as `0`);
+/// * `frac` does not end in `0` (trailing zeros are dropped);
+/// * it has at most 15 significant digits. Any decimal with at most 15
+///   significant digits survives decimal → double → 15 digits (DBL_DIG), so
+///   no other decimal of 15 digits or fewer denotes the same double: the
+///   shortest round-trip digits ECMAScript prints are exactly these digits;
+/// * ECMAScript prints it without an exponent: the value is below 1e21
+///   (guaranteed by 15 digits) and at least 1e-6, i.e. for `0.xxx` at most
+///   five zeros follow the point.
+///
+/// The unit test `decimal_fast_path_agrees_with_ryu` checks this rule
+/// against the general parse-and-print path.
+#[inline]
+pub(crate) fn decimal_is_canonical(int: &[u8], frac: &[u8]) -> bool {
+    if frac.last().map_or(true, |&d| d == b'0') {
+        return false;
+    }
+    if int != b"0" {
+        return int.len() + frac.len() <= 15;
+    }
+    // `0.` then `zeros` zeros then the significant digits (the last digit is
+    // not zero, so the value is not zero).
+    let zeros = frac.iter().take_while(|&&d| d == b'0').count();
+    zeros <= 5 && frac.len() - zeros <= 15
+}
+
 /// Formats a finite double as ECMAScript does (`-0` prints `0`).
 /// Returns [`ErrorCode::NonFiniteNumber`] for NaN and infinities.
 pub fn format_f64(v: f64) -> Result<String, Error> {
@@ -136,6 +172,86 @@ mod tests {
             format_f64(f64::NAN).unwrap_err().code(),
             ErrorCode::NonFiniteNumber
         );
+    }
+
+    /// The general path: parse the literal, print the double.
+    fn slow(literal: &str) -> String {
+        format_f64(literal.parse::<f64>().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn decimal_fast_path_agrees_with_ryu() {
+        // Deterministic pseudo-random literals around every boundary of the
+        // rule: digit counts 1..=18, leading zeros 0..=8, trailing zeros.
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut fast = 0;
+        for _ in 0..200_000 {
+            let int_len = (next() % 17) as usize;
+            let int: String = if int_len == 0 {
+                "0".into()
+            } else {
+                (0..int_len)
+                    .map(|k| {
+                        let d = (next() % 10) as u8;
+                        (b'0' + if k == 0 { 1 + d % 9 } else { d }) as char
+                    })
+                    .collect()
+            };
+            let zeros = if int_len == 0 {
+                (next() % 9) as usize
+            } else {
+                0
+            };
+            let frac_len = 1 + (next() % 17) as usize;
+            let mut frac = "0".repeat(zeros);
+            for _ in 0..frac_len {
+                let d = next() % 10;
+                // Bias towards nines and zeros: the rounding edge cases.
+                let d = match next() % 4 {
+                    0 => 9,
+                    1 => 0,
+                    _ => d,
+                };
+                frac.push((b'0' + d as u8) as char);
+            }
+            for sign in ["", "-"] {
+                let literal = format!("{sign}{int}.{frac}");
+                if decimal_is_canonical(int.as_bytes(), frac.as_bytes()) {
+                    fast += 1;
+                    assert_eq!(slow(&literal), literal, "fast path would be wrong");
+                }
+            }
+        }
+        assert!(
+            fast > 50_000,
+            "the rule should cover most short decimals ({fast})"
+        );
+        for (int, frac, ok) in [
+            ("0", "000001", true),
+            ("0", "0000001", false),
+            ("0", "0", false),
+            ("0", "10", false),
+            ("1", "5", true),
+            ("123456789012345", "1", false),
+            ("12345678901234", "1", true),
+            ("0", "123456789012345", true),
+            ("0", "1234567890123456", false),
+        ] {
+            assert_eq!(
+                decimal_is_canonical(int.as_bytes(), frac.as_bytes()),
+                ok,
+                "{int}.{frac}"
+            );
+            if ok {
+                assert_eq!(slow(&format!("{int}.{frac}")), format!("{int}.{frac}"));
+            }
+        }
     }
 
     #[test]

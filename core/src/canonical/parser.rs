@@ -8,13 +8,16 @@
 //! they were not already in order. Duplicate names show up as equal
 //! neighbours after that sort.
 
-use super::number::{check_integer, write_f64};
-use super::strings::{check_utf8, utf8_error, write_escaped, NEEDS_ESCAPE};
+use super::number::{check_integer, decimal_is_canonical, write_f64, MAX_SAFE_DIGITS};
+use super::strings::{check_utf8, scan_plain, utf8_error, write_escaped};
 use super::{Error, ErrorCode};
 use std::cmp::Ordering;
 
 struct Member {
+    /// The decoded name: a range of the input when the name has no escapes
+    /// (the common case, no copy), else a range of `Parser::keys`.
     key: (usize, usize),
+    key_in_input: bool,
     key_offset: usize,
     start: usize,
     end: usize,
@@ -36,7 +39,13 @@ pub(crate) struct Parser<'a> {
     members: Vec<Member>,
     keys: Vec<u8>,
     decoded: Vec<u8>,
-    scratch: Vec<u8>,
+}
+
+/// The decoded name of `m` (see [`Member::key`]).
+#[inline]
+fn key_of<'k>(input: &'k [u8], keys: &'k [u8], m: &Member) -> &'k [u8] {
+    let src = if m.key_in_input { input } else { keys };
+    &src[m.key.0..m.key.1]
 }
 
 impl<'a> Parser<'a> {
@@ -45,11 +54,12 @@ impl<'a> Parser<'a> {
             input,
             pos: 0,
             max_depth,
-            frames: Vec::new(),
-            members: Vec::new(),
+            // Room for typical documents up front: growing these one
+            // reallocation at a time showed up in profiles of small events.
+            frames: Vec::with_capacity(8),
+            members: Vec::with_capacity(32),
             keys: Vec::new(),
             decoded: Vec::new(),
-            scratch: Vec::new(),
         }
     }
 
@@ -237,31 +247,36 @@ impl<'a> Parser<'a> {
         let key_offset = self.pos;
         let start = out.len();
         let key_start = self.keys.len();
-        self.string(out, true)?;
-        let key = (key_start, self.keys.len());
+        let (key, key_in_input) = match self.string(out, true)? {
+            Some(raw) => (raw, true),
+            None => ((key_start, self.keys.len()), false),
+        };
         self.skip_ws();
         if self.peek() != Some(b':') {
             return Err(self.unexpected("':' after a member name"));
         }
         self.pos += 1;
         out.push(b':');
+        let member = Member {
+            key,
+            key_in_input,
+            key_offset,
+            start,
+            end: start,
+        };
         let frame_members_start = self.frames.last().map(|f| f.members_start).unwrap_or(0);
         if self.members.len() > frame_members_start {
             if let Some(prev) = self.members.last() {
-                let prev_key = &self.keys[prev.key.0..prev.key.1];
-                if cmp_utf16_bytes(prev_key, &self.keys[key.0..key.1]) != Ordering::Less {
+                let prev_key = key_of(self.input, &self.keys, prev);
+                let this_key = key_of(self.input, &self.keys, &member);
+                if cmp_utf16_bytes(prev_key, this_key) != Ordering::Less {
                     if let Some(f) = self.frames.last_mut() {
                         f.sorted = false;
                     }
                 }
             }
         }
-        self.members.push(Member {
-            key,
-            key_offset,
-            start,
-            end: start,
-        });
+        self.members.push(member);
         Ok(())
     }
 
@@ -274,21 +289,20 @@ impl<'a> Parser<'a> {
             ));
         };
         if !frame.sorted {
-            let keys = &self.keys;
+            let (input, keys) = (self.input, &self.keys);
             let members = &mut self.members[frame.members_start..];
-            members
-                .sort_by(|a, b| cmp_utf16_bytes(&keys[a.key.0..a.key.1], &keys[b.key.0..b.key.1]));
+            members.sort_by(|a, b| cmp_utf16_bytes(key_of(input, keys, a), key_of(input, keys, b)));
             // A stable sort keeps equal names in input order: the second of
             // each equal pair is the duplicate; report the earliest one.
             let dup = members
                 .windows(2)
-                .filter(|w| keys[w[0].key.0..w[0].key.1] == keys[w[1].key.0..w[1].key.1])
+                .filter(|w| key_of(input, keys, &w[0]) == key_of(input, keys, &w[1]))
                 .map(|w| w[1].key_offset)
                 .min();
             if let Some(offset) = dup {
                 let m = members.iter().find(|m| m.key_offset == offset);
                 let name = m
-                    .map(|m| String::from_utf8_lossy(&keys[m.key.0..m.key.1]).into_owned())
+                    .map(|m| String::from_utf8_lossy(key_of(input, keys, m)).into_owned())
                     .unwrap_or_default();
                 return Err(Error::at(
                     ErrorCode::DuplicateKey,
@@ -296,17 +310,17 @@ impl<'a> Parser<'a> {
                     format!("duplicate member name {name:?} in one object"),
                 ));
             }
-            self.scratch.clear();
-            self.scratch.extend_from_slice(&out[frame.content_start..]);
-            out.truncate(frame.content_start);
+            // Append the members in sorted order after the object's bytes,
+            // then move that copy down over the original: no second buffer.
+            let end = out.len();
             for (i, m) in members.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                out.extend_from_slice(
-                    &self.scratch[m.start - frame.content_start..m.end - frame.content_start],
-                );
+                out.extend_from_within(m.start..m.end);
             }
+            out.copy_within(end.., frame.content_start);
+            out.truncate(frame.content_start + (out.len() - end));
         }
         out.push(b'}');
         self.members.truncate(frame.members_start);
@@ -315,27 +329,26 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses a string at `pos` (on the opening quote) and writes its
-    /// canonical form. For member names the decoded name also goes to `keys`.
-    fn string(&mut self, out: &mut Vec<u8>, is_key: bool) -> Result<(), Error> {
+    /// canonical form. For a member name without escapes, returns the range
+    /// of its bytes in the input (they are the decoded name); for one with
+    /// escapes the decoded name is appended to `keys` and `None` returned.
+    fn string(&mut self, out: &mut Vec<u8>, is_key: bool) -> Result<Option<(usize, usize)>, Error> {
         let open = self.pos;
         let input = self.input;
-        let mut i = open + 1;
         // Fast path: no escapes, the raw bytes are already canonical.
-        while i < input.len() && !NEEDS_ESCAPE[input[i] as usize] {
-            i += 1;
-        }
+        let (i, non_ascii) = scan_plain(input, open + 1);
+        let raw = &input[open + 1..i];
         match input.get(i) {
             Some(b'"') => {
-                let raw = &input[open + 1..i];
-                check_utf8(raw, open + 1)?;
+                if non_ascii {
+                    check_utf8(raw, open + 1)?;
+                }
+                out.reserve(raw.len() + 2);
                 out.push(b'"');
                 out.extend_from_slice(raw);
                 out.push(b'"');
-                if is_key {
-                    self.keys.extend_from_slice(raw);
-                }
                 self.pos = i + 1;
-                return Ok(());
+                return Ok(is_key.then_some((open + 1, i)));
             }
             None => return Err(unterminated(open)),
             Some(&b) if b < 0x20 => return Err(control(b, i)),
@@ -344,8 +357,9 @@ impl<'a> Parser<'a> {
         // Slow path: decode escapes into `decoded`, then re-escape.
         let mut decoded = std::mem::take(&mut self.decoded);
         decoded.clear();
-        let raw = &input[open + 1..i];
-        check_utf8(raw, open + 1)?;
+        if non_ascii {
+            check_utf8(raw, open + 1)?;
+        }
         decoded.extend_from_slice(raw);
         let result = self.decode_rest(i, &mut decoded, open);
         if result.is_ok() {
@@ -355,7 +369,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.decoded = decoded;
-        result
+        result.map(|()| None)
     }
 
     /// Continues a string from `i` (on a backslash) to its closing quote.
@@ -427,11 +441,12 @@ impl<'a> Parser<'a> {
                 Some(&b) if b < 0x20 => return Err(control(b, i)),
                 Some(_) => {
                     let start = i;
-                    while i < input.len() && !NEEDS_ESCAPE[input[i] as usize] {
-                        i += 1;
-                    }
+                    let (end, non_ascii) = scan_plain(input, i);
+                    i = end;
                     let raw = &input[start..i];
-                    check_utf8(raw, start)?;
+                    if non_ascii {
+                        check_utf8(raw, start)?;
+                    }
                     decoded.extend_from_slice(raw);
                 }
             }
@@ -475,7 +490,9 @@ impl<'a> Parser<'a> {
             }
         }
         let int_digits = i - int_start;
+        let int_end = i;
         let mut integer = true;
+        let mut frac = (i, i);
         if input.get(i) == Some(&b'.') {
             integer = false;
             i += 1;
@@ -487,9 +504,12 @@ impl<'a> Parser<'a> {
                 self.pos = i;
                 return Err(self.unexpected("a digit after the decimal point"));
             }
+            frac = (d, i);
         }
+        let mut exponent = false;
         if let Some(b'e' | b'E') = input.get(i) {
             integer = false;
+            exponent = true;
             i += 1;
             if let Some(b'+' | b'-') = input.get(i) {
                 i += 1;
@@ -505,13 +525,21 @@ impl<'a> Parser<'a> {
         }
         self.pos = i;
         let span = &input[start..i];
-        if integer && int_digits <= 15 {
-            // Exact in a double and printed as written, except "-0".
+        // Fast paths, for literals whose canonical form is the literal
+        // itself (most numbers in practice), skipping the parse and print:
+        // safe integers (exact in a double, printed as written, except "-0")
+        // and short plain decimals (see `decimal_is_canonical`).
+        let digits = &input[int_start..int_end];
+        if integer && (int_digits <= 15 || (int_digits == 16 && digits <= MAX_SAFE_DIGITS)) {
             if span == b"-0" {
                 out.push(b'0');
             } else {
                 out.extend_from_slice(span);
             }
+            return Ok(());
+        }
+        if !integer && !exponent && decimal_is_canonical(digits, &input[frac.0..frac.1]) {
+            out.extend_from_slice(span);
             return Ok(());
         }
         // The span is ASCII by construction.
@@ -538,7 +566,19 @@ impl Error {
 }
 
 /// [`super::cmp_utf16`] on bytes already known to be UTF-8.
+#[inline]
 pub(crate) fn cmp_utf16_bytes(a: &[u8], b: &[u8]) -> Ordering {
+    // Most member names of one object already differ in their first byte,
+    // an ASCII one: then byte order is UTF-16 order (inlined into the sort).
+    if let (Some(&x), Some(&y)) = (a.first(), b.first()) {
+        if x != y && x < 0x80 && y < 0x80 {
+            return x.cmp(&y);
+        }
+    }
+    cmp_utf16_general(a, b)
+}
+
+fn cmp_utf16_general(a: &[u8], b: &[u8]) -> Ordering {
     let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     if common == a.len() || common == b.len() {
         return a.len().cmp(&b.len());

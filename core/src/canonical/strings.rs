@@ -21,6 +21,59 @@ pub(crate) static NEEDS_ESCAPE: [bool; 256] = needs_escape_table();
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Marks the bytes of the word `w` (eight input bytes, little-endian) that
+/// need attention inside a string: `"`, a backslash or a C0 control. These
+/// are the classic "has zero byte" / "has byte less than n" bit tricks. Only
+/// the lowest marked byte is reliable (a borrow can mark bytes above a real
+/// hit), which is all [`scan_plain`] uses: bytes below the first real hit
+/// never borrow, so they are never marked.
+#[inline]
+fn special_mask(w: u64) -> u64 {
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let controls = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+    controls | zero_bytes(w ^ (ONES * b'"' as u64)) | zero_bytes(w ^ (ONES * b'\\' as u64))
+}
+
+/// Scans string content from `i` up to the first byte in [`NEEDS_ESCAPE`]
+/// (or the end of input). Returns that position and whether any byte in
+/// between was non-ASCII, so callers validate UTF-8 only when it can fail:
+/// most JSON strings (ids, timestamps, hashes, names) are pure ASCII.
+///
+/// Eight bytes at a time: this is the parser's hottest loop, and a table
+/// lookup and a branch per byte cost several times more.
+#[inline]
+pub(crate) fn scan_plain(s: &[u8], mut i: usize) -> (usize, bool) {
+    let mut seen = 0u64;
+    while let Some(chunk) = s.get(i..i + 8) {
+        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let w = u64::from_le_bytes(bytes);
+        let special = special_mask(w);
+        if special != 0 {
+            // Little-endian: byte k of the chunk is bits 8k..8k+7.
+            let k = special.trailing_zeros() / 8;
+            let before = (1u64 << (8 * k)) - 1;
+            return (i + k as usize, (seen | (w & before)) & HIGHS != 0);
+        }
+        seen |= w;
+        i += 8;
+    }
+    // Fewer than eight bytes left in the input.
+    let mut non_ascii = seen & HIGHS != 0;
+    while let Some(&b) = s.get(i) {
+        if NEEDS_ESCAPE[b as usize] {
+            break;
+        }
+        non_ascii |= b >= 0x80;
+        i += 1;
+    }
+    (i, non_ascii)
+}
+
 /// Writes `s` as a JCS string literal (with quotes).
 pub(crate) fn write_escaped(out: &mut Vec<u8>, s: &[u8]) {
     out.push(b'"');
@@ -251,6 +304,46 @@ mod tests {
         assert_eq!((e.code(), e.offset()), (ErrorCode::LoneSurrogate, Some(12)));
         let e = check_utf8(b"ab\xFF", 0).unwrap_err();
         assert_eq!((e.code(), e.offset()), (ErrorCode::InvalidUtf8, Some(2)));
+    }
+
+    #[test]
+    fn scan_plain_matches_a_byte_by_byte_scan() {
+        fn naive(s: &[u8], i: usize) -> (usize, bool) {
+            let end = s[i..]
+                .iter()
+                .position(|&b| NEEDS_ESCAPE[b as usize])
+                .map_or(s.len(), |p| i + p);
+            (end, s[i..end].iter().any(|&b| b >= 0x80))
+        }
+        // Every interesting byte at every position of windows of all
+        // lengths, with other interesting bytes after it (borrows).
+        let bytes = [
+            b'a', b' ', b'!', b'"', b'#', b'\\', b']', 0x00, 0x01, 0x1f, 0x20, 0x7f, 0x80, 0xa0,
+            0xc3, 0xff,
+        ];
+        for len in 0..20 {
+            for at in 0..len {
+                for &x in &bytes {
+                    for &y in &bytes {
+                        let mut s = vec![b'x'; len];
+                        s[at] = x;
+                        if at + 1 < len {
+                            s[at + 1] = y;
+                        }
+                        if len > 0 {
+                            s[len - 1] = y;
+                        }
+                        for start in 0..=len.min(3) {
+                            assert_eq!(
+                                scan_plain(&s, start),
+                                naive(&s, start),
+                                "{s:?} from {start}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

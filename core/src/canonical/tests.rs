@@ -217,7 +217,11 @@ impl ValueSource for Host {
         Ok(match self {
             Host::Num(f) => SourceValue::Number(*f),
             Host::Text(u) => SourceValue::Utf16(u.clone()),
-            Host::Obj(m) => SourceValue::Object(m.iter().map(|(k, v)| (Key::Utf16(k.clone()), clone_host(v))).collect()),
+            Host::Obj(m) => SourceValue::Object(
+                m.iter()
+                    .map(|(k, v)| (Key::Utf16(k.clone()), clone_host(v)))
+                    .collect(),
+            ),
             Host::Other(t) => SourceValue::Unsupported((*t).to_string()),
         })
     }
@@ -239,21 +243,39 @@ fn u16s(s: &str) -> Vec<u16> {
 #[test]
 fn host_values_get_codes_and_readable_paths() {
     let opts = Options::default();
-    let ok = Host::Obj(vec![(u16s("b"), Host::Num(-0.0)), (u16s("a"), Host::Text(u16s("x")))]);
-    assert_eq!(canonicalize_source(&ok, &opts).unwrap(), br#"{"a":"x","b":0}"#);
+    let ok = Host::Obj(vec![
+        (u16s("b"), Host::Num(-0.0)),
+        (u16s("a"), Host::Text(u16s("x"))),
+    ]);
+    assert_eq!(
+        canonicalize_source(&ok, &opts).unwrap(),
+        br#"{"a":"x","b":0}"#
+    );
 
     let lone_key = Host::Obj(vec![(vec![0x61, 0xD800], Host::Num(1.0))]);
     let e = canonicalize_source(&lone_key, &opts).unwrap_err();
-    assert_eq!((e.code(), e.path()), (ErrorCode::LoneSurrogate, Some("/a\\ud800")));
+    assert_eq!(
+        (e.code(), e.path()),
+        (ErrorCode::LoneSurrogate, Some("/a\\ud800"))
+    );
 
     let lone_value = Host::Obj(vec![(u16s("k/~"), Host::Text(vec![0xDC00]))]);
     let e = canonicalize_source(&lone_value, &opts).unwrap_err();
-    assert_eq!((e.code(), e.path()), (ErrorCode::LoneSurrogate, Some("/k~1~0")));
+    assert_eq!(
+        (e.code(), e.path()),
+        (ErrorCode::LoneSurrogate, Some("/k~1~0"))
+    );
 
     let nan = Host::Obj(vec![(u16s("n"), Host::Num(f64::NAN))]);
-    assert_eq!(canonicalize_source(&nan, &opts).unwrap_err().code(), ErrorCode::NonFiniteNumber);
+    assert_eq!(
+        canonicalize_source(&nan, &opts).unwrap_err().code(),
+        ErrorCode::NonFiniteNumber
+    );
     let other = Host::Other("BigInt");
     let e = canonicalize_source(&other, &opts).unwrap_err();
     assert_eq!((e.code(), e.path()), (ErrorCode::UnsupportedType, Some("")));
-    assert_eq!(e.to_string(), "BigInt cannot be represented in JSON at the top-level value [unsupported_type]");
+    assert_eq!(
+        e.to_string(),
+        "BigInt cannot be represented in JSON at the top-level value [unsupported_type]"
+    );
 }
