@@ -244,41 +244,12 @@ fn canonical_text_bytes(
     match text {
         Text::Bytes(bytes) => trustcore::ffi::canonicalize_text(bytes, max_depth).or_throw(env),
         Text::Str(s) => {
-            // The exact UTF-16 code units, as WTF-8: the same bytes the core's
-            // `canonicalize_utf16` parses, so a lone surrogate is
+            // The exact UTF-16 code units: a lone surrogate is
             // `lone_surrogate` at the byte offset the Rust parser gives.
             let units = utf16_units(*s)?;
-            trustcore::ffi::canonicalize_text(&wtf8_of(&units), max_depth).or_throw(env)
+            trustcore::ffi::canonicalize_utf16(&units, max_depth).or_throw(env)
         }
     }
-}
-
-/// `trustcore::canonical::wtf8_from_utf16`, with ASCII runs copied in bulk.
-///
-/// Runs of non-ASCII units go to the core's encoder whole. A split between an
-/// ASCII unit and a non-ASCII unit never separates a surrogate pair, so the
-/// result is byte for byte the core's encoding of the whole input.
-fn wtf8_of(units: &[u16]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(units.len() + units.len() / 4);
-    let mut i = 0;
-    while i < units.len() {
-        let start = i;
-        while i + 8 <= units.len() && units[i..i + 8].iter().fold(0, |a, &u| a | u) < 0x80 {
-            i += 8;
-        }
-        while i < units.len() && units[i] < 0x80 {
-            i += 1;
-        }
-        out.extend(units[start..i].iter().map(|&u| u as u8));
-        let start = i;
-        while i < units.len() && units[i] >= 0x80 {
-            i += 1;
-        }
-        if start < i {
-            out.extend_from_slice(&trustcore::canonical::wtf8_from_utf16(&units[start..i]));
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------

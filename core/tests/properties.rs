@@ -165,6 +165,24 @@ proptest! {
         );
     }
 
+    /// UTF-16 → WTF-8 (the JavaScript string entry) matches a plain
+    /// reference encoder on any code units, lone surrogates included.
+    #[test]
+    fn wtf8_matches_reference(units in prop::collection::vec(prop_oneof![
+        0u16..0x80, 0x80u16..0x800, 0xD800u16..0xE000, any::<u16>()], 0..40)) {
+        let mut want = Vec::new();
+        for r in char::decode_utf16(units.iter().copied()) {
+            match r {
+                Ok(c) => want.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                Err(e) => {
+                    let s = e.unpaired_surrogate() as u32;
+                    want.extend_from_slice(&[0xE0 | (s >> 12) as u8, 0x80 | ((s >> 6) & 0x3F) as u8, 0x80 | (s & 0x3F) as u8]);
+                }
+            }
+        }
+        prop_assert_eq!(canonical::wtf8_from_utf16(&units), want);
+    }
+
     /// Every finite double prints as text that parses back to the same double.
     #[test]
     fn numbers_round_trip(f in any::<f64>().prop_filter("finite", |f| f.is_finite())) {
