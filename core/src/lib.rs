@@ -21,6 +21,8 @@
 pub mod canonical;
 pub mod digest;
 pub mod ffi;
+pub mod keys;
+pub mod sign;
 
 use std::fmt;
 
@@ -33,6 +35,8 @@ pub enum Error {
     Canonical(canonical::Error),
     /// From [`digest`].
     Digest(digest::Error),
+    /// From [`keys`] and [`sign`].
+    Key(keys::Error),
 }
 
 impl Error {
@@ -41,6 +45,7 @@ impl Error {
         match self {
             Error::Canonical(e) => e.code().as_str(),
             Error::Digest(e) => e.code().as_str(),
+            Error::Key(e) => e.code().as_str(),
         }
     }
 
@@ -49,6 +54,7 @@ impl Error {
         match self {
             Error::Canonical(_) => "CanonicalJsonError",
             Error::Digest(_) => "DigestError",
+            Error::Key(_) => "KeyError",
         }
     }
 
@@ -57,6 +63,7 @@ impl Error {
         match self {
             Error::Canonical(e) => e.message(),
             Error::Digest(e) => e.message(),
+            Error::Key(e) => e.message(),
         }
     }
 
@@ -65,6 +72,7 @@ impl Error {
         match self {
             Error::Canonical(e) => e.offset(),
             Error::Digest(e) => e.offset(),
+            Error::Key(_) => None,
         }
     }
 
@@ -72,7 +80,7 @@ impl Error {
     pub fn path(&self) -> Option<&str> {
         match self {
             Error::Canonical(e) => e.path(),
-            Error::Digest(_) => None,
+            Error::Digest(_) | Error::Key(_) => None,
         }
     }
 }
@@ -82,6 +90,7 @@ impl fmt::Display for Error {
         match self {
             Error::Canonical(e) => e.fmt(f),
             Error::Digest(e) => e.fmt(f),
+            Error::Key(e) => e.fmt(f),
         }
     }
 }
@@ -91,6 +100,12 @@ impl std::error::Error for Error {}
 impl From<canonical::Error> for Error {
     fn from(e: canonical::Error) -> Self {
         Error::Canonical(e)
+    }
+}
+
+impl From<keys::Error> for Error {
+    fn from(e: keys::Error) -> Self {
+        Error::Key(e)
     }
 }
 
