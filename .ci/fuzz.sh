@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Runs every cargo-fuzz target for a bounded time (FUZZ_SECONDS each, default 20).
+# Runs every cargo-fuzz target for a bounded time (FUZZ_SECONDS each, default 15).
 # Works on the stable toolchain through RUSTC_BOOTSTRAP=1 (no nightly needed).
 # Crash inputs land in core/fuzz/artifacts/ (gitignored); turn a real one into
 # a regression test before fixing it.
 set -euo pipefail
 cd "$(dirname "$0")/../core/fuzz"
-secs="${FUZZ_SECONDS:-20}"
+secs="${FUZZ_SECONDS:-15}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --quiet
-for t in canonicalize_text canonicalize_utf16 parse_digest; do
+for t in canonicalize_text canonicalize_utf16 parse_digest untrusted_imports; do
   echo "fuzz: $t for ${secs}s"
   log="$(mktemp)"
   rc=0

@@ -20,6 +20,7 @@
 
 pub mod canonical;
 pub mod digest;
+pub mod envelope;
 pub mod ffi;
 pub mod keys;
 pub mod sign;
@@ -37,6 +38,8 @@ pub enum Error {
     Digest(digest::Error),
     /// From [`keys`] and [`sign`].
     Key(keys::Error),
+    /// From [`envelope`].
+    Envelope(envelope::Error),
 }
 
 impl Error {
@@ -46,6 +49,7 @@ impl Error {
             Error::Canonical(e) => e.code().as_str(),
             Error::Digest(e) => e.code().as_str(),
             Error::Key(e) => e.code().as_str(),
+            Error::Envelope(e) => e.code().as_str(),
         }
     }
 
@@ -55,6 +59,7 @@ impl Error {
             Error::Canonical(_) => "CanonicalJsonError",
             Error::Digest(_) => "DigestError",
             Error::Key(_) => "KeyError",
+            Error::Envelope(_) => "EnvelopeError",
         }
     }
 
@@ -64,6 +69,7 @@ impl Error {
             Error::Canonical(e) => e.message(),
             Error::Digest(e) => e.message(),
             Error::Key(e) => e.message(),
+            Error::Envelope(e) => e.message(),
         }
     }
 
@@ -72,7 +78,7 @@ impl Error {
         match self {
             Error::Canonical(e) => e.offset(),
             Error::Digest(e) => e.offset(),
-            Error::Key(_) => None,
+            Error::Key(_) | Error::Envelope(_) => None,
         }
     }
 
@@ -80,7 +86,7 @@ impl Error {
     pub fn path(&self) -> Option<&str> {
         match self {
             Error::Canonical(e) => e.path(),
-            Error::Digest(_) | Error::Key(_) => None,
+            Error::Digest(_) | Error::Key(_) | Error::Envelope(_) => None,
         }
     }
 }
@@ -91,6 +97,7 @@ impl fmt::Display for Error {
             Error::Canonical(e) => e.fmt(f),
             Error::Digest(e) => e.fmt(f),
             Error::Key(e) => e.fmt(f),
+            Error::Envelope(e) => e.fmt(f),
         }
     }
 }
@@ -100,6 +107,12 @@ impl std::error::Error for Error {}
 impl From<canonical::Error> for Error {
     fn from(e: canonical::Error) -> Self {
         Error::Canonical(e)
+    }
+}
+
+impl From<envelope::Error> for Error {
+    fn from(e: envelope::Error) -> Self {
+        Error::Envelope(e)
     }
 }
 

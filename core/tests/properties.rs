@@ -206,3 +206,49 @@ proptest! {
         let _ = s.parse::<Digest>();
     }
 }
+
+mod signing {
+    use super::arb_json;
+    use proptest::prelude::*;
+    use trustcore::envelope::{Algorithm, Envelope};
+    use trustcore::keys::{PublicKey, SecretKey};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+        /// Any payload: sign, print, parse, verify; printing is canonical.
+        #[test]
+        fn envelope_round_trips(payload in arb_json(), seed in any::<[u8; 32]>(), ph in any::<bool>()) {
+            let key = SecretKey::from_seed(&seed);
+            let alg = if ph { Algorithm::Ed25519ph } else { Algorithm::Ed25519 };
+            let mut env = Envelope::new("audit.event", &serde_json::to_vec(&payload).unwrap()).unwrap();
+            env.sign(&key, "signer-1", alg).unwrap();
+            let text = env.to_json();
+            let back = Envelope::from_json(text.as_bytes()).unwrap();
+            prop_assert!(back.verify(0, &key.public_key()).unwrap());
+            prop_assert_eq!(back.to_json(), text);
+        }
+
+        /// Every key form round-trips exactly.
+        #[test]
+        fn key_forms_round_trip(seed in any::<[u8; 32]>()) {
+            let sk = SecretKey::from_seed(&seed);
+            let pk = sk.public_key();
+            prop_assert_eq!(PublicKey::from_spki_pem(&pk.to_spki_pem()).unwrap(), pk);
+            prop_assert_eq!(PublicKey::from_jwk(&pk.to_jwk(None)).unwrap(), pk);
+            prop_assert_eq!(PublicKey::from_base64(&pk.to_base64()).unwrap(), pk);
+            prop_assert_eq!(*SecretKey::from_pkcs8_pem(&sk.to_pkcs8_pem()).unwrap().to_bytes(), seed);
+            prop_assert_eq!(*SecretKey::from_jwk(&sk.to_jwk(Some("k"))).unwrap().to_bytes(), seed);
+        }
+
+        /// Key and envelope parsers never panic on arbitrary text.
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,120}") {
+            let _ = PublicKey::from_spki_pem(&s);
+            let _ = PublicKey::from_jwk(&s);
+            let _ = PublicKey::from_base64(&s);
+            let _ = SecretKey::from_pkcs8_pem(&s);
+            let _ = Envelope::from_json(s.as_bytes());
+        }
+    }
+}
