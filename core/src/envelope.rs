@@ -36,7 +36,6 @@ use crate::keys::{PublicKey, SecretKey};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use ed25519_dalek::{Digest as _, Sha512, Signature, Signer as _, Verifier as _};
-use std::fmt;
 
 /// The `type` of a signed envelope, version 1.
 pub const ENVELOPE_TYPE: &str = "trustcore.envelope/v1";
@@ -113,35 +112,8 @@ impl ErrorCode {
     }
 }
 
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// An envelope error.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message} [{code}]")]
-pub struct Error {
-    code: ErrorCode,
-    message: String,
-}
-
-impl Error {
-    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
-            code,
-            message: message.into(),
-        }
-    }
-    /// The stable code.
-    pub fn code(&self) -> ErrorCode {
-        self.code
-    }
-    /// The message.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
+coded_error! {
+    /// An envelope error.
 }
 
 fn check_kind(kind: &str) -> Result<(), Error> {

@@ -68,35 +68,8 @@ impl ErrorCode {
     }
 }
 
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A key error. Messages never contain key material.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message} [{code}]")]
-pub struct Error {
-    code: ErrorCode,
-    message: String,
-}
-
-impl Error {
-    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
-            code,
-            message: message.into(),
-        }
-    }
-    /// The stable code.
-    pub fn code(&self) -> ErrorCode {
-        self.code
-    }
-    /// The message.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
+coded_error! {
+    /// A key error. Messages never contain key material.
 }
 
 fn fixed32(bytes: &[u8], what: &str) -> Result<[u8; 32], Error> {

@@ -18,6 +18,40 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// Defines a module's `Error` (a stable code and a message) and the
+/// `Display` of its `ErrorCode`, for modules whose errors carry no position.
+macro_rules! coded_error {
+    ($(#[$doc:meta])*) => {
+        impl std::fmt::Display for ErrorCode {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+        #[error("{message} [{code}]")]
+        pub struct Error {
+            code: ErrorCode,
+            message: String,
+        }
+
+        impl Error {
+            pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+                Error { code, message: message.into() }
+            }
+            /// The stable code.
+            pub fn code(&self) -> ErrorCode {
+                self.code
+            }
+            /// The message.
+            pub fn message(&self) -> &str {
+                &self.message
+            }
+        }
+    };
+}
+
 pub mod canonical;
 pub mod digest;
 pub mod envelope;

@@ -1,0 +1,3 @@
+module trustcore/test-vectors/ed25519/go
+
+go 1.22
