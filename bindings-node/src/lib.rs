@@ -235,19 +235,20 @@ fn buffer<'e>(env: &'e Env, bytes: &[u8]) -> napi::Result<BufferSlice<'e>> {
     BufferSlice::copy_from(env, bytes)
 }
 
-/// Canonical bytes of JSON text given as a string or bytes.
-fn canonical_text_bytes(
+/// Runs a text-path core call on JSON text given as bytes or a string.
+fn with_text<T>(
     env: &Env,
     text: &Text<'_>,
-    max_depth: Option<f64>,
-) -> napi::Result<Vec<u8>> {
+    on_bytes: impl FnOnce(&[u8]) -> Result<T, trustcore::Error>,
+    on_utf16: impl FnOnce(&[u16]) -> Result<T, trustcore::Error>,
+) -> napi::Result<T> {
     match text {
-        Text::Bytes(bytes) => trustcore::ffi::canonicalize_text(bytes, max_depth).or_throw(env),
+        Text::Bytes(bytes) => on_bytes(bytes).or_throw(env),
         Text::Str(s) => {
             // The exact UTF-16 code units: a lone surrogate is
             // `lone_surrogate` at the byte offset the Rust parser gives.
             let units = utf16_units(*s)?;
-            trustcore::ffi::canonicalize_utf16(&units, max_depth).or_throw(env)
+            on_utf16(&units).or_throw(env)
         }
     }
 }
@@ -417,15 +418,16 @@ impl<'w, 'env> ValueSource for JsNode<'w, 'env> {
     }
 }
 
-fn canonical_value_bytes(
-    env: &Env,
-    value: Unknown<'_>,
-    max_depth: Option<f64>,
-) -> napi::Result<Vec<u8>> {
+/// Runs a value-path core call on a JS value.
+fn with_value<'env, T>(
+    env: &'env Env,
+    value: Unknown<'env>,
+    f: impl for<'w> FnOnce(&JsNode<'w, 'env>) -> Result<T, trustcore::Error>,
+) -> napi::Result<T> {
     let walk = Walk::new(env)?;
-    let result = trustcore::ffi::canonicalize_value(&walk.node(value), max_depth);
+    let result = f(&walk.node(value));
     match result {
-        Ok(bytes) => Ok(bytes),
+        Ok(out) => Ok(out),
         // A getter or Proxy trap threw: let that exception through unchanged.
         Err(_) if walk.js_exception.get() && walk.env_has_exception() => Err(napi::Error::new(
             Status::PendingException,
@@ -462,7 +464,9 @@ pub fn canonicalize<'e>(
     options: Option<Unknown<'_>>,
 ) -> napi::Result<BufferSlice<'e>> {
     let max_depth = options_arg(env, options)?;
-    let bytes = canonical_value_bytes(env, value, max_depth)?;
+    let bytes = with_value(env, value, |v| {
+        trustcore::ffi::canonicalize_value(v, max_depth)
+    })?;
     buffer(env, &bytes)
 }
 
@@ -486,7 +490,12 @@ pub fn canonicalize_text<'e>(
 ) -> napi::Result<BufferSlice<'e>> {
     let text = text_arg(env, text, "text")?;
     let max_depth = options_arg(env, options)?;
-    let bytes = canonical_text_bytes(env, &text, max_depth)?;
+    let bytes = with_text(
+        env,
+        &text,
+        |b| trustcore::ffi::canonicalize_text(b, max_depth),
+        |u| trustcore::ffi::canonicalize_utf16(u, max_depth),
+    )?;
     buffer(env, &bytes)
 }
 
@@ -504,15 +513,14 @@ pub fn digest(
 ) -> napi::Result<String> {
     let data = text_arg(env, data, "data")?;
     let algorithm = algorithm_arg(env, algorithm)?;
-    match data {
-        Text::Bytes(bytes) => trustcore::ffi::digest(&bytes, algorithm.as_deref()).or_throw(env),
-        Text::Str(s) => {
-            // Exact: a lone surrogate has no UTF-8 form (`lone_surrogate`).
-            let units = utf16_units(s)?;
-            let utf8 = trustcore::canonical::string_from_utf16(&units).or_throw(env)?;
-            trustcore::ffi::digest(utf8.as_bytes(), algorithm.as_deref()).or_throw(env)
-        }
-    }
+    let alg = algorithm.as_deref();
+    // A string with a lone surrogate has no UTF-8 form (`lone_surrogate`).
+    with_text(
+        env,
+        &data,
+        |b| trustcore::ffi::digest(b, alg),
+        |u| trustcore::ffi::digest_utf16(u, alg),
+    )
 }
 
 /// Named digest of the canonical bytes of a JavaScript value (see
@@ -530,10 +538,10 @@ pub fn canonical_digest(
 ) -> napi::Result<String> {
     let algorithm = algorithm_arg(env, algorithm)?;
     let max_depth = options_arg(env, options)?;
-    // Check the algorithm before walking the value.
-    trustcore::ffi::algorithm(algorithm.as_deref()).or_throw(env)?;
-    let bytes = canonical_value_bytes(env, value, max_depth)?;
-    trustcore::ffi::digest(&bytes, algorithm.as_deref()).or_throw(env)
+    let alg = algorithm.as_deref();
+    with_value(env, value, |v| {
+        trustcore::ffi::canonical_digest_value(v, alg, max_depth)
+    })
 }
 
 /// Named digest of the canonical bytes of JSON text (see
@@ -552,9 +560,13 @@ pub fn canonical_digest_text(
     let text = text_arg(env, text, "text")?;
     let algorithm = algorithm_arg(env, algorithm)?;
     let max_depth = options_arg(env, options)?;
-    trustcore::ffi::algorithm(algorithm.as_deref()).or_throw(env)?;
-    let bytes = canonical_text_bytes(env, &text, max_depth)?;
-    trustcore::ffi::digest(&bytes, algorithm.as_deref()).or_throw(env)
+    let alg = algorithm.as_deref();
+    with_text(
+        env,
+        &text,
+        |b| trustcore::ffi::canonical_digest_text(b, alg, max_depth),
+        |u| trustcore::ffi::canonical_digest_utf16(u, alg, max_depth),
+    )
 }
 
 /// Parses digest text `"sha256:<64 lowercase hex>"` or

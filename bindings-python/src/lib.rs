@@ -437,14 +437,19 @@ fn canonicalize_text<'py>(
 #[pyfunction]
 #[pyo3(signature = (data, algorithm = None), text_signature = "(data, algorithm='sha256')")]
 fn digest(py: Python<'_>, data: &Bound<'_, PyAny>, algorithm: Option<String>) -> PyResult<String> {
+    let alg = algorithm.as_deref();
     let bytes = match data.cast::<PyString>() {
         // Digesting text means digesting its UTF-8 bytes; a str with lone
-        // surrogates has none, so this raises UnicodeEncodeError.
-        Ok(s) => Bytes::Borrowed(s.encode_utf8()?),
+        // surrogates has none: `lone_surrogate`, as in Node and WASM.
+        Ok(s) => match str_text(s)? {
+            Text::Utf8(b) => Bytes::Borrowed(b),
+            Text::Utf16(units) => {
+                return ffi::digest_utf16(&units, alg).map_err(|e| to_py_err(py, e))
+            }
+        },
         Err(_) => Bytes::from_py(data)?
             .ok_or_else(|| not_text("data", data, "bytes, bytearray, memoryview or str"))?,
     };
-    let alg = algorithm.as_deref();
     bytes
         .with(py, |b| ffi::digest(b, alg))
         .map_err(|e| to_py_err(py, e))

@@ -278,17 +278,18 @@ fn algorithm_arg(value: &JsValue) -> Result<Option<String>, JsValue> {
     }
 }
 
-fn canonical_text_bytes(input: &Input, max_depth: Option<f64>) -> Result<Vec<u8>, JsValue> {
+/// Runs a text-path core call on JSON text given as bytes or a string.
+fn with_text<T>(
+    input: &Input,
+    on_bytes: impl FnOnce(&[u8]) -> Result<T, trustcore::Error>,
+    on_utf16: impl FnOnce(&[u16]) -> Result<T, trustcore::Error>,
+) -> Result<T, JsValue> {
     match input {
-        Input::Bytes(bytes) => trustcore::ffi::canonicalize_text(bytes, max_depth).or_throw(),
+        Input::Bytes(bytes) => on_bytes(bytes).or_throw(),
         // Well-formed UTF-16 has the same UTF-8 bytes the core's UTF-16 path
         // would parse, so offsets agree.
-        Input::Text(JsText::Str(s)) => {
-            trustcore::ffi::canonicalize_text(s.as_bytes(), max_depth).or_throw()
-        }
-        Input::Text(JsText::Utf16(units)) => {
-            trustcore::ffi::canonicalize_utf16(units, max_depth).or_throw()
-        }
+        Input::Text(JsText::Str(s)) => on_bytes(s.as_bytes()).or_throw(),
+        Input::Text(JsText::Utf16(units)) => on_utf16(units).or_throw(),
     }
 }
 
@@ -446,11 +447,15 @@ impl<'w> ValueSource for JsNode<'w> {
     }
 }
 
-fn canonical_value_bytes(value: JsValue, max_depth: Option<f64>) -> Result<Vec<u8>, JsValue> {
+/// Runs a value-path core call on a JS value.
+fn with_value<T>(
+    value: JsValue,
+    f: impl for<'w> FnOnce(&JsNode<'w>) -> Result<T, trustcore::Error>,
+) -> Result<T, JsValue> {
     let walk = Walk::new();
-    let result = trustcore::ffi::canonicalize_value(&walk.node(value), max_depth);
+    let result = f(&walk.node(value));
     match result {
-        Ok(bytes) => Ok(bytes),
+        Ok(out) => Ok(out),
         Err(e) => match walk.js_exception.into_inner() {
             // A getter or Proxy trap threw: let that exception through unchanged.
             Some(exception) => Err(exception),
@@ -460,15 +465,12 @@ fn canonical_value_bytes(value: JsValue, max_depth: Option<f64>) -> Result<Vec<u
 }
 
 fn digest_input(input: &Input, algorithm: Option<&str>) -> Result<String, JsValue> {
-    match input {
-        Input::Bytes(bytes) => trustcore::ffi::digest(bytes, algorithm).or_throw(),
-        Input::Text(JsText::Str(s)) => trustcore::ffi::digest(s.as_bytes(), algorithm).or_throw(),
-        Input::Text(JsText::Utf16(units)) => {
-            // A lone surrogate has no UTF-8 form (`lone_surrogate`).
-            let utf8 = trustcore::canonical::string_from_utf16(units).or_throw()?;
-            trustcore::ffi::digest(utf8.as_bytes(), algorithm).or_throw()
-        }
-    }
+    // A lone surrogate has no UTF-8 form (`lone_surrogate`).
+    with_text(
+        input,
+        |b| trustcore::ffi::digest(b, algorithm),
+        |u| trustcore::ffi::digest_utf16(u, algorithm),
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -479,7 +481,7 @@ fn digest_input(input: &Input, algorithm: Option<&str>) -> Result<String, JsValu
 #[wasm_bindgen(skip_typescript)]
 pub fn canonicalize(value: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue> {
     let max_depth = options_arg(&options)?;
-    canonical_value_bytes(value, max_depth)
+    with_value(value, |v| trustcore::ffi::canonicalize_value(v, max_depth))
 }
 
 /// Canonical bytes (RFC 8785) of JSON text (a string or UTF-8 bytes).
@@ -487,7 +489,11 @@ pub fn canonicalize(value: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue
 pub fn canonicalize_text(text: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue> {
     let input = input_arg(&text, "text")?;
     let max_depth = options_arg(&options)?;
-    canonical_text_bytes(&input, max_depth)
+    with_text(
+        &input,
+        |b| trustcore::ffi::canonicalize_text(b, max_depth),
+        |u| trustcore::ffi::canonicalize_utf16(u, max_depth),
+    )
 }
 
 /// Named digest of raw bytes (a string is digested as its UTF-8 bytes).
@@ -507,10 +513,10 @@ pub fn canonical_digest(
 ) -> Result<String, JsValue> {
     let algorithm = algorithm_arg(&algorithm)?;
     let max_depth = options_arg(&options)?;
-    // Check the algorithm before walking the value.
-    trustcore::ffi::algorithm(algorithm.as_deref()).or_throw()?;
-    let bytes = canonical_value_bytes(value, max_depth)?;
-    trustcore::ffi::digest(&bytes, algorithm.as_deref()).or_throw()
+    let alg = algorithm.as_deref();
+    with_value(value, |v| {
+        trustcore::ffi::canonical_digest_value(v, alg, max_depth)
+    })
 }
 
 /// Named digest of the canonical bytes of JSON text.
@@ -523,9 +529,12 @@ pub fn canonical_digest_text(
     let input = input_arg(&text, "text")?;
     let algorithm = algorithm_arg(&algorithm)?;
     let max_depth = options_arg(&options)?;
-    trustcore::ffi::algorithm(algorithm.as_deref()).or_throw()?;
-    let bytes = canonical_text_bytes(&input, max_depth)?;
-    trustcore::ffi::digest(&bytes, algorithm.as_deref()).or_throw()
+    let alg = algorithm.as_deref();
+    with_text(
+        &input,
+        |b| trustcore::ffi::canonical_digest_text(b, alg, max_depth),
+        |u| trustcore::ffi::canonical_digest_utf16(u, alg, max_depth),
+    )
 }
 
 /// Parses `"sha256:<64 lowercase hex>"` / `"blake3:<64 lowercase hex>"` into

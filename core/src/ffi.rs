@@ -65,6 +65,14 @@ pub fn digest(data: &[u8], alg: Option<&str>) -> Result<String, Error> {
     Ok(Digest::of(algorithm(alg)?, data).to_string())
 }
 
+/// Digest of text given as UTF-16 code units (a JS or Python string), i.e.
+/// of its UTF-8 bytes. A lone surrogate has no UTF-8 form: `lone_surrogate`.
+pub fn digest_utf16(text: &[u16], alg: Option<&str>) -> Result<String, Error> {
+    let alg = algorithm(alg)?;
+    let utf8 = canonical::string_from_utf16(text)?;
+    Ok(Digest::of(alg, utf8.as_bytes()).to_string())
+}
+
 /// Digest of the canonical form of JSON text.
 pub fn canonical_digest_text(
     text: &[u8],
@@ -117,4 +125,36 @@ pub fn parse_digest(text: &str) -> Result<ParsedDigest, Error> {
         hex: d.hex(),
         bytes: *d.as_bytes(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_digests_agree_across_encodings_and_reject_lone_surrogates() {
+        let units: Vec<u16> = "café ✅".encode_utf16().collect();
+        assert_eq!(
+            digest_utf16(&units, None).unwrap(),
+            digest("café ✅".as_bytes(), None).unwrap()
+        );
+        assert_eq!(
+            digest_utf16(&[0x61, 0xD800], None).unwrap_err().code(),
+            "lone_surrogate"
+        );
+        assert_eq!(
+            digest_utf16(&units, Some("md5")).unwrap_err().code(),
+            "unknown_algorithm"
+        );
+    }
+
+    #[test]
+    fn max_depth_is_checked_once_with_the_value_given() {
+        for bad in [0.0, -1.0, 1.5, 1025.0, f64::NAN] {
+            let e = options(Some(bad)).unwrap_err();
+            assert_eq!(e.code(), "invalid_option");
+            assert!(e.message().ends_with(&format!("got {bad}")), "{e}");
+        }
+        assert_eq!(options(Some(1024.0)).unwrap().max_depth(), 1024);
+    }
 }

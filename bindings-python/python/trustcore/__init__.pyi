@@ -47,8 +47,9 @@ def canonicalize_text(text: _Text, *, max_depth: int | None = None) -> bytes:
 def digest(data: _Data, algorithm: str = "sha256") -> str:
     """Named digest (``sha256:<hex>`` / ``blake3:<hex>``) of raw bytes.
 
-    A ``str`` is digested as its UTF-8 encoding (UnicodeEncodeError if it
-    holds lone surrogates). Raises DigestError (``unknown_algorithm``).
+    A ``str`` is digested as its UTF-8 encoding; one holding lone surrogates
+    has none and raises CanonicalJsonError (``lone_surrogate``), as in Node
+    and WASM. Raises DigestError (``unknown_algorithm``).
     """
 
 def canonical_digest(obj: Any, algorithm: str = "sha256", *, max_depth: int | None = None) -> str:
