@@ -298,6 +298,40 @@ impl Envelope {
         self.signatures.push(entry);
     }
 
+    /// Attaches a remote signer's answer for `signer`/`alg`: the signing
+    /// input is recomputed from this envelope and the signature must verify
+    /// under `expected` (fails closed, as [`Prepared::attach`]). This is the
+    /// one-call form the bindings use after an async KMS call.
+    pub fn attach(
+        &mut self,
+        signer: &str,
+        alg: Algorithm,
+        signature: &[u8],
+        expected: &PublicKey,
+    ) -> Result<(), Error> {
+        let entry = self.prepare(signer, alg)?.attach(signature, expected)?;
+        self.signatures.push(entry);
+        Ok(())
+    }
+
+    /// The signing input of signature `index` (what it covers).
+    pub fn signing_input_of(&self, index: usize) -> Result<Vec<u8>, Error> {
+        let entry = self.entry(index)?;
+        signing_input(&self.kind, &self.payload, entry.alg, &entry.signer)
+    }
+
+    fn entry(&self, index: usize) -> Result<&SignatureEntry, Error> {
+        self.signatures.get(index).ok_or_else(|| {
+            Error::new(
+                ErrorCode::NoSuchSignature,
+                format!(
+                    "the envelope has no signature {index} (it has {})",
+                    self.signatures.len()
+                ),
+            )
+        })
+    }
+
     /// Signs with a local key and attaches the signature.
     pub fn sign(&mut self, key: &SecretKey, signer: &str, alg: Algorithm) -> Result<(), Error> {
         let prepared = self.prepare(signer, alg)?;
@@ -319,12 +353,7 @@ impl Envelope {
     /// Verifies signature `index` under `key` (the caller resolves the
     /// signer id to a key, normally through the signer registry).
     pub fn verify(&self, index: usize, key: &PublicKey) -> Result<bool, Error> {
-        let entry = self.signatures.get(index).ok_or_else(|| {
-            Error::new(
-                ErrorCode::NoSuchSignature,
-                format!("the envelope has no signature {index}"),
-            )
-        })?;
+        let entry = self.entry(index)?;
         let input = signing_input(&self.kind, &self.payload, entry.alg, &entry.signer)?;
         Ok(verify_input(entry.alg, &input, &entry.sig, key))
     }

@@ -127,6 +127,64 @@ pub fn parse_digest(text: &str) -> Result<ParsedDigest, Error> {
     })
 }
 
+// ---- Signing (keys, envelopes, registry, approvals) ----------------------
+//
+// The bindings wrap `keys::PublicKey`, `keys::SecretKey`,
+// `envelope::Envelope`, `registry::SignerRegistry` and
+// `registry::ApprovalSet` one method to one method; the functions below are
+// the few conversions they would otherwise each write. Reports come back as
+// `serde_json::Value` (the same shape as the reports' `to_json`), which each
+// binding turns into a native object.
+
+/// Parses an RFC 3339 UTC timestamp (`at` arguments).
+pub fn timestamp(text: &str) -> Result<crate::time::Timestamp, Error> {
+    Ok(crate::time::Timestamp::parse(text)?)
+}
+
+/// Parses an optional signature algorithm name (default `ed25519`).
+pub fn signature_algorithm(name: Option<&str>) -> Result<crate::envelope::Algorithm, Error> {
+    match name {
+        None => Ok(crate::envelope::Algorithm::Ed25519),
+        Some(n) => Ok(crate::envelope::Algorithm::from_name(n)?),
+    }
+}
+
+/// A new unsigned envelope around a host value (canonicalized with the
+/// value rules: JS objects, Python dicts).
+pub fn envelope_from_value<S: ValueSource>(
+    kind: &str,
+    payload: &S,
+) -> Result<crate::envelope::Envelope, Error> {
+    let bytes = canonicalize_value(payload, None)?;
+    crate::envelope::Envelope::new(kind, &bytes)
+}
+
+/// A new unsigned envelope around JSON text given as UTF-16 (a JS or Python
+/// string), with the text path's `lone_surrogate` check.
+pub fn envelope_from_utf16(
+    kind: &str,
+    payload: &[u16],
+) -> Result<crate::envelope::Envelope, Error> {
+    let bytes = canonicalize_utf16(payload, None)?;
+    crate::envelope::Envelope::new(kind, &bytes)
+}
+
+/// The signatures of an envelope as `[{"alg","signer","sig"}]` (sig in
+/// standard base64), the same members as the envelope's JSON.
+pub fn envelope_signatures(env: &crate::envelope::Envelope) -> serde_json::Value {
+    use base64::Engine as _;
+    env.signatures()
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "alg": s.alg.name(),
+                "signer": s.signer,
+                "sig": base64::engine::general_purpose::STANDARD.encode(s.sig),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,6 +51,8 @@ pub enum ErrorCode {
     KeyMismatch,
     /// A signature is not 64 bytes long.
     InvalidSignatureLength,
+    /// The operating system's randomness could not be read (key generation).
+    RandomnessUnavailable,
 }
 
 impl ErrorCode {
@@ -64,6 +66,7 @@ impl ErrorCode {
             ErrorCode::NonCanonicalKey => "non_canonical_key",
             ErrorCode::KeyMismatch => "key_mismatch",
             ErrorCode::InvalidSignatureLength => "invalid_signature_length",
+            ErrorCode::RandomnessUnavailable => "randomness_unavailable",
         }
     }
 }
@@ -243,6 +246,19 @@ impl SecretKey {
     /// From the 32-byte seed (RFC 8032 private key).
     pub fn from_seed(seed: &[u8; 32]) -> Self {
         SecretKey(SigningKey::from_bytes(seed))
+    }
+
+    /// A new key from the operating system's randomness (feature `os-rng`).
+    #[cfg(feature = "os-rng")]
+    pub fn generate() -> Result<Self, Error> {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        getrandom::getrandom(seed.as_mut()).map_err(|e| {
+            Error::new(
+                ErrorCode::RandomnessUnavailable,
+                format!("the operating system's randomness is unavailable: {e}"),
+            )
+        })?;
+        Ok(Self::from_seed(&seed))
     }
 
     /// From the seed as a byte slice (must be 32 bytes).

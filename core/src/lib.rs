@@ -57,107 +57,92 @@ pub mod digest;
 pub mod envelope;
 pub mod ffi;
 pub mod keys;
+pub mod merkle;
+pub mod policy;
+pub mod registry;
 pub mod sign;
+pub mod time;
 
 use std::fmt;
 
-/// Any trustcore error. Each module has its own error type with stable codes;
-/// this enum carries them across module boundaries and into the bindings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// From [`canonical`].
-    Canonical(canonical::Error),
-    /// From [`digest`].
-    Digest(digest::Error),
-    /// From [`keys`] and [`sign`].
-    Key(keys::Error),
-    /// From [`envelope`].
-    Envelope(envelope::Error),
+/// Declares the crate-wide [`Error`] over each module's error type, with
+/// the accessors the bindings use, so adding a module is one line.
+macro_rules! crate_error {
+    ($($variant:ident($module:ident, $kind:literal, offset: $offset:expr, path: $path:expr),)*) => {
+        /// Any trustcore error. Each module has its own error type with
+        /// stable codes; this enum carries them across module boundaries and
+        /// into the bindings.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum Error {
+            $(
+                #[doc = concat!("From [`", stringify!($module), "`].")]
+                $variant($module::Error),
+            )*
+        }
+
+        impl Error {
+            /// The stable string code (e.g. `duplicate_key`).
+            pub fn code(&self) -> &'static str {
+                match self { $(Error::$variant(e) => e.code().as_str(),)* }
+            }
+
+            /// The error class name the bindings use (`CanonicalJsonError`,
+            /// `DigestError`, ...).
+            pub fn kind(&self) -> &'static str {
+                match self { $(Error::$variant(_) => $kind,)* }
+            }
+
+            /// The message, without position.
+            pub fn message(&self) -> &str {
+                match self { $(Error::$variant(e) => e.message(),)* }
+            }
+
+            /// Byte offset (canonical text) or character offset (digest and
+            /// timestamp text), where the error has one.
+            pub fn offset(&self) -> Option<usize> {
+                match self { $(Error::$variant(e) => ($offset)(e),)* }
+            }
+
+            /// JSON Pointer of the offending value (value path, policies),
+            /// where the error has one.
+            pub fn path(&self) -> Option<&str> {
+                match self { $(Error::$variant(e) => ($path)(e),)* }
+            }
+        }
+
+        impl fmt::Display for Error {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self { $(Error::$variant(e) => e.fmt(f),)* }
+            }
+        }
+
+        $(
+            impl From<$module::Error> for Error {
+                fn from(e: $module::Error) -> Self {
+                    Error::$variant(e)
+                }
+            }
+        )*
+    };
 }
 
-impl Error {
-    /// The stable string code (e.g. `duplicate_key`).
-    pub fn code(&self) -> &'static str {
-        match self {
-            Error::Canonical(e) => e.code().as_str(),
-            Error::Digest(e) => e.code().as_str(),
-            Error::Key(e) => e.code().as_str(),
-            Error::Envelope(e) => e.code().as_str(),
-        }
-    }
-
-    /// The error class name the bindings use (`CanonicalJsonError`, `DigestError`).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Error::Canonical(_) => "CanonicalJsonError",
-            Error::Digest(_) => "DigestError",
-            Error::Key(_) => "KeyError",
-            Error::Envelope(_) => "EnvelopeError",
-        }
-    }
-
-    /// The message, without position.
-    pub fn message(&self) -> &str {
-        match self {
-            Error::Canonical(e) => e.message(),
-            Error::Digest(e) => e.message(),
-            Error::Key(e) => e.message(),
-            Error::Envelope(e) => e.message(),
-        }
-    }
-
-    /// Byte offset (canonical text) or character offset (digest text).
-    pub fn offset(&self) -> Option<usize> {
-        match self {
-            Error::Canonical(e) => e.offset(),
-            Error::Digest(e) => e.offset(),
-            Error::Key(_) | Error::Envelope(_) => None,
-        }
-    }
-
-    /// JSON Pointer of the offending value, on the value path.
-    pub fn path(&self) -> Option<&str> {
-        match self {
-            Error::Canonical(e) => e.path(),
-            Error::Digest(_) | Error::Key(_) | Error::Envelope(_) => None,
-        }
-    }
+fn none<E>(_: &E) -> Option<usize> {
+    None
+}
+fn no_path<E>(_: &E) -> Option<&str> {
+    None
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Canonical(e) => e.fmt(f),
-            Error::Digest(e) => e.fmt(f),
-            Error::Key(e) => e.fmt(f),
-            Error::Envelope(e) => e.fmt(f),
-        }
-    }
+crate_error! {
+    Canonical(canonical, "CanonicalJsonError", offset: canonical::Error::offset, path: canonical::Error::path),
+    Digest(digest, "DigestError", offset: digest::Error::offset, path: no_path),
+    Key(keys, "KeyError", offset: none, path: no_path),
+    Envelope(envelope, "EnvelopeError", offset: none, path: no_path),
+    Time(time, "TimestampError", offset: |e: &time::Error| Some(e.offset()), path: no_path),
+    Registry(registry, "RegistryError", offset: none, path: no_path),
+    Merkle(merkle, "MerkleError", offset: none, path: no_path),
+    Policy(policy, "PolicyError", offset: none, path: policy::Error::path),
 }
 
 impl std::error::Error for Error {}
-
-impl From<canonical::Error> for Error {
-    fn from(e: canonical::Error) -> Self {
-        Error::Canonical(e)
-    }
-}
-
-impl From<envelope::Error> for Error {
-    fn from(e: envelope::Error) -> Self {
-        Error::Envelope(e)
-    }
-}
-
-impl From<keys::Error> for Error {
-    fn from(e: keys::Error) -> Self {
-        Error::Key(e)
-    }
-}
-
-impl From<digest::Error> for Error {
-    fn from(e: digest::Error) -> Self {
-        Error::Digest(e)
-    }
-}
