@@ -53,6 +53,8 @@ pub enum ErrorCode {
     InvalidSignatureLength,
     /// The operating system's randomness could not be read (key generation).
     RandomnessUnavailable,
+    /// An Ed25519ph prehash that is not a 64-byte SHA-512 digest.
+    InvalidDigestLength,
 }
 
 impl ErrorCode {
@@ -67,6 +69,7 @@ impl ErrorCode {
             ErrorCode::KeyMismatch => "key_mismatch",
             ErrorCode::InvalidSignatureLength => "invalid_signature_length",
             ErrorCode::RandomnessUnavailable => "randomness_unavailable",
+            ErrorCode::InvalidDigestLength => "invalid_digest_length",
         }
     }
 }
