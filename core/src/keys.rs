@@ -329,11 +329,16 @@ impl SecretKey {
         Zeroizing::new(hex::encode(*self.to_bytes()))
     }
 
-    /// PKCS#8 v1 PEM with LF line endings (what Node and OpenSSL write).
+    /// PKCS#8 v1 PEM with LF line endings: the 48-byte form Node `crypto`,
+    /// OpenSSL and KMS exports write (dalek's own encoder writes v2, with the
+    /// public key, which would not round-trip those files byte for byte).
     pub fn to_pkcs8_pem(&self) -> Zeroizing<String> {
-        self.0
-            .to_pkcs8_pem(LineEnding::LF)
-            .unwrap_or_else(|_| Zeroizing::new(String::new()))
+        ed25519_dalek::pkcs8::KeypairBytes {
+            secret_key: *self.to_bytes(),
+            public_key: None,
+        }
+        .to_pkcs8_pem(LineEnding::LF)
+        .unwrap_or_else(|_| Zeroizing::new(String::new()))
     }
 
     /// A private JWK (with `d`) as JSON text.
