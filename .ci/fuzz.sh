@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../core/fuzz"
 secs="${FUZZ_SECONDS:-15}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --quiet
-for t in canonicalize_text canonicalize_utf16 parse_digest untrusted_imports; do
+# Every [[bin]] in core/fuzz/Cargo.toml is a target: a new one is fuzzed
+# without editing this script.
+targets=$(sed -n 's/^name = "\(.*\)"/\1/p' Cargo.toml | grep -v '^trustcore-fuzz$')
+for t in $targets; do
   echo "fuzz: $t for ${secs}s"
   log="$(mktemp)"
   rc=0
