@@ -238,6 +238,12 @@ impl Prepared {
     }
 }
 
+/// Verifies a signature of `alg` over a signing input built by
+/// [`signing_input`] (the audit chain verifies its rows with this).
+pub fn verify_signing_input(alg: Algorithm, input: &[u8], sig: &[u8; 64], key: &PublicKey) -> bool {
+    verify_input(alg, input, sig, key)
+}
+
 fn verify_input(alg: Algorithm, input: &[u8], sig: &[u8; 64], key: &PublicKey) -> bool {
     let sig = Signature::from_bytes(sig);
     match alg {

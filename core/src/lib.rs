@@ -53,6 +53,7 @@ macro_rules! coded_error {
 }
 
 pub mod canonical;
+pub mod chain;
 pub mod digest;
 pub mod envelope;
 pub mod ffi;
@@ -136,6 +137,7 @@ fn no_path<E>(_: &E) -> Option<&str> {
 
 crate_error! {
     Canonical(canonical, "CanonicalJsonError", offset: canonical::Error::offset, path: canonical::Error::path),
+    Chain(chain, "ChainError", offset: none, path: no_path),
     Digest(digest, "DigestError", offset: digest::Error::offset, path: no_path),
     Key(keys, "KeyError", offset: none, path: no_path),
     Envelope(envelope, "EnvelopeError", offset: none, path: no_path),

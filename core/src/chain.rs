@@ -1,0 +1,1100 @@
+//! Hash-linked, signed audit chains: append with [`ChainWriter`], verify as
+//! a stream with [`ChainVerifier`].
+//!
+//! An event is a row of the `audit_events` table (format in
+//! `docs/audit-chain.md`):
+//!
+//! ```json
+//! {"actor":"svc:kernel","event_type":"manifest.signed","hash":"<64 hex>","id":"1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+//!  "payload":{…},"prev_hash":"<64 hex>","seq":1,"signature":"<base64>","signer_id":"kernel-signer","ts":"2026-03-01T12:00:00Z"}
+//! ```
+//!
+//! * `hash` is the digest (SHA-256 by default; the chain declares its
+//!   algorithm once) of the canonical JSON of the row without `hash` and
+//!   `signature`, in lowercase hex as the column stores it.
+//! * `prev_hash` is the previous event's `hash`; the first event's is 64
+//!   zeros ([`GENESIS_PREV_HASH`]), and `seq` counts from 1.
+//! * `signature` (standard base64) is the signer's signature over a typed
+//!   envelope of kind [`EVENT_KIND`] whose payload is `{"hash":"sha256:<hex>"}`
+//!   (see `docs/signing.md`), with the algorithm the registry records for
+//!   `signer_id`. Because the hash covers every other column, the signature
+//!   does too, and it can never be replayed as another kind of record.
+//!
+//! [`ChainVerifier`] checks, per event and in this order: the row is strict
+//! I-JSON with exactly these members (`malformed_row`) and canonical field
+//! spellings (`invalid_field`); the id is new (`duplicate_id`); `seq`
+//! follows (`seq_gap`); `prev_hash` links (`prev_hash_mismatch`); `hash` is
+//! right (`hash_mismatch`); `ts` does not go back (`ts_regression`); the
+//! signer's key vouches at `ts` (the registry's reasons) and the signature
+//! verifies (`invalid_signature`). After a break it resynchronises on the
+//! event's own `seq` and `hash`, so one tampered row is one break, not a
+//! cascade. Memory is constant except for duplicate-id tracking, which keeps
+//! the 16 bytes of each id seen (it can be turned off for unbounded streams).
+//!
+//! Signature verification is the cost; with the `parallel` feature,
+//! [`ChainVerifier`] checks each batch of rows on all cores and links them in
+//! order afterwards, so the verdict is the sequential one.
+
+use crate::canonical::{self, Options};
+use crate::digest::{self, Digest};
+use crate::envelope::{self, Algorithm, Envelope};
+use crate::keys::{PublicKey, SecretKey};
+use crate::registry::SignerRegistry;
+use crate::time::Timestamp;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+
+/// The envelope kind every event signature is made under.
+pub const EVENT_KIND: &str = "trustcore.audit-event";
+/// `prev_hash` of the first event.
+pub const GENESIS_PREV_HASH: [u8; 32] = [0; 32];
+
+const COLUMNS: [&str; 10] = [
+    "actor",
+    "event_type",
+    "hash",
+    "id",
+    "payload",
+    "prev_hash",
+    "seq",
+    "signature",
+    "signer_id",
+    "ts",
+];
+
+/// Stable error codes of the chain module (API misuse and writer failures;
+/// breaks found while verifying are [`Break`]s, not errors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// An event body or head handed to the writer is not valid.
+    InvalidEvent,
+    /// The event's time is before the chain head's.
+    TsRegression,
+    /// A verifier state or head document is not of the documented shape.
+    InvalidState,
+}
+
+impl ErrorCode {
+    /// The stable string code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidEvent => "invalid_event",
+            ErrorCode::TsRegression => "ts_regression",
+            ErrorCode::InvalidState => "invalid_state",
+        }
+    }
+}
+
+coded_error! {
+    /// A chain error.
+}
+
+/// Why an event breaks the chain. Stable codes (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reason {
+    /// Not strict I-JSON, or not exactly the ten columns with their types.
+    MalformedRow,
+    /// A column with a non-canonical spelling (uppercase hex, a UUID with
+    /// braces, a timestamp that is not RFC 3339 UTC, ...).
+    InvalidField,
+    /// An id seen before.
+    DuplicateId,
+    /// `seq` is not the previous `seq` + 1.
+    SeqGap,
+    /// `prev_hash` is not the previous event's `hash`.
+    PrevHashMismatch,
+    /// `hash` is not the digest of the row.
+    HashMismatch,
+    /// `ts` is before the previous event's.
+    TsRegression,
+    /// Registry: the signer is unknown.
+    UnknownSigner,
+    /// Registry: the event is dated before the key's window.
+    SignerNotYetValid,
+    /// Registry: the event is dated after the key's window.
+    SignerExpired,
+    /// Registry: the event is dated at or after the key's revocation.
+    SignerRevoked,
+    /// The signature does not verify.
+    InvalidSignature,
+    /// The chain ends before the expected head.
+    Truncated,
+    /// The chain reaches the expected head's `seq` with another hash.
+    HeadMismatch,
+}
+
+impl Reason {
+    /// The stable string code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::MalformedRow => "malformed_row",
+            Reason::InvalidField => "invalid_field",
+            Reason::DuplicateId => "duplicate_id",
+            Reason::SeqGap => "seq_gap",
+            Reason::PrevHashMismatch => "prev_hash_mismatch",
+            Reason::HashMismatch => "hash_mismatch",
+            Reason::TsRegression => "ts_regression",
+            Reason::UnknownSigner => "unknown_signer",
+            Reason::SignerNotYetValid => "signer_not_yet_valid",
+            Reason::SignerExpired => "signer_expired",
+            Reason::SignerRevoked => "signer_revoked",
+            Reason::InvalidSignature => "invalid_signature",
+            Reason::Truncated => "truncated",
+            Reason::HeadMismatch => "head_mismatch",
+        }
+    }
+
+    fn from_registry(r: crate::registry::Reason) -> Reason {
+        use crate::registry::Reason as R;
+        match r {
+            R::UnknownSigner => Reason::UnknownSigner,
+            R::SignerNotYetValid => Reason::SignerNotYetValid,
+            R::SignerExpired => Reason::SignerExpired,
+            R::SignerRevoked => Reason::SignerRevoked,
+            _ => Reason::InvalidSignature,
+        }
+    }
+}
+
+/// A break found by the verifier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Break {
+    /// 0-based position of the row in the stream (counting from the
+    /// verifier's start, including rows before a resumed state).
+    pub position: u64,
+    /// The row's `seq`, when it could be read.
+    pub seq: Option<u64>,
+    /// The row's `id`, when it could be read.
+    pub id: Option<String>,
+    /// Why.
+    pub reason: Reason,
+    /// What exactly, for a person.
+    pub message: String,
+}
+
+impl Break {
+    /// As a JSON value: `{position, seq?, id?, reason, message}`.
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("position".into(), self.position.into());
+        if let Some(s) = self.seq {
+            m.insert("seq".into(), s.into());
+        }
+        if let Some(id) = &self.id {
+            m.insert("id".into(), id.clone().into());
+        }
+        m.insert("reason".into(), self.reason.as_str().into());
+        m.insert("message".into(), self.message.clone().into());
+        Value::Object(m)
+    }
+}
+
+/// The head of a chain: the last event's `hash` and `seq` (and `ts`), or
+/// the genesis head (64 zeros, 0) of an empty chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Head {
+    /// The last event's hash.
+    pub hash: [u8; 32],
+    /// The last event's seq (0 for an empty chain).
+    pub seq: u64,
+    /// The last event's timestamp, if known (a resumed writer or verifier
+    /// refuses events dated before it).
+    pub ts: Option<String>,
+}
+
+impl Default for Head {
+    fn default() -> Self {
+        Head {
+            hash: GENESIS_PREV_HASH,
+            seq: 0,
+            ts: None,
+        }
+    }
+}
+
+impl Head {
+    /// `{"hash":"<hex>","seq":n}` plus `"ts"` when known.
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("hash".into(), hex::encode(self.hash).into());
+        m.insert("seq".into(), self.seq.into());
+        if let Some(ts) = &self.ts {
+            m.insert("ts".into(), ts.clone().into());
+        }
+        Value::Object(m)
+    }
+
+    /// Reads `{"hash":"<64 hex>","seq":n[,"ts":"…"]}`.
+    pub fn from_value(v: &Value) -> Result<Head, Error> {
+        let bad = |m: &str| Error::new(ErrorCode::InvalidState, m.to_string());
+        let obj = v
+            .as_object()
+            .ok_or_else(|| bad("a head is a JSON object"))?;
+        if let Some(k) = obj
+            .keys()
+            .find(|k| !["hash", "seq", "ts"].contains(&k.as_str()))
+        {
+            return Err(bad(&format!("unknown head member {k:?}")));
+        }
+        let hash = obj
+            .get("hash")
+            .and_then(Value::as_str)
+            .and_then(hex32)
+            .ok_or_else(|| bad("head \"hash\" must be 64 lowercase hex digits"))?;
+        let seq = obj
+            .get("seq")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| bad("head \"seq\" must be a non-negative integer"))?;
+        let ts = match obj.get("ts") {
+            None => None,
+            Some(Value::String(t)) => {
+                Timestamp::parse(t).map_err(|e| bad(&format!("head \"ts\": {}", e.message())))?;
+                Some(t.clone())
+            }
+            Some(_) => return Err(bad("head \"ts\" must be a string")),
+        };
+        if seq == 0 && hash != GENESIS_PREV_HASH {
+            return Err(bad(
+                "the head of an empty chain (seq 0) has the all-zero hash",
+            ));
+        }
+        Ok(Head { hash, seq, ts })
+    }
+}
+
+fn hex32(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 || !s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(s, &mut out).ok()?;
+    Some(out)
+}
+
+/// Parses a plain lowercase UUID (`8-4-4-4-12` hex digits) to its 128 bits.
+fn uuid(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.len() != 36 {
+        return None;
+    }
+    let mut v: u128 = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | u128::from(d);
+    }
+    Some(v)
+}
+
+/// What a writer appends: the columns the caller decides.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventBody {
+    /// A plain lowercase UUID.
+    pub id: String,
+    /// RFC 3339 UTC.
+    pub ts: String,
+    /// What happened (e.g. `manifest.signed`).
+    pub event_type: String,
+    /// Who did it.
+    pub actor: String,
+    /// Any JSON value.
+    pub payload: Value,
+}
+
+/// One event (row).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Plain lowercase UUID.
+    pub id: String,
+    /// Position in the chain, from 1.
+    pub seq: u64,
+    /// RFC 3339 UTC.
+    pub ts: String,
+    /// Event type.
+    pub event_type: String,
+    /// Actor.
+    pub actor: String,
+    /// Payload.
+    pub payload: Value,
+    /// The previous event's hash.
+    pub prev_hash: [u8; 32],
+    /// This event's hash.
+    pub hash: [u8; 32],
+    /// Who signed.
+    pub signer_id: String,
+    /// The signature.
+    pub signature: [u8; 64],
+}
+
+fn canonical(v: &Value) -> Vec<u8> {
+    // Values here come from strict parsing or from the writer's checked
+    // body: canonicalization cannot fail on them.
+    canonical::canonicalize_value(v, &Options::default()).unwrap_or_default()
+}
+
+impl Event {
+    fn body_value(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("actor".into(), self.actor.clone().into());
+        m.insert("event_type".into(), self.event_type.clone().into());
+        m.insert("id".into(), self.id.clone().into());
+        m.insert("payload".into(), self.payload.clone());
+        m.insert("prev_hash".into(), hex::encode(self.prev_hash).into());
+        m.insert("seq".into(), self.seq.into());
+        m.insert("signer_id".into(), self.signer_id.clone().into());
+        m.insert("ts".into(), self.ts.clone().into());
+        m
+    }
+
+    /// The digest of the canonical row without `hash` and `signature`.
+    pub fn compute_hash(&self, alg: digest::Algorithm) -> [u8; 32] {
+        *Digest::of(alg, &canonical(&Value::Object(self.body_value()))).as_bytes()
+    }
+
+    /// The bytes the signature covers (see the module docs).
+    pub fn signing_input(
+        &self,
+        hash_alg: digest::Algorithm,
+        sig_alg: Algorithm,
+    ) -> Result<Vec<u8>, envelope::Error> {
+        signing_input(&self.hash, hash_alg, sig_alg, &self.signer_id)
+    }
+
+    /// The row as canonical JSON (the JSONL export line).
+    pub fn to_json(&self) -> String {
+        let mut m = self.body_value();
+        m.insert("hash".into(), hex::encode(self.hash).into());
+        m.insert("signature".into(), STANDARD.encode(self.signature).into());
+        String::from_utf8(canonical(&Value::Object(m))).unwrap_or_default()
+    }
+
+    /// Reads a row (strict I-JSON, exactly the ten columns, canonical
+    /// field spellings). The error is the break reason and a message.
+    pub fn from_json(row: &[u8]) -> Result<Event, (Reason, String)> {
+        canonical::canonicalize_text(row)
+            .map_err(|e| (Reason::MalformedRow, format!("not strict JSON: {e}")))?;
+        let v: Value = serde_json::from_slice(row)
+            .map_err(|e| (Reason::MalformedRow, format!("not JSON: {e}")))?;
+        Self::from_value(v)
+    }
+
+    fn from_value(v: Value) -> Result<Event, (Reason, String)> {
+        let Value::Object(mut obj) = v else {
+            return Err((Reason::MalformedRow, "a row is a JSON object".into()));
+        };
+        if let Some(k) = obj.keys().find(|k| !COLUMNS.contains(&k.as_str())) {
+            return Err((Reason::MalformedRow, format!("unknown column {k:?}")));
+        }
+        if let Some(k) = COLUMNS.iter().find(|k| !obj.contains_key(**k)) {
+            return Err((Reason::MalformedRow, format!("missing column {k:?}")));
+        }
+        let mut text = |name: &str| match obj.remove(name) {
+            Some(Value::String(s)) => Ok(s),
+            _ => Err((
+                Reason::MalformedRow,
+                format!("column {name:?} must be a string"),
+            )),
+        };
+        let id = text("id")?;
+        let ts = text("ts")?;
+        let event_type = text("event_type")?;
+        let actor = text("actor")?;
+        let prev = text("prev_hash")?;
+        let hash = text("hash")?;
+        let signer_id = text("signer_id")?;
+        let sig = text("signature")?;
+        let invalid = |m: String| (Reason::InvalidField, m);
+        if uuid(&id).is_none() {
+            return Err(invalid(format!(
+                "id {id:?} is not a plain lowercase UUID (8-4-4-4-12 hex digits)"
+            )));
+        }
+        Timestamp::parse(&ts).map_err(|e| invalid(format!("ts: {}", e.message())))?;
+        for (name, s) in [
+            ("event_type", &event_type),
+            ("actor", &actor),
+            ("signer_id", &signer_id),
+        ] {
+            if s.is_empty() || s.chars().any(char::is_control) {
+                return Err(invalid(format!(
+                    "{name} must be non-empty without control characters"
+                )));
+            }
+        }
+        let prev_hash = hex32(&prev)
+            .ok_or_else(|| invalid("prev_hash must be 64 lowercase hex digits".into()))?;
+        let hash =
+            hex32(&hash).ok_or_else(|| invalid("hash must be 64 lowercase hex digits".into()))?;
+        let signature: [u8; 64] = STANDARD
+            .decode(&sig)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| invalid("signature must be standard base64 of 64 bytes".into()))?;
+        let seq = match obj.remove("seq") {
+            Some(Value::Number(n)) => n.as_u64().filter(|s| *s >= 1),
+            _ => None,
+        }
+        .ok_or_else(|| invalid("seq must be an integer from 1".into()))?;
+        let payload = obj.remove("payload").unwrap_or(Value::Null);
+        Ok(Event {
+            id,
+            seq,
+            ts,
+            event_type,
+            actor,
+            payload,
+            prev_hash,
+            hash,
+            signer_id,
+            signature,
+        })
+    }
+}
+
+fn signing_input(
+    hash: &[u8; 32],
+    hash_alg: digest::Algorithm,
+    sig_alg: Algorithm,
+    signer: &str,
+) -> Result<Vec<u8>, envelope::Error> {
+    let payload = format!("{{\"hash\":\"{}:{}\"}}", hash_alg.name(), hex::encode(hash));
+    envelope::signing_input(EVENT_KIND, payload.as_bytes(), sig_alg, signer)
+}
+
+/// An event prepared for a (possibly remote) signer.
+#[derive(Clone, Debug)]
+pub struct PreparedEvent {
+    event: Event,
+    prepared: envelope::Prepared,
+}
+
+impl PreparedEvent {
+    /// What the signer must sign (the signing input, or its SHA-512 for
+    /// `ed25519ph`).
+    pub fn message(&self) -> Vec<u8> {
+        self.prepared.message()
+    }
+
+    /// The event with every column but `signature` filled.
+    pub fn event(&self) -> &Event {
+        &self.event
+    }
+}
+
+/// Appends events: fills `seq`, `prev_hash`, `hash` and the signature, and
+/// never produces an unsigned or unlinked event.
+#[derive(Clone, Debug)]
+pub struct ChainWriter {
+    head: Head,
+    hash_alg: digest::Algorithm,
+    signer_id: String,
+    alg: Algorithm,
+    key: PublicKey,
+}
+
+impl ChainWriter {
+    /// A writer continuing from `head` ([`Head::default`] for a new chain),
+    /// signing as `signer_id` with `alg`, whose signatures must verify under
+    /// `expected_key` (the registered key).
+    pub fn new(
+        head: Head,
+        hash_alg: digest::Algorithm,
+        signer_id: &str,
+        alg: Algorithm,
+        expected_key: PublicKey,
+    ) -> Result<Self, crate::Error> {
+        signing_input(&head.hash, hash_alg, alg, signer_id)?;
+        Ok(ChainWriter {
+            head,
+            hash_alg,
+            signer_id: signer_id.to_string(),
+            alg,
+            key: expected_key,
+        })
+    }
+
+    /// The current head.
+    pub fn head(&self) -> &Head {
+        &self.head
+    }
+
+    /// Builds the next event from `body` and the bytes to sign. The head
+    /// moves only when a valid signature is attached.
+    pub fn prepare(&self, body: EventBody) -> Result<PreparedEvent, crate::Error> {
+        let bad = |m: String| Error::new(ErrorCode::InvalidEvent, m);
+        let at = Timestamp::parse(&body.ts)?;
+        if let Some(prev) = &self.head.ts {
+            if at < Timestamp::parse(prev)? {
+                return Err(Error::new(
+                    ErrorCode::TsRegression,
+                    format!("ts {} is before the head's {prev}", body.ts),
+                )
+                .into());
+            }
+        }
+        canonical::canonicalize_value(&body.payload, &Options::default())?;
+        let seq = self
+            .head
+            .seq
+            .checked_add(1)
+            .ok_or_else(|| bad("the chain is full".into()))?;
+        let mut event = Event {
+            id: body.id,
+            seq,
+            ts: body.ts,
+            event_type: body.event_type,
+            actor: body.actor,
+            payload: body.payload,
+            prev_hash: self.head.hash,
+            hash: [0; 32],
+            signer_id: self.signer_id.clone(),
+            signature: [0; 64],
+        };
+        event.hash = event.compute_hash(self.hash_alg);
+        // The row must read back as it will be verified.
+        let mut probe = event.to_json().into_bytes();
+        if let Err((_, m)) = Event::from_json(&probe) {
+            return Err(bad(format!("the event would not be a valid row: {m}")).into());
+        }
+        probe.clear();
+        let payload = format!(
+            "{{\"hash\":\"{}:{}\"}}",
+            self.hash_alg.name(),
+            hex::encode(event.hash)
+        );
+        let env = Envelope::new(EVENT_KIND, payload.as_bytes())?;
+        let prepared = env.prepare(&self.signer_id, self.alg)?;
+        Ok(PreparedEvent { event, prepared })
+    }
+
+    /// Attaches the signer's answer (verified against the expected key;
+    /// fails closed) and advances the head.
+    pub fn attach(
+        &mut self,
+        prepared: PreparedEvent,
+        signature: &[u8],
+    ) -> Result<Event, crate::Error> {
+        let entry = prepared.prepared.attach(signature, &self.key)?;
+        if prepared.event.prev_hash != self.head.hash || prepared.event.seq != self.head.seq + 1 {
+            return Err(Error::new(
+                ErrorCode::InvalidEvent,
+                "the prepared event no longer follows the head (another event was appended since)",
+            )
+            .into());
+        }
+        let mut event = prepared.event;
+        event.signature = entry.sig;
+        self.head = Head {
+            hash: event.hash,
+            seq: event.seq,
+            ts: Some(event.ts.clone()),
+        };
+        Ok(event)
+    }
+
+    /// Prepares, signs with a local key and attaches.
+    pub fn append(&mut self, body: EventBody, key: &SecretKey) -> Result<Event, crate::Error> {
+        let prepared = self.prepare(body)?;
+        let msg = prepared.message();
+        let sig = match self.alg {
+            Algorithm::Ed25519 => crate::sign::sign(key, &msg),
+            Algorithm::Ed25519ph => crate::sign::sign_prehashed_digest(key, &msg)?,
+        };
+        self.attach(prepared, &sig)
+    }
+}
+
+/// How a [`ChainVerifier`] runs.
+#[derive(Clone, Debug)]
+pub struct VerifyOptions {
+    /// The chain's digest algorithm (default SHA-256).
+    pub hash_alg: digest::Algorithm,
+    /// Stop at the first break (default: collect all).
+    pub stop_at_first: bool,
+    /// Keep every id to detect duplicates (default true; 16 bytes per
+    /// event). Off, memory is constant.
+    pub track_ids: bool,
+    /// When set, [`ChainVerifier::finish`] checks the chain reaches this head
+    /// (`truncated` if it ends before, `head_mismatch` if its hash at that
+    /// seq differs).
+    pub expected_head: Option<Head>,
+    /// Threads for signature checks: `None` = every core. Only the
+    /// `parallel` feature uses more than one; the verdict never depends on
+    /// it.
+    pub threads: Option<usize>,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            hash_alg: digest::Algorithm::Sha256,
+            stop_at_first: false,
+            track_ids: true,
+            expected_head: None,
+            threads: None,
+        }
+    }
+}
+
+/// Per-row work that needs nothing from the rows before it (the part that
+/// runs in parallel).
+struct Checked {
+    event: Option<Event>,
+    id_bits: u128,
+    at: Option<Timestamp>,
+    /// The first row-local failure: malformed, hash, signer, signature.
+    row_error: Option<(Reason, String)>,
+    hash_error: Option<String>,
+    sig_error: Option<(Reason, String)>,
+}
+
+fn check_row(row: &[u8], registry: &SignerRegistry, hash_alg: digest::Algorithm) -> Checked {
+    let mut c = Checked {
+        event: None,
+        id_bits: 0,
+        at: None,
+        row_error: None,
+        hash_error: None,
+        sig_error: None,
+    };
+    let event = match Event::from_json(row) {
+        Ok(e) => e,
+        Err(e) => {
+            c.row_error = Some(e);
+            return c;
+        }
+    };
+    c.id_bits = uuid(&event.id).unwrap_or_default();
+    let at = Timestamp::parse(&event.ts).ok();
+    let computed = event.compute_hash(hash_alg);
+    if computed != event.hash {
+        c.hash_error = Some(format!(
+            "hash {} is not the digest of the row ({})",
+            hex::encode(event.hash),
+            hex::encode(computed)
+        ));
+    }
+    if let Some(at) = &at {
+        c.sig_error = match registry.get(&event.signer_id) {
+            None => Some((
+                Reason::UnknownSigner,
+                format!("signer {:?} is not in the registry", event.signer_id),
+            )),
+            Some(rec) => match registry.key_for(&event.signer_id, rec.algorithm(), at) {
+                Err(r) => Some((
+                    Reason::from_registry(r),
+                    format!(
+                        "signer {:?} does not vouch for events at {}: {}",
+                        event.signer_id,
+                        event.ts,
+                        r.as_str()
+                    ),
+                )),
+                Ok(key) => {
+                    let ok = event
+                        .signing_input(hash_alg, rec.algorithm())
+                        .map(|input| {
+                            envelope::verify_signing_input(
+                                rec.algorithm(),
+                                &input,
+                                &event.signature,
+                                key,
+                            )
+                        })
+                        .unwrap_or(false);
+                    (!ok).then(|| {
+                        (
+                            Reason::InvalidSignature,
+                            format!(
+                                "the signature does not verify under signer {:?}'s key",
+                                event.signer_id
+                            ),
+                        )
+                    })
+                }
+            },
+        };
+    }
+    c.at = at;
+    c.event = Some(event);
+    c
+}
+
+/// A verifier's resumable state (what a streaming consumer checkpoints).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifierState {
+    /// The head reached.
+    pub head: Head,
+    /// Rows read so far (the next row's position).
+    pub position: u64,
+    /// Events accepted so far.
+    pub count: u64,
+    /// Breaks found so far.
+    pub breaks: u64,
+}
+
+impl VerifierState {
+    /// `{"head":{…},"position":n,"count":n,"breaks":n,"type":"trustcore.chain-verifier-state/v1"}`.
+    pub fn to_value(&self) -> Value {
+        serde_json::json!({
+            "type": "trustcore.chain-verifier-state/v1",
+            "head": self.head.to_value(),
+            "position": self.position,
+            "count": self.count,
+            "breaks": self.breaks,
+        })
+    }
+
+    /// Reads a state written by [`VerifierState::to_value`].
+    pub fn from_value(v: &Value) -> Result<Self, Error> {
+        let bad = |m: &str| Error::new(ErrorCode::InvalidState, m.to_string());
+        if v.get("type").and_then(Value::as_str) != Some("trustcore.chain-verifier-state/v1") {
+            return Err(bad(
+                "\"type\" must be \"trustcore.chain-verifier-state/v1\"",
+            ));
+        }
+        let n = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_u64)
+                .ok_or_else(|| bad(&format!("{k:?} must be a non-negative integer")))
+        };
+        Ok(VerifierState {
+            head: Head::from_value(v.get("head").unwrap_or(&Value::Null))?,
+            position: n("position")?,
+            count: n("count")?,
+            breaks: n("breaks")?,
+        })
+    }
+}
+
+/// The outcome of verifying a chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainReport {
+    /// No breaks.
+    pub valid: bool,
+    /// The head reached (the last event accepted or resynchronised on).
+    pub head: Head,
+    /// Rows read.
+    pub rows: u64,
+    /// The breaks, in stream order (only the first with `stop_at_first`).
+    pub breaks: Vec<Break>,
+}
+
+impl ChainReport {
+    /// As a JSON value.
+    pub fn to_value(&self) -> Value {
+        serde_json::json!({
+            "valid": self.valid,
+            "head": self.head.to_value(),
+            "rows": self.rows,
+            "breaks": self.breaks.iter().map(Break::to_value).collect::<Vec<_>>(),
+        })
+    }
+
+    /// As canonical JSON text.
+    pub fn to_json(&self) -> String {
+        String::from_utf8(canonical(&self.to_value())).unwrap_or_default()
+    }
+}
+
+/// Rows buffered before a batch is checked (in parallel with the
+/// `parallel` feature).
+const BATCH: usize = 1024;
+
+/// Verifies a chain fed one row (or one chunk of JSONL bytes) at a time.
+#[derive(Debug)]
+pub struct ChainVerifier {
+    registry: SignerRegistry,
+    options: VerifyOptions,
+    head: Head,
+    last_ts: Option<Timestamp>,
+    position: u64,
+    count: u64,
+    breaks: Vec<Break>,
+    break_count: u64,
+    ids: HashSet<u128>,
+    pending: Vec<Vec<u8>>,
+    partial: Vec<u8>,
+    stopped: bool,
+}
+
+impl ChainVerifier {
+    /// A verifier for a chain from its first event.
+    pub fn new(registry: SignerRegistry, options: VerifyOptions) -> Self {
+        Self::resume(
+            registry,
+            options,
+            VerifierState {
+                head: Head::default(),
+                position: 0,
+                count: 0,
+                breaks: 0,
+            },
+        )
+    }
+
+    /// A verifier that continues from a trusted head or a saved state
+    /// (ids from before are not known, so duplicates across the resume
+    /// point are not detected).
+    pub fn resume(registry: SignerRegistry, options: VerifyOptions, state: VerifierState) -> Self {
+        let last_ts = state
+            .head
+            .ts
+            .as_deref()
+            .and_then(|t| Timestamp::parse(t).ok());
+        ChainVerifier {
+            registry,
+            options,
+            head: state.head,
+            last_ts,
+            position: state.position,
+            count: state.count,
+            breaks: Vec::new(),
+            break_count: state.breaks,
+            ids: HashSet::new(),
+            pending: Vec::with_capacity(BATCH),
+            partial: Vec::new(),
+            stopped: false,
+        }
+    }
+
+    /// Feeds one row (one JSONL line, without its newline).
+    pub fn push_row(&mut self, row: &[u8]) {
+        if self.stopped {
+            return;
+        }
+        self.pending.push(row.to_vec());
+        if self.pending.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    /// Feeds a chunk of JSONL bytes; lines may span chunks. Empty lines
+    /// (and a final newline) are skipped; `\r\n` is accepted.
+    pub fn push_bytes(&mut self, chunk: &[u8]) {
+        let mut rest = chunk;
+        while let Some(nl) = rest.iter().position(|&b| b == b'\n') {
+            let (line, tail) = rest.split_at(nl);
+            rest = &tail[1..];
+            if self.partial.is_empty() {
+                self.push_line(line);
+            } else {
+                let mut whole = std::mem::take(&mut self.partial);
+                whole.extend_from_slice(line);
+                self.push_line(&whole);
+            }
+        }
+        self.partial.extend_from_slice(rest);
+    }
+
+    fn push_line(&mut self, line: &[u8]) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !line.iter().all(|b| b.is_ascii_whitespace()) {
+            self.push_row(line);
+        }
+    }
+
+    fn flush(&mut self) {
+        let rows = std::mem::take(&mut self.pending);
+        let checked = self.check_batch(&rows);
+        for c in checked {
+            if self.stopped {
+                break;
+            }
+            self.link(c);
+        }
+        self.pending = rows;
+        self.pending.clear();
+    }
+
+    #[cfg(feature = "parallel")]
+    fn check_batch(&self, rows: &[Vec<u8>]) -> Vec<Checked> {
+        let threads = self
+            .options
+            .threads
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(1)
+            })
+            .clamp(1, rows.len().max(1));
+        if threads <= 1 || rows.len() < 16 {
+            return rows
+                .iter()
+                .map(|r| check_row(r, &self.registry, self.options.hash_alg))
+                .collect();
+        }
+        let per = rows.len().div_ceil(threads);
+        let (registry, alg) = (&self.registry, self.options.hash_alg);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = rows
+                .chunks(per)
+                .map(|chunk| {
+                    s.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|r| check_row(r, registry, alg))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    }
+
+    #[cfg(not(feature = "parallel"))]
+    fn check_batch(&self, rows: &[Vec<u8>]) -> Vec<Checked> {
+        rows.iter()
+            .map(|r| check_row(r, &self.registry, self.options.hash_alg))
+            .collect()
+    }
+
+    fn report(&mut self, position: u64, event: Option<&Event>, reason: Reason, message: String) {
+        self.break_count += 1;
+        if self.options.stop_at_first {
+            self.stopped = true;
+        }
+        self.breaks.push(Break {
+            position,
+            seq: event.map(|e| e.seq),
+            id: event.map(|e| e.id.clone()),
+            reason,
+            message,
+        });
+    }
+
+    /// The order-dependent checks, then the row's own verdicts.
+    fn link(&mut self, c: Checked) {
+        let position = self.position;
+        self.position += 1;
+        let Some(event) = c.event else {
+            let (reason, message) = c
+                .row_error
+                .unwrap_or((Reason::MalformedRow, "unreadable row".into()));
+            self.report(position, None, reason, message);
+            return;
+        };
+        let mut reason: Option<(Reason, String)> = None;
+        if self.options.track_ids && !self.ids.insert(c.id_bits) {
+            reason = Some((
+                Reason::DuplicateId,
+                format!("id {} appeared before", event.id),
+            ));
+        } else if event.seq != self.head.seq.wrapping_add(1) {
+            reason = Some((
+                Reason::SeqGap,
+                format!("seq {} follows seq {}", event.seq, self.head.seq),
+            ));
+        } else if event.prev_hash != self.head.hash {
+            reason = Some((
+                Reason::PrevHashMismatch,
+                format!(
+                    "prev_hash {} is not the previous hash {}",
+                    hex::encode(event.prev_hash),
+                    hex::encode(self.head.hash)
+                ),
+            ));
+        } else if let Some(m) = c.hash_error {
+            reason = Some((Reason::HashMismatch, m));
+        } else if let (Some(prev), Some(at)) = (&self.last_ts, &c.at) {
+            if at < prev {
+                reason = Some((
+                    Reason::TsRegression,
+                    format!("ts {} is before the previous event's {prev}", event.ts),
+                ));
+            }
+        }
+        if reason.is_none() {
+            reason = c.sig_error;
+        }
+        match reason {
+            Some((r, m)) => self.report(position, Some(&event), r, m),
+            None => self.count += 1,
+        }
+        // Resynchronise on the row's own claims, so one bad row is one break.
+        if c.at.is_some() {
+            self.last_ts = c.at;
+        }
+        self.head = Head {
+            hash: event.hash,
+            seq: event.seq,
+            ts: Some(event.ts),
+        };
+    }
+
+    /// Checks everything fed so far (a partial last line stays buffered) and
+    /// returns the resumable state.
+    pub fn state(&mut self) -> VerifierState {
+        self.flush();
+        VerifierState {
+            head: self.head.clone(),
+            position: self.position,
+            count: self.count,
+            breaks: self.break_count,
+        }
+    }
+
+    /// Breaks found so far (checks pending rows first).
+    pub fn breaks(&mut self) -> &[Break] {
+        self.flush();
+        &self.breaks
+    }
+
+    /// Ends the stream: checks what is left (a last line without newline
+    /// included) and the expected head, and reports.
+    pub fn finish(mut self) -> ChainReport {
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            self.push_line(&line);
+        }
+        self.flush();
+        if let Some(expected) = self.options.expected_head.clone() {
+            if !self.stopped {
+                if self.head.seq < expected.seq {
+                    let m = format!(
+                        "the chain ends at seq {}; the expected head is at seq {}",
+                        self.head.seq, expected.seq
+                    );
+                    self.report(self.position, None, Reason::Truncated, m);
+                } else if self.head.seq == expected.seq && self.head.hash != expected.hash {
+                    let m = format!(
+                        "the chain's hash at seq {} is {}, the expected head's is {}",
+                        expected.seq,
+                        hex::encode(self.head.hash),
+                        hex::encode(expected.hash)
+                    );
+                    self.report(self.position, None, Reason::HeadMismatch, m);
+                }
+            }
+        }
+        ChainReport {
+            valid: self.break_count == 0,
+            head: self.head,
+            rows: self.position,
+            breaks: self.breaks,
+        }
+    }
+}
+
+/// Verifies a whole JSONL export in one call.
+pub fn verify_jsonl(text: &[u8], registry: SignerRegistry, options: VerifyOptions) -> ChainReport {
+    let mut v = ChainVerifier::new(registry, options);
+    v.push_bytes(text);
+    v.finish()
+}

@@ -1,0 +1,243 @@
+//! The audit chain: writer and verifier agree, and every single-bit flip,
+//! deletion, reordering, duplication or truncation of a random chain is
+//! found at the right row with the right reason.
+
+use proptest::prelude::*;
+use serde_json::json;
+use trustcore::chain::{verify_jsonl, ChainVerifier, ChainWriter, EventBody, Head, VerifyOptions};
+use trustcore::digest::Algorithm as HashAlg;
+use trustcore::envelope::Algorithm;
+use trustcore::keys::SecretKey;
+use trustcore::registry::SignerRegistry;
+
+fn key() -> SecretKey {
+    SecretKey::from_seed(&[5u8; 32])
+}
+
+fn registry() -> SignerRegistry {
+    SignerRegistry::from_json(
+        format!(
+            r#"{{"signers":[{{"signerId":"kernel-signer","publicKey":"{}","validFrom":"2026-01-01T00:00:00Z"}}]}}"#,
+            key().public_key().to_base64()
+        )
+        .as_bytes(),
+    )
+    .unwrap()
+}
+
+fn body(i: u64, salt: u64) -> EventBody {
+    EventBody {
+        id: format!("00000000-0000-4000-8000-{:012x}", i * 7919 + salt),
+        ts: format!("2026-03-01T12:{:02}:{:02}Z", (i / 60) % 60, i % 60),
+        event_type: "manifest.signed".into(),
+        actor: "svc:kernel".into(),
+        payload: json!({"n": i, "note": format!("event {i} \u{e9}"), "salt": salt}),
+    }
+}
+
+fn chain(n: u64, salt: u64) -> (Vec<String>, Head) {
+    let mut w = ChainWriter::new(
+        Head::default(),
+        HashAlg::Sha256,
+        "kernel-signer",
+        Algorithm::Ed25519,
+        key().public_key(),
+    )
+    .unwrap();
+    let rows = (1..=n)
+        .map(|i| w.append(body(i, salt), &key()).unwrap().to_json())
+        .collect();
+    (rows, w.head().clone())
+}
+
+fn verify(
+    rows: &[String],
+    expected: Option<Head>,
+    threads: usize,
+) -> trustcore::chain::ChainReport {
+    let text = rows.join("\n");
+    verify_jsonl(
+        text.as_bytes(),
+        registry(),
+        VerifyOptions {
+            expected_head: expected,
+            threads: Some(threads),
+            ..VerifyOptions::default()
+        },
+    )
+}
+
+fn first(rows: &[String], expected: Option<Head>) -> (u64, &'static str) {
+    let r = verify(rows, expected, 2);
+    assert!(!r.valid);
+    let b = &r.breaks[0];
+    (b.position, b.reason.as_str())
+}
+
+#[test]
+fn a_written_chain_verifies_and_reaches_the_writers_head() {
+    let (rows, head) = chain(40, 1);
+    for threads in [1, 2, 3] {
+        let r = verify(&rows, Some(head.clone()), threads);
+        assert!(r.valid, "{}", r.to_json());
+        assert_eq!(r.head, head);
+        assert_eq!(r.rows, 40);
+    }
+    // Genesis link and seq.
+    let first: serde_json::Value = serde_json::from_str(&rows[0]).unwrap();
+    assert_eq!(first["prev_hash"], "0".repeat(64));
+    assert_eq!(first["seq"], 1);
+}
+
+#[test]
+fn a_stream_split_anywhere_and_resumed_gives_the_same_verdict() {
+    let (rows, head) = chain(30, 2);
+    let text = rows.join("\n") + "\n";
+    for cut in [0, 1, 17, text.len() / 2, text.len() - 1] {
+        let mut v = ChainVerifier::new(registry(), VerifyOptions::default());
+        v.push_bytes(&text.as_bytes()[..cut]);
+        let state = v.state();
+        // Resume from the saved state in a new verifier.
+        let state = trustcore::chain::VerifierState::from_value(&state.to_value()).unwrap();
+        let mut w = ChainVerifier::resume(registry(), VerifyOptions::default(), state);
+        // The bytes of a partial line were not consumed by the first one:
+        // start the second at the first unread row.
+        let consumed: usize = text[..cut].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        w.push_bytes(&text.as_bytes()[consumed..]);
+        let r = w.finish();
+        assert!(r.valid, "cut {cut}: {}", r.to_json());
+        assert_eq!(r.head, head);
+    }
+}
+
+#[test]
+fn remote_signatures_are_checked_before_they_are_attached() {
+    let mut w = ChainWriter::new(
+        Head::default(),
+        HashAlg::Sha256,
+        "kernel-signer",
+        Algorithm::Ed25519ph,
+        key().public_key(),
+    )
+    .unwrap();
+    let p = w.prepare(body(1, 0)).unwrap();
+    assert_eq!(p.message().len(), 64, "ed25519ph sends the SHA-512 digest");
+    let wrong = trustcore::sign::sign(&key(), &p.message());
+    assert_eq!(
+        w.attach(p.clone(), &wrong).unwrap_err().code(),
+        "remote_signature_invalid"
+    );
+    assert_eq!(w.head(), &Head::default(), "no event, no head change");
+    let right = trustcore::sign::sign_prehashed_digest(&key(), &p.message()).unwrap();
+    let e = w.attach(p, &right).unwrap();
+    assert_eq!(w.head().seq, 1);
+    assert_eq!(w.head().hash, e.hash);
+    // A registry that says kernel-signer signs ed25519 refuses the ph row.
+    let r = verify(&[e.to_json()], None, 1);
+    assert_eq!(r.breaks[0].reason.as_str(), "invalid_signature");
+    // Time never goes back.
+    let mut early = body(2, 0);
+    early.ts = "2026-02-01T00:00:00Z".into();
+    assert_eq!(w.prepare(early).unwrap_err().code(), "ts_regression");
+}
+
+#[test]
+fn signer_windows_apply_at_each_events_time() {
+    let (rows, _) = chain(3, 3);
+    let reg = SignerRegistry::from_json(
+        format!(
+            r#"{{"signers":[{{"signerId":"kernel-signer","publicKey":"{}","validUntil":"2026-03-01T12:00:02Z"}}]}}"#,
+            key().public_key().to_base64()
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let r = verify_jsonl(rows.join("\n").as_bytes(), reg, VerifyOptions::default());
+    let reasons: Vec<_> = r
+        .breaks
+        .iter()
+        .map(|b| (b.position, b.reason.as_str()))
+        .collect();
+    assert_eq!(reasons, [(1, "signer_expired"), (2, "signer_expired")]);
+}
+
+#[test]
+fn stop_at_first_reports_one_break() {
+    let (mut rows, _) = chain(10, 4);
+    rows.remove(3);
+    rows.remove(6);
+    let r = verify_jsonl(
+        rows.join("\n").as_bytes(),
+        registry(),
+        VerifyOptions {
+            stop_at_first: true,
+            ..VerifyOptions::default()
+        },
+    );
+    assert_eq!(r.breaks.len(), 1);
+    assert_eq!(r.breaks[0].reason.as_str(), "seq_gap");
+    let all = verify(&rows, None, 2);
+    assert_eq!(all.breaks.len(), 2, "{}", all.to_json());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn any_single_bit_flip_is_found_at_its_row(n in 2u64..12, salt in 0u64..1000, line in any::<prop::sample::Index>(), byte in any::<prop::sample::Index>(), bit in 0u8..8) {
+        let (mut rows, head) = chain(n, salt);
+        let k = line.index(rows.len());
+        let mut b = rows[k].clone().into_bytes();
+        let i = byte.index(b.len());
+        b[i] ^= 1 << bit;
+        prop_assume!(b[i] != b'\n');
+        rows[k] = String::from_utf8_lossy(&b).into_owned();
+        let raw: Vec<String> = rows.clone();
+        let r = {
+            // Feed the mutated bytes exactly (not the lossy string).
+            let mut text = Vec::new();
+            for (j, row) in raw.iter().enumerate() {
+                if j == k { text.extend_from_slice(&b) } else { text.extend_from_slice(row.as_bytes()) }
+                text.push(b'\n');
+            }
+            verify_jsonl(&text, registry(), VerifyOptions { expected_head: Some(head), ..VerifyOptions::default() })
+        };
+        prop_assert!(!r.valid);
+        prop_assert_eq!(r.breaks[0].position, k as u64, "{}", r.to_json());
+    }
+
+    #[test]
+    fn deletion_reordering_duplication_truncation(n in 3u64..12, salt in 0u64..1000, at in any::<prop::sample::Index>(), cut in 1usize..3) {
+        let (rows, head) = chain(n, salt);
+        let k = at.index(rows.len() - 1);
+        // Deletion of a row that is not the last: the next row's seq jumps.
+        let mut del = rows.clone();
+        del.remove(k);
+        prop_assert_eq!(first(&del, Some(head.clone())), (k as u64, "seq_gap"));
+        // Two rows swapped.
+        let mut swap = rows.clone();
+        swap.swap(k, k + 1);
+        prop_assert_eq!(first(&swap, Some(head.clone())), (k as u64, "seq_gap"));
+        // A row repeated.
+        let mut dup = rows.clone();
+        dup.insert(k + 1, rows[k].clone());
+        prop_assert_eq!(first(&dup, Some(head.clone())), (k as u64 + 1, "duplicate_id"));
+        // The tail cut off: only the expected head can tell.
+        let short = &rows[..rows.len() - cut];
+        prop_assert!(verify(short, None, 2).valid);
+        prop_assert_eq!(first(short, Some(head.clone())), ((rows.len() - cut) as u64, "truncated"));
+        // Another chain with the same length: the head differs.
+        let (other, _) = chain(n, salt + 1000);
+        prop_assert_eq!(first(&other, Some(head)), (n, "head_mismatch"));
+    }
+
+    #[test]
+    fn the_verdict_does_not_depend_on_threads(n in 1u64..40, salt in 0u64..100, drop in any::<prop::sample::Index>()) {
+        let (mut rows, _) = chain(n, salt);
+        if n > 2 { rows.remove(drop.index(rows.len())); }
+        let one = verify(&rows, None, 1);
+        for t in [2, 4] {
+            prop_assert_eq!(&verify(&rows, None, t), &one);
+        }
+    }
+}
