@@ -384,11 +384,48 @@ impl Event {
     /// Reads a row (strict I-JSON, exactly the ten columns, canonical
     /// field spellings). The error is the break reason and a message.
     pub fn from_json(row: &[u8]) -> Result<Event, (Reason, String)> {
-        canonical::canonicalize_text(row)
+        Self::parse_row(row).map(|(e, _)| e)
+    }
+
+    /// Reads a row and returns it with its canonical bytes.
+    fn parse_row(row: &[u8]) -> Result<(Event, Vec<u8>), (Reason, String)> {
+        let canon = canonical::canonicalize_text(row)
             .map_err(|e| (Reason::MalformedRow, format!("not strict JSON: {e}")))?;
-        let v: Value = serde_json::from_slice(row)
+        let v: Value = serde_json::from_slice(&canon)
             .map_err(|e| (Reason::MalformedRow, format!("not JSON: {e}")))?;
-        Self::from_value(v)
+        Ok((Self::from_value(v)?, canon))
+    }
+
+    /// The hashed bytes (the canonical row without `hash` and `signature`)
+    /// cut out of the canonical row, without building the body again.
+    ///
+    /// In canonical text a `"` that is not escaped is structural, so the
+    /// bytes `,"hash":"` can only open a member named `hash`. The row's
+    /// members are sorted: `actor` and `event_type` (strings) come before
+    /// `hash`, so its first such member is the row's own; after the row's
+    /// `signature` come only `signer_id` and `ts` (strings), so the last
+    /// `,"signature":"` member is the row's own, even when the payload has
+    /// members of those names. Their values are 64 hex digits and 88 base64
+    /// characters, which need no escaping. A property test checks this
+    /// against [`Event::compute_hash`].
+    fn hashed_bytes(&self, canon: &[u8]) -> Option<Vec<u8>> {
+        let hash_member = format!(",\"hash\":\"{}\"", hex::encode(self.hash));
+        let sig_member = format!(",\"signature\":\"{}\"", STANDARD.encode(self.signature));
+        let find = |needle: &[u8]| canon.windows(needle.len()).position(|w| w == needle);
+        let rfind = |needle: &[u8]| canon.windows(needle.len()).rposition(|w| w == needle);
+        let h = find(b",\"hash\":\"")?;
+        let s = rfind(b",\"signature\":\"")?;
+        if canon.get(h..h + hash_member.len())? != hash_member.as_bytes()
+            || canon.get(s..s + sig_member.len())? != sig_member.as_bytes()
+            || s < h + hash_member.len()
+        {
+            return None;
+        }
+        let mut out = Vec::with_capacity(canon.len());
+        out.extend_from_slice(&canon[..h]);
+        out.extend_from_slice(&canon[h + hash_member.len()..s]);
+        out.extend_from_slice(&canon[s + sig_member.len()..]);
+        Some(out)
     }
 
     fn from_value(v: Value) -> Result<Event, (Reason, String)> {
@@ -670,7 +707,7 @@ fn check_row(row: &[u8], registry: &SignerRegistry, hash_alg: digest::Algorithm)
         hash_error: None,
         sig_error: None,
     };
-    let event = match Event::from_json(row) {
+    let (event, canon) = match Event::parse_row(row) {
         Ok(e) => e,
         Err(e) => {
             c.row_error = Some(e);
@@ -679,7 +716,10 @@ fn check_row(row: &[u8], registry: &SignerRegistry, hash_alg: digest::Algorithm)
     };
     c.id_bits = uuid(&event.id).unwrap_or_default();
     let at = Timestamp::parse(&event.ts).ok();
-    let computed = event.compute_hash(hash_alg);
+    let computed = match event.hashed_bytes(&canon) {
+        Some(bytes) => *Digest::of(hash_alg, &bytes).as_bytes(),
+        None => event.compute_hash(hash_alg),
+    };
     if computed != event.hash {
         c.hash_error = Some(format!(
             "hash {} is not the digest of the row ({})",
@@ -1097,4 +1137,35 @@ pub fn verify_jsonl(text: &[u8], registry: SignerRegistry, options: VerifyOption
     let mut v = ChainVerifier::new(registry, options);
     v.push_bytes(text);
     v.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_bytes_ignore_payload_members_named_hash_or_signature() {
+        let mut w = ChainWriter::new(
+            Head::default(),
+            digest::Algorithm::Sha256,
+            "s",
+            Algorithm::Ed25519,
+            SecretKey::from_seed(&[1; 32]).public_key(),
+        )
+        .unwrap();
+        let body = EventBody {
+            id: "00000000-0000-4000-8000-000000000001".into(),
+            ts: "2026-01-01T00:00:00Z".into(),
+            event_type: "x\",\"hash\":\"".into(),
+            actor: "a".into(),
+            payload: serde_json::json!({"hash": "h", "signature": "s", "x": [{"signature": 1, "hash": 2}]}),
+        };
+        let e = w.append(body, &SecretKey::from_seed(&[1; 32])).unwrap();
+        let (parsed, canon) = Event::parse_row(e.to_json().as_bytes()).unwrap();
+        let cut = parsed.hashed_bytes(&canon).unwrap();
+        assert_eq!(
+            *Digest::of(digest::Algorithm::Sha256, &cut).as_bytes(),
+            parsed.compute_hash(digest::Algorithm::Sha256)
+        );
+    }
 }

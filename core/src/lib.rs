@@ -143,7 +143,7 @@ crate_error! {
     Envelope(envelope, "EnvelopeError", offset: none, path: no_path),
     Time(time, "TimestampError", offset: |e: &time::Error| Some(e.offset()), path: no_path),
     Registry(registry, "RegistryError", offset: none, path: no_path),
-    Merkle(merkle, "MerkleError", offset: none, path: no_path),
+    Merkle(merkle, "MerkleError", offset: merkle::Error::offset, path: no_path),
     Policy(policy, "PolicyError", offset: none, path: policy::Error::path),
 }
 

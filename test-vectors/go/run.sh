@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 if ! command -v go >/dev/null 2>&1; then
-  echo "run.sh: go is not on PATH (Go 1.22 or newer is needed)" >&2
+  echo "run.sh: go is not on PATH (Go 1.26 or newer is needed: golang.org/x/mod v0.42 requires it)" >&2
   exit 2
 fi
 
