@@ -1,0 +1,230 @@
+package vectors
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/gowebpki/jcs"
+)
+
+// chain.json verified by a sequential audit-chain verifier written here
+// with the Go standard library (crypto/sha256, crypto/ed25519) and
+// gowebpki/jcs, from docs/audit-chain.md. Every report must equal the
+// vector's, break by break.
+
+var (
+	uuidRe = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	hexRe  = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	tsRe   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|\+00:00)$`)
+)
+
+var columns = []string{"actor", "event_type", "hash", "id", "payload", "prev_hash", "seq", "signature", "signer_id", "ts"}
+
+// parseRow returns the row or the reason it is not one.
+func parseRow(line string) (map[string]any, string) {
+	if _, err := jcs.Transform([]byte(line)); err != nil || hasDuplicateMembers(line) {
+		return nil, "malformed_row"
+	}
+	dec := json.NewDecoder(strings.NewReader(line))
+	dec.UseNumber()
+	var row map[string]any
+	if err := dec.Decode(&row); err != nil || len(row) != len(columns) {
+		return nil, "malformed_row"
+	}
+	for _, c := range columns {
+		v, ok := row[c]
+		if !ok {
+			return nil, "malformed_row"
+		}
+		if _, isStr := v.(string); !isStr && c != "payload" && c != "seq" {
+			return nil, "malformed_row"
+		}
+	}
+	str := func(k string) string { return row[k].(string) }
+	if !uuidRe.MatchString(str("id")) || !tsRe.MatchString(str("ts")) {
+		return nil, "invalid_field"
+	}
+	if _, err := time.Parse(time.RFC3339Nano, str("ts")); err != nil {
+		return nil, "invalid_field"
+	}
+	for _, k := range []string{"event_type", "actor", "signer_id"} {
+		if str(k) == "" || strings.IndexFunc(str(k), unicode.IsControl) >= 0 {
+			return nil, "invalid_field"
+		}
+	}
+	if !hexRe.MatchString(str("prev_hash")) || !hexRe.MatchString(str("hash")) {
+		return nil, "invalid_field"
+	}
+	if sig, err := base64.StdEncoding.Strict().DecodeString(str("signature")); err != nil || len(sig) != 64 {
+		return nil, "invalid_field"
+	}
+	n, ok := row["seq"].(json.Number)
+	if !ok {
+		return nil, "invalid_field"
+	}
+	if seq, err := n.Int64(); err != nil || seq < 1 {
+		return nil, "invalid_field"
+	}
+	return row, ""
+}
+
+// hasDuplicateMembers reports a member name repeated in any object.
+func hasDuplicateMembers(text string) bool {
+	dec := json.NewDecoder(strings.NewReader(text))
+	var walk func() bool
+	walk = func() bool {
+		tok, err := dec.Token()
+		if err != nil {
+			return true
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				k, _ := dec.Token()
+				if seen[k.(string)] {
+					return true
+				}
+				seen[k.(string)] = true
+				if walk() {
+					return true
+				}
+			}
+			_, _ = dec.Token()
+		case json.Delim('['):
+			for dec.More() {
+				if walk() {
+					return true
+				}
+			}
+			_, _ = dec.Token()
+		}
+		return false
+	}
+	return walk()
+}
+
+func rowHash(t *testing.T, row map[string]any) string {
+	body := map[string]any{}
+	for k, v := range row {
+		if k != "hash" && k != "signature" {
+			body[k] = v
+		}
+	}
+	raw, _ := json.Marshal(body)
+	canon, err := jcs.Transform(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(canon)
+	return hex.EncodeToString(sum[:])
+}
+
+func TestChainVectors(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "chain.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Registry string `json:"registry"`
+		Cases    []struct {
+			ID      string `json:"id"`
+			JSONL   string `json:"jsonl"`
+			Options struct {
+				StopAtFirst  bool `json:"stopAtFirst"`
+				ExpectedHead *struct {
+					Hash string `json:"hash"`
+					Seq  int64  `json:"seq"`
+				} `json:"expectedHead"`
+			} `json:"options"`
+			Expected map[string]any `json:"expected"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil || len(doc.Cases) == 0 {
+		t.Fatalf("chain.json: %v", err)
+	}
+	reg := registryOf(t, doc.Registry)
+	for _, c := range doc.Cases {
+		head := map[string]any{"hash": strings.Repeat("0", 64), "seq": float64(0)}
+		var lastTS *time.Time
+		ids := map[string]bool{}
+		breaks := []any{}
+		position := 0
+		stopped := false
+		for _, line := range strings.Split(c.JSONL, "\n") {
+			line = strings.TrimSuffix(line, "\r")
+			if strings.TrimSpace(line) == "" || stopped {
+				continue
+			}
+			pos := position
+			position++
+			row, why := parseRow(line)
+			if row == nil {
+				breaks = append(breaks, map[string]any{"position": float64(pos), "reason": why})
+				stopped = c.Options.StopAtFirst
+				continue
+			}
+			seq, _ := row["seq"].(json.Number).Int64()
+			ts, _ := time.Parse(time.RFC3339Nano, row["ts"].(string))
+			id := row["id"].(string)
+			reason := ""
+			switch {
+			case ids[id]:
+				reason = "duplicate_id"
+			case float64(seq) != head["seq"].(float64)+1:
+				reason = "seq_gap"
+			case row["prev_hash"] != head["hash"]:
+				reason = "prev_hash_mismatch"
+			case rowHash(t, row) != row["hash"]:
+				reason = "hash_mismatch"
+			case lastTS != nil && ts.Before(*lastTS):
+				reason = "ts_regression"
+			}
+			ids[id] = true
+			if reason == "" {
+				var pk ed25519.PublicKey
+				reason, pk = reasonFor(t, reg, row["signer_id"].(string), "ed25519", ts)
+				if reason == "" {
+					sig, _ := base64.StdEncoding.DecodeString(row["signature"].(string))
+					payload, _ := json.Marshal(map[string]string{"hash": "sha256:" + row["hash"].(string)})
+					if !ed25519.Verify(pk, signingInput(t, "trustcore.audit-event", payload, "ed25519", row["signer_id"].(string)), sig) {
+						reason = "invalid_signature"
+					}
+				}
+			}
+			if reason != "" {
+				breaks = append(breaks, map[string]any{"position": float64(pos), "seq": float64(seq), "id": id, "reason": reason})
+				stopped = c.Options.StopAtFirst
+			}
+			lastTS = &ts
+			head = map[string]any{"hash": row["hash"], "seq": float64(seq), "ts": row["ts"]}
+		}
+		if e := c.Options.ExpectedHead; e != nil && !stopped {
+			if head["seq"].(float64) < float64(e.Seq) {
+				breaks = append(breaks, map[string]any{"position": float64(position), "reason": "truncated"})
+			} else if head["seq"].(float64) == float64(e.Seq) && head["hash"] != e.Hash {
+				breaks = append(breaks, map[string]any{"position": float64(position), "reason": "head_mismatch"})
+			}
+		}
+		got := map[string]any{"valid": len(breaks) == 0, "head": head, "rows": float64(position), "breaks": breaks}
+		if !reflect.DeepEqual(got, c.Expected) {
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(c.Expected)
+			if !bytes.Equal(g, w) {
+				t.Errorf("%s:\n go %s\nvec %s", c.ID, g, w)
+			}
+		}
+	}
+}
