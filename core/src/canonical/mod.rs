@@ -37,6 +37,8 @@ mod strings;
 mod value;
 
 pub use number::{format_f64, integer_text_to_f64};
+/// JCS string escaping, for modules that write canonical records directly.
+pub(crate) use strings::write_escaped;
 pub use strings::{cmp_utf16, string_from_utf16, wtf8_from_utf16};
 pub use value::{
     canonicalize_source, canonicalize_value, describe_js_object, Key, SourceValue, ValueSource,
