@@ -46,7 +46,25 @@ versions() {
   [ $bad -eq 0 ] && echo "all packages at version $v"
 }
 
+vector_checks() {
+  # The schemas in docs/ describe the vectors, and the generated vector files
+  # are still what their independent generators write (rfc8785, cryptography,
+  # pycryptodome, jsonschema from PyPI, in a cached venv).
+  local venv="${TRUSTCORE_TOOLS:-$HOME/.cache/trustcore-tools}/vectors-venv"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv" || return 1
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check jsonschema rfc8785 cryptography pycryptodome || return 1
+  "$venv/bin/python" test-vectors/tools/check_schemas.py &&
+  "$venv/bin/python" test-vectors/tools/check_policy.py &&
+  for gen in gen_signing gen_chain gen_merkle; do
+    local out; out=$(mktemp -d)
+    cp -r test-vectors "$out/" && "$venv/bin/python" "$out/test-vectors/tools/$gen.py" >/dev/null &&
+    diff -r -q test-vectors "$out/test-vectors" >/dev/null || { echo "$gen.py no longer reproduces the committed vectors"; diff -r test-vectors "$out/test-vectors" | head -20; return 1; }
+    rm -rf "$out"
+  done && echo "vectors: schemas valid, generators reproduce the committed files"
+}
+
 step "versions agree" versions
+step "vectors: schemas and generators" vector_checks
 step "rust: fmt, clippy, docs" rust_checks
 step "rust: tests (unit, vectors, properties)" rust_tests
 step "go: vector checker" bash test-vectors/go/run.sh

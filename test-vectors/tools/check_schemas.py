@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Checks that the JSON Schemas in docs/schemas/ describe what the vectors
+hold: every vector file against its schema, and the documents inside them
+(signers files, envelopes, reports, approval sets, rotation payloads, audit
+rows, policy sets and decision records) against the format schemas. Also
+checks each schema is valid draft 2020-12 and its `examples` validate.
+
+    python3 -m pip install jsonschema && python3 test-vectors/tools/check_schemas.py
+"""
+import base64
+import glob
+import json
+import os
+import sys
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+SCHEMAS = {}
+for path in glob.glob(os.path.join(ROOT, "docs", "schemas", "*.json")):
+    with open(path, encoding="utf-8") as f:
+        s = json.load(f)
+    Draft202012Validator.check_schema(s)
+    SCHEMAS[os.path.basename(path)] = s
+REGISTRY = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in SCHEMAS.values())
+failures = 0
+checked = 0
+
+
+def check(schema_name, doc, where):
+    global failures, checked
+    v = Draft202012Validator(SCHEMAS[schema_name], registry=REGISTRY)
+    errors = list(v.iter_errors(doc))
+    checked += 1
+    for e in errors[:3]:
+        failures += 1
+        print("FAIL %s against %s: %s at %s" % (where, schema_name, e.message[:200], "/".join(map(str, e.absolute_path))))
+
+
+def vectors(name):
+    with open(os.path.join(ROOT, "test-vectors", name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+for name, s in SCHEMAS.items():
+    for i, ex in enumerate(s.get("examples", [])):
+        check(name, ex, "%s examples[%d]" % (name, i))
+
+for vec, schema in [("canonical-json.json", "canonical-json-vectors.schema.json"), ("digest.json", "digest-vectors.schema.json"),
+                    ("signing.json", "signing-vectors.schema.json"), ("chain.json", "chain-vectors.schema.json"),
+                    ("merkle.json", "merkle-vectors.schema.json"), ("checkpoint.json", "checkpoint-vectors.schema.json"),
+                    ("policy.json", "policy-vectors.schema.json")]:
+    check(schema, vectors(vec), vec)
+
+s = vectors("signing.json")
+for name, text in s["registries"].items():
+    check("signers.schema.json", json.loads(text), "signing.json registries." + name)
+for c in s["registryLoad"]:
+    if "error" not in c and c["format"] == "signers":
+        check("signers.schema.json", json.loads(c["document"]), c["id"])
+for c in s["envelopes"]:
+    check("envelope.schema.json", json.loads(c["envelope"]), c["id"])
+for c in s["verifications"]:
+    check("envelope.schema.json", json.loads(c["envelope"]), c["id"])
+    check("envelope-report.schema.json", c["expected"], c["id"] + " expected")
+for c in s["approvals"]:
+    check("approval-set.schema.json", json.loads(c["set"]), c["id"] + " set")
+    check("approval-report.schema.json", c["expected"], c["id"] + " expected")
+for c in s["rotations"]:
+    if "error" not in c:
+        check("rotation.schema.json", json.loads(c["envelope"])["payload"], c["id"] + " payload")
+        check("signers.schema.json", json.loads(c["after"]), c["id"] + " after")
+
+ch = vectors("chain.json")
+check("signers.schema.json", json.loads(ch["registry"]), "chain.json registry")
+for c in ch["cases"]:
+    if c["id"].startswith("good/"):
+        for i, line in enumerate(l for l in c["jsonl"].splitlines() if l.strip()):
+            check("audit-event.schema.json", json.loads(line), "%s row %d" % (c["id"], i))
+    report = dict(c["expected"], breaks=[dict(b, message="-") for b in c["expected"]["breaks"]])
+    check("chain-report.schema.json", report, c["id"] + " expected")
+
+p = vectors("policy.json")
+for name, ps in p["policySets"].items():
+    check("policy-set.schema.json", ps, "policy.json policySets." + name)
+
+print("schemas: %d documents checked against %d schemas, %d failures" % (checked, len(SCHEMAS), failures))
+sys.exit(1 if failures else 0)
