@@ -23,7 +23,7 @@ if [ ! -x "$py" ]; then
 fi
 
 # Without --upgrade pip does not touch the network once these are present.
-"$py" -m pip install -q --disable-pip-version-check "maturin>=1.9.4,<2" pytest rfc8785 hypothesis
+"$py" -m pip install -q --disable-pip-version-check "maturin>=1.9.4,<2" pytest rfc8785 hypothesis cryptography PyNaCl mypy
 
 # Same target triple as the Node build, so the two share compiled crates in
 # the workspace target dir.
@@ -59,5 +59,10 @@ PY
 # `ci.sh --build-only` (used by examples/demo.sh) stops after the build.
 if [ "${1:-}" = "--build-only" ]; then exit 0; fi
 
+# The .pyi stub must describe what the module really has (names,
+# signatures, positional-only parameters).
+echo "== stubtest"
+(cd / && "$py" -m mypy.stubtest trustcore)
+
 echo "== pytest"
-"$py" -m pytest -q -p no:cacheprovider tests
+"$py" -m pytest -q -rs -p no:cacheprovider tests

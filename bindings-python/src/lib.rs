@@ -2,7 +2,8 @@
 //!
 //! Thin by design: this file converts Python values to what
 //! [`trustcore::ffi`] takes and maps [`trustcore::Error`] to Python
-//! exceptions. Every rule (which types are refused, how numbers print, the
+//! exceptions; `signing.rs` wraps keys, envelopes, the signer registry and
+//! approval sets the same way. Every rule (which types are refused, how numbers print, the
 //! lossy-integer rule, depth limits, digest names) lives in the core.
 //!
 //! Built with the stable ABI (`abi3-py39`): one wheel serves CPython 3.9+.
@@ -23,6 +24,8 @@ use pyo3::types::{
 use trustcore::canonical::{ErrorCode, Key, SourceValue, ValueSource};
 use trustcore::ffi;
 
+mod signing;
+
 create_exception!(
     trustcore,
     TrustcoreError,
@@ -41,6 +44,30 @@ create_exception!(
     TrustcoreError,
     "Unknown digest algorithm or malformed digest text."
 );
+create_exception!(
+    trustcore,
+    InvalidKeyError,
+    TrustcoreError,
+    "A key or signature cannot be used: wrong length, bad encoding (base64, hex, PEM, DER, JWK), not a curve point, a weak or non-canonical key, a private/public mismatch (the core's `KeyError` kind; renamed so it does not shadow Python's builtin KeyError)."
+);
+create_exception!(
+    trustcore,
+    EnvelopeError,
+    TrustcoreError,
+    "A malformed signed envelope, kind or signer id, an unsupported algorithm, a missing signature, or a remote signer's answer that does not verify (`remote_signature_invalid`)."
+);
+create_exception!(
+    trustcore,
+    TimestampError,
+    TrustcoreError,
+    "A time that is not an RFC 3339 UTC timestamp (`offset` is the character offset)."
+);
+create_exception!(
+    trustcore,
+    RegistryError,
+    TrustcoreError,
+    "A malformed signers file, JWKS document, approval set or rotation record, or a signer without a usable key (`code` is the reason, e.g. `signer_expired`)."
+);
 
 /// Input texts at least this long are canonicalized with the GIL released,
 /// so other Python threads run meanwhile; below it the hand-off costs more
@@ -53,6 +80,10 @@ fn to_py_err(py: Python<'_>, e: trustcore::Error) -> PyErr {
     let err = match e.kind() {
         "DigestError" => DigestError::new_err(e.to_string()),
         "CanonicalJsonError" => CanonicalJsonError::new_err(e.to_string()),
+        "KeyError" => InvalidKeyError::new_err(e.to_string()),
+        "EnvelopeError" => EnvelopeError::new_err(e.to_string()),
+        "TimestampError" => TimestampError::new_err(e.to_string()),
+        "RegistryError" => RegistryError::new_err(e.to_string()),
         _ => TrustcoreError::new_err(e.to_string()),
     };
     let value = err.value(py);
@@ -125,6 +156,14 @@ impl<'py> Bytes<'py> {
             Ok(Some(Bytes::Borrowed(b.cast_into::<PyBytes>()?)))
         } else {
             Ok(None)
+        }
+    }
+
+    /// The bytes, with the GIL held (for short inputs such as keys).
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Borrowed(b) => b.as_bytes(),
+            Bytes::Owned(v) => v,
         }
     }
 
@@ -517,11 +556,16 @@ fn _trustcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("TrustcoreError", py.get_type::<TrustcoreError>())?;
     m.add("CanonicalJsonError", py.get_type::<CanonicalJsonError>())?;
     m.add("DigestError", py.get_type::<DigestError>())?;
+    m.add("InvalidKeyError", py.get_type::<InvalidKeyError>())?;
+    m.add("EnvelopeError", py.get_type::<EnvelopeError>())?;
+    m.add("TimestampError", py.get_type::<TimestampError>())?;
+    m.add("RegistryError", py.get_type::<RegistryError>())?;
     m.add_function(wrap_pyfunction!(canonicalize, m)?)?;
     m.add_function(wrap_pyfunction!(canonicalize_text, m)?)?;
     m.add_function(wrap_pyfunction!(digest, m)?)?;
     m.add_function(wrap_pyfunction!(canonical_digest, m)?)?;
     m.add_function(wrap_pyfunction!(canonical_digest_text, m)?)?;
     m.add_function(wrap_pyfunction!(parse_digest, m)?)?;
+    signing::register(m)?;
     Ok(())
 }

@@ -341,6 +341,17 @@ impl SecretKey {
         .unwrap_or_else(|_| Zeroizing::new(String::new()))
     }
 
+    /// PKCS#8 v1 DER (the 48 bytes inside the PEM).
+    pub fn to_pkcs8_der(&self) -> Zeroizing<Vec<u8>> {
+        ed25519_dalek::pkcs8::KeypairBytes {
+            secret_key: *self.to_bytes(),
+            public_key: None,
+        }
+        .to_pkcs8_der()
+        .map(|d| Zeroizing::new(d.as_bytes().to_vec()))
+        .unwrap_or_else(|_| Zeroizing::new(Vec::new()))
+    }
+
     /// A private JWK (with `d`) as JSON text.
     pub fn to_jwk(&self, kid: Option<&str>) -> Zeroizing<String> {
         let mut m = serde_json::Map::new();

@@ -839,7 +839,17 @@ impl SignerRegistry {
             ))
             .into());
         }
-        if let Err(reason) = previous.check_time(&rotated_at) {
+        // Already applied (the previous window closed at previousValidUntil
+        // and the next record is in place): the rotation is still valid, so
+        // applying it again changes nothing, even when the windows are
+        // adjacent and the old key no longer vouches at rotatedAt.
+        let applied = previous.valid_until.as_ref().is_some_and(|u| u.at == until)
+            && self.signers.get(&next.signer_id) == Some(&next);
+        let mut at_rotation = previous.clone();
+        if applied {
+            at_rotation.valid_until = None;
+        }
+        if let Err(reason) = at_rotation.check_time(&rotated_at) {
             return Err(bad(format!(
                 "the previous signer {previous_id:?} cannot sign at rotatedAt {rotated_text}: {}",
                 reason.as_str()
