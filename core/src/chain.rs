@@ -1208,7 +1208,7 @@ pub fn replay<R: AsRef<[u8]>>(rows: &[R], start: &Head) -> Replay {
     }
     let mut forks = Vec::new();
     for (prev, list) in by_prev.iter_mut() {
-        list.sort_by(|a, b| a.hash.cmp(&b.hash));
+        list.sort_by_key(|e| e.hash);
         if list.len() > 1 {
             forks.push(Fork {
                 prev_hash: *prev,
