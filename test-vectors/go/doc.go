@@ -1,6 +1,6 @@
 // Package vectors is the Go parity checker for trustcore's shared test
-// vectors (../canonical-json.json, ../digest.json, ../merkle.json and
-// ../checkpoint.json).
+// vectors (../canonical-json.json, ../digest.json, ../signing.json,
+// ../chain.json, ../merkle.json and ../checkpoint.json).
 //
 // It has no library code: `go test ./...` runs every vector through
 // implementations independent of trustcore — github.com/gowebpki/jcs for
@@ -8,7 +8,11 @@
 // parser for the named digest text form written here from the rules in
 // ../README.md; merkle_test.go checks the Merkle and checkpoint vectors with
 // golang.org/x/mod/sumdb/tlog and golang.org/x/mod/sumdb/note
-// (merkleKnownDifferences lists where Go's verdict differs, and why).
+// (merkleKnownDifferences lists where Go's verdict differs, and why);
+// signing_test.go verifies every signature vector with crypto/ed25519
+// (pure and Ed25519ph) and re-implements the signer-registry and k-of-n
+// rules; chain_test.go re-verifies every audit chain with crypto/sha256,
+// crypto/ed25519 and jcs, break by break.
 // Disagreements that are understood are listed, with a reason, in
 // knownDifferences (vectors_test.go) and documented in
 // ../../docs/go-parity.md; any other disagreement fails the test, and so
