@@ -16,7 +16,11 @@ echo "== npm ci"
 # `npm ci` refuses a lock file that lacks platform-specific optional packages
 # the registry mirror here does not serve (e.g. @napi-rs/lzma-darwin-x64);
 # then install from the same lock without rewriting it.
-if [ -d node_modules/@napi-rs/cli ] && [ -d node_modules/canonicalize ]; then
+have_deps=true
+for dep in @napi-rs/cli canonicalize @noble/ed25519 @types/node typescript; do
+  [ -d "node_modules/$dep" ] || have_deps=false
+done
+if $have_deps; then
   echo "node_modules present"
 elif ! npm ci --no-audit --no-fund --loglevel=error 2>/tmp/trustcore-npm-ci.$$; then
   grep -m3 -E "Missing|error" /tmp/trustcore-npm-ci.$$ >&2 || true
@@ -30,6 +34,9 @@ npm run --silent build
 
 # `ci.sh --build-only` (used by examples/demo.sh) stops after the build.
 if [ "${1:-}" = "--build-only" ]; then exit 0; fi
+
+echo "== typecheck (the generated index.d.ts against test/types/usage.ts)"
+npm run --silent typecheck
 
 echo "== test"
 npm test

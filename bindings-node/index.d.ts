@@ -10,6 +10,291 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * A named k-of-n approval set:
+ * `{"name","threshold","signers":[ids],"kind"?}`.
+ */
+export declare class ApprovalSet {
+  /**
+   * Loads an approval set from JSON text. `RegistryError`
+   * `invalid_approval_set` when the threshold is not in 1..=n, an id is
+   * listed twice, or a member is unknown.
+   */
+  static fromJson(text: string | Uint8Array): ApprovalSet
+  /** The set's name. */
+  get name(): string
+  /** k: how many distinct signers of the set must approve. */
+  get threshold(): number
+  /**
+   * Counts the distinct signers of the set whose signatures on
+   * `envelope` verify under keys of `registry` valid at `at`; every
+   * signature that does not count has a reason.
+   */
+  verify(envelope: Envelope, registry: SignerRegistry, at: string | Date): ApprovalReport
+}
+
+/**
+ * A payload of a named kind with its signatures.
+ *
+ * What a signature covers is the canonical JSON of
+ * `{"alg","kind","payload","signer","type":"trustcore.signing-input/v1"}`,
+ * so it cannot be replayed as another kind, relabelled to another signer,
+ * or read as the other algorithm.
+ */
+export declare class Envelope {
+  /**
+   * A new unsigned envelope of `kind` around a JS value, canonicalized
+   * with the rules of `canonicalize` (plain objects, arrays, strings,
+   * finite numbers, booleans, null). `kind` is 1-128 characters of
+   * `A-Z a-z 0-9 . _ : / -` (`EnvelopeError` `invalid_kind`).
+   */
+  static create(kind: string, payload: unknown): Envelope
+  /**
+   * A new unsigned envelope around JSON text (a string or UTF-8 bytes),
+   * read as strict I-JSON like `canonicalizeText`.
+   */
+  static fromText(kind: string, payloadJson: string | Uint8Array): Envelope
+  /**
+   * Reads an envelope from its JSON text (strict I-JSON; unknown members
+   * and versions are refused with `EnvelopeError` `invalid_envelope`).
+   */
+  static fromJson(text: string | Uint8Array): Envelope
+  /** The record kind. */
+  get kind(): string
+  /** The payload as canonical JSON text. */
+  get payload(): string
+  /** The signatures, in the order they were added. */
+  get signatures(): Array<EnvelopeSignature>
+  /**
+   * The bytes a signer with id `signer` must sign for `alg` (default
+   * `ed25519`): hand `message` to a KMS, HSM or signing proxy, then
+   * `attach` its answer.
+   */
+  prepare(signer: string, alg?: 'ed25519' | 'ed25519ph'): PreparedSigning
+  /**
+   * Attaches a signature made elsewhere for `signer`/`alg`, after
+   * checking it verifies under `expectedPublicKey`. A signature that does
+   * not (or is not 64 bytes) throws `EnvelopeError`
+   * `remote_signature_invalid` and leaves the envelope unchanged.
+   */
+  attach(signer: string, signature: Uint8Array, expectedPublicKey: PublicKey, alg?: 'ed25519' | 'ed25519ph'): void
+  /** Signs with a local secret key as `signer` and attaches the signature. */
+  sign(secretKey: SecretKey, signer: string, alg?: 'ed25519' | 'ed25519ph'): void
+  /**
+   * Signs through a remote signer (KMS, HSM, signing proxy).
+   *
+   * `signerFn(message)` gets exactly `prepare(signer, alg).message` and
+   * returns the 64-byte signature, or a Promise of it (a `Uint8Array`,
+   * `Buffer` or `ArrayBuffer`). The answer must verify under
+   * `expectedPublicKey` before it is attached. The returned Promise
+   * resolves once it is attached and rejects, leaving the envelope
+   * unchanged, with:
+   * - `EnvelopeError` `remote_signature_invalid`: a wrong signature or
+   *   length;
+   * - `EnvelopeError` `remote_signer_failed`: `signerFn` threw or its
+   *   Promise rejected (the original Error is `cause`; a non-Error value
+   *   becomes an Error with its text);
+   * - `TypeError` `invalid_argument`: it returned something other than
+   *   bytes.
+   */
+  signWith(signer: string, expectedPublicKey: PublicKey, signerFn: (message: Buffer) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>, alg?: 'ed25519' | 'ed25519ph'): Promise<void>
+  /**
+   * Whether signature `index` verifies under `publicKey` (resolve the
+   * signer id to a key yourself, or use `SignerRegistry.verifyEnvelope`).
+   * `EnvelopeError` `no_such_signature` when there is no such index.
+   */
+  verify(index: number, publicKey: PublicKey): boolean
+  /** The exact bytes signature `index` covers. */
+  signingInputOf(index: number): Buffer
+  /** The envelope as canonical JSON text (what `fromJson` reads). */
+  toJson(): string
+  /**
+   * `JSON.stringify` writes the envelope document (use `toJson()` for
+   * the canonical text).
+   */
+  toJSON(): object
+  /** The canonical JSON text, as `toJson()`. */
+  toString(): string
+}
+
+/**
+ * An Ed25519 public (verifying) key.
+ *
+ * Import it from any of the forms services hold keys in; export it to the
+ * same. `checkHygiene()` refuses small-order and non-canonically encoded
+ * keys (the signer registry applies it to every key it loads).
+ */
+export declare class PublicKey {
+  /**
+   * From the 32 raw bytes. Errors (`KeyError`): `invalid_key_length`,
+   * `invalid_key` (not a curve point).
+   */
+  static fromBytes(bytes: Uint8Array): PublicKey
+  /** From standard padded base64 of the 32 bytes (the signers-file form). */
+  static fromBase64(text: string): PublicKey
+  /** From hex of the 32 bytes. */
+  static fromHex(text: string): PublicKey
+  /**
+   * From an SPKI PEM (`-----BEGIN PUBLIC KEY-----`), as Node `crypto`,
+   * OpenSSL and KMS `GetPublicKey` write it.
+   */
+  static fromPem(pem: string): PublicKey
+  /** From SPKI DER bytes. */
+  static fromDer(der: Uint8Array): PublicKey
+  /**
+   * From a JWK (`{"kty":"OKP","crv":"Ed25519","x":"<base64url>"}`), as
+   * JSON text or an object. A private JWK is accepted; only `x` is used.
+   */
+  static fromJwk(jwk: string | object): PublicKey
+  /** The 32 raw bytes. */
+  toBytes(): Buffer
+  /** Standard padded base64 of the 32 bytes. */
+  toBase64(): string
+  /** Lowercase hex of the 32 bytes. */
+  toHex(): string
+  /** SPKI PEM with LF line endings (what `crypto.createPublicKey` reads). */
+  toPem(): string
+  /** SPKI DER bytes. */
+  toDer(): Buffer
+  /** A public JWK as canonical JSON text, with `kid` when given. */
+  toJwk(kid?: string): string
+  /**
+   * Throws `KeyError` `weak_key` (small order: any signature could verify)
+   * or `non_canonical_key` for keys unfit for long-term use.
+   */
+  checkHygiene(): void
+  /** Whether both are the same key. */
+  equals(other: PublicKey): boolean
+  /** `JSON.stringify` writes the base64 form. */
+  toJSON(): string
+  /** `PublicKey(<base64>)`. */
+  toString(): string
+}
+
+/**
+ * An Ed25519 secret key (the 32-byte seed; RFC 8032 private key).
+ *
+ * Zeroized when collected. `util.inspect`, `String()` and
+ * `JSON.stringify` show only its public key; the secret leaves only
+ * through the `export*` methods.
+ */
+export declare class SecretKey {
+  /** A new key from the operating system's randomness. */
+  static generate(): SecretKey
+  /** From the 32-byte seed. `KeyError` `invalid_key_length` otherwise. */
+  static fromBytes(seed: Uint8Array): SecretKey
+  /** The same as `fromBytes`. */
+  static fromSeed(seed: Uint8Array): SecretKey
+  /** From standard padded base64 of the seed. */
+  static fromBase64(text: string): SecretKey
+  /** From hex of the seed. */
+  static fromHex(text: string): SecretKey
+  /**
+   * From PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`, v1 or v2), as
+   * `crypto.generateKeyPairSync('ed25519')` and OpenSSL write it.
+   */
+  static fromPem(pem: string): SecretKey
+  /** From PKCS#8 DER bytes. */
+  static fromDer(der: Uint8Array): SecretKey
+  /**
+   * From a private JWK (`d` and `x`; `x` must match `d`), as JSON text or
+   * an object.
+   */
+  static fromJwk(jwk: string | object): SecretKey
+  /** The matching public key. */
+  publicKey(): PublicKey
+  /** Signs `message` (pure Ed25519); a string is signed as its UTF-8. */
+  sign(message: Uint8Array | string): Buffer
+  /** The 32-byte seed. Handle with care. */
+  exportBytes(): Buffer
+  /** The seed as standard padded base64. */
+  exportBase64(): string
+  /** The seed as lowercase hex. */
+  exportHex(): string
+  /** PKCS#8 v1 PEM (the form `crypto.createPrivateKey` reads). */
+  exportPem(): string
+  /** A private JWK (with `d`) as JSON text, with `kid` when given. */
+  exportJwk(kid?: string): string
+  /** `JSON.stringify` writes only the public key: `{"publicKey":"<base64>"}`. */
+  toJSON(): SecretKeyJson
+  /** `SecretKey(publicKey=<base64>)`: never the secret. */
+  toString(): string
+}
+
+/**
+ * Which public key speaks for which signer id, and when.
+ *
+ * Loads the signers file (`{"signers":[{"signerId","publicKey",
+ * "validFrom"?, "validUntil"?, "revokedAt"?, "algorithm"?}]}`) or a JWKS
+ * document; every key passes `checkHygiene` on the way in.
+ */
+export declare class SignerRegistry {
+  /**
+   * Loads a signers file (JSON text or UTF-8 bytes). `RegistryError`
+   * (`invalid_registry`, `invalid_public_key`, `duplicate_signer`,
+   * `invalid_window`) or `CanonicalJsonError` for JSON that is not
+   * strict I-JSON.
+   */
+  static fromJson(text: string | Uint8Array): SignerRegistry
+  /**
+   * Loads a JWKS document (public Ed25519 JWKs, `kid` = signer id; a
+   * private JWK is refused).
+   */
+  static fromJwks(text: string | Uint8Array): SignerRegistry
+  /** The registry as a signers file (canonical JSON, load order). */
+  toJson(): string
+  /**
+   * The registry as a JWKS document (canonical JSON), for
+   * `/.well-known/jwks.json`.
+   */
+  toJwks(): string
+  /** The signer ids, in load order. */
+  signerIds(): Array<string>
+  /** The number of signers. */
+  get size(): number
+  /** A signer's record, or `null`. */
+  get(signerId: string): SignerInfo | null
+  /**
+   * The key that vouches for `signerId`'s `alg` (default `ed25519`)
+   * signatures on records at `at`. Otherwise throws `RegistryError` whose
+   * `code` is the reason: `unknown_signer`, `signer_not_yet_valid`,
+   * `signer_expired`, `signer_revoked`, `algorithm_mismatch`.
+   */
+  keyFor(signerId: string, at: string | Date, alg?: 'ed25519' | 'ed25519ph'): PublicKey
+  /**
+   * Verifies every signature of `envelope` as of `at` (the record's
+   * time). Never throws for a bad signature: each verdict says why.
+   */
+  verifyEnvelope(envelope: Envelope, at: string | Date): EnvelopeReport
+  /**
+   * Checks a rotation record (an envelope of kind `ROTATION_KIND` signed
+   * by the previous and the next key) without changing the registry.
+   * `RegistryError` `invalid_rotation`, `unknown_signer`,
+   * `duplicate_signer`, ... when it does not hold.
+   */
+  verifyRotation(envelope: Envelope): Rotation
+  /**
+   * Verifies a rotation record and applies it: the previous signer's
+   * window closes at `previousValidUntil` and the next signer is added.
+   * A failed rotation changes nothing.
+   */
+  applyRotation(envelope: Envelope): Rotation
+}
+
+/** The outcome of a k-of-n approval check. */
+export interface ApprovalReport {
+  /** The approval set's name. */
+  set: string
+  /** k. */
+  threshold: number
+  /** Whether at least k distinct signers of the set approved. */
+  approved: boolean
+  /** The counted signers, sorted. */
+  approvers: Array<string>
+  /** One verdict per signature, in envelope order. */
+  signatures: Array<SignatureVerdict>
+}
+
+/**
  * Named digest of the canonical bytes of a JavaScript value (see
  * `canonicalize`).
  */
@@ -66,6 +351,27 @@ export declare function canonicalizeText(text: string | Uint8Array, options?: Ca
  */
 export declare function digest(data: Uint8Array | string, algorithm?: 'sha256' | 'blake3'): string
 
+/** Every signature of an envelope checked against the registry at a time. */
+export interface EnvelopeReport {
+  /**
+   * True when there is at least one signature and every one verifies
+   * under a registered key valid at the time.
+   */
+  valid: boolean
+  /** One verdict per signature, in envelope order. */
+  signatures: Array<SignatureVerdict>
+}
+
+/** One signature of an envelope, as in its JSON. */
+export interface EnvelopeSignature {
+  /** The algorithm. */
+  alg: 'ed25519' | 'ed25519ph'
+  /** The signer id. */
+  signer: string
+  /** The 64-byte signature, standard padded base64. */
+  sig: string
+}
+
 /** A parsed digest. */
 export interface ParsedDigest {
   /** `"sha256"` or `"blake3"`. */
@@ -80,6 +386,104 @@ export interface ParsedDigest {
  * `unknown_algorithm` or `malformed_digest`.
  */
 export declare function parseDigest(text: string): ParsedDigest
+
+/** The bytes prepared for a (possibly remote) signer. */
+export interface PreparedSigning {
+  /**
+   * What the signer must sign: the signing input (`ed25519`) or its
+   * 64-byte SHA-512 digest (`ed25519ph`, KMS `MessageType: DIGEST`).
+   */
+  message: Buffer
+  /** The full signing input (canonical JSON naming kind, signer, alg). */
+  signingInput: Buffer
+  /** The algorithm. */
+  alg: 'ed25519' | 'ed25519ph'
+  /** The signer id. */
+  signer: string
+}
+
+/** A verified signer rotation. */
+export interface Rotation {
+  /** The retiring signer id. */
+  previous: string
+  /** The new signer. */
+  next: SignerInfo
+  /** When the retiring key stops vouching (end of the overlap). */
+  previousValidUntil: string
+  /** When the rotation was made. */
+  rotatedAt: string
+}
+
+/** The envelope `kind` of a signer-rotation record. */
+export declare const ROTATION_KIND: string
+
+/** What `JSON.stringify(secretKey)` writes. */
+export interface SecretKeyJson {
+  /** The public key, standard base64. */
+  publicKey: string
+}
+
+/**
+ * Signs `message` with pure Ed25519 (RFC 8032); returns the 64-byte
+ * signature. A string is signed as its UTF-8 bytes.
+ */
+export declare function sign(secretKey: SecretKey, message: Uint8Array | string): Buffer
+
+/** The verdict on one signature of an envelope. */
+export interface SignatureVerdict {
+  /** Its index in the envelope's `signatures`. */
+  index: number
+  /** The signer id it names. */
+  signer: string
+  /** Its algorithm. */
+  alg: 'ed25519' | 'ed25519ph'
+  /** Whether it verifies (and, in an approval report, counts). */
+  valid: boolean
+  /** Why not, when it does not (absent when `valid`). */
+  reason?: 'unknown_signer' | 'signer_not_yet_valid' | 'signer_expired' | 'signer_revoked' | 'algorithm_mismatch' | 'invalid_signature' | 'not_in_set' | 'duplicate_signer' | 'wrong_kind'
+}
+
+/**
+ * Ed25519ph (RFC 8032, empty context) over a 64-byte SHA-512 digest: what
+ * a KMS in digest mode (AWS KMS `MessageType: DIGEST`) computes. For
+ * signing services and test doubles; `Envelope.prepare(signer,
+ * 'ed25519ph').message` is such a digest. `KeyError`
+ * `invalid_digest_length` unless 64 bytes.
+ */
+export declare function signEd25519phDigest(secretKey: SecretKey, digest: Uint8Array): Buffer
+
+/** A signer: its id, key, algorithm and validity window. */
+export interface SignerInfo {
+  /** The signer id. */
+  signerId: string
+  /** Its public key. */
+  publicKey: PublicKey
+  /** The algorithm its signatures must use. */
+  algorithm: 'ed25519' | 'ed25519ph'
+  /** Start of the window (RFC 3339 UTC, as given), if any. */
+  validFrom?: string
+  /** End of the window (exclusive), if any. */
+  validUntil?: string
+  /** Revocation time: nothing signed at or after it verifies. */
+  revokedAt?: string
+}
+
+/**
+ * Verifies an Ed25519 signature under the raw 32-byte public key.
+ *
+ * The verdict is the one Go `crypto/ed25519` and OpenSSL (Node `crypto`)
+ * give on every edge case. A key that is not a curve point gives `false`;
+ * wrong lengths throw `KeyError` `invalid_key_length` /
+ * `invalid_signature_length`. No key hygiene is applied (see
+ * `PublicKey.checkHygiene`).
+ */
+export declare function verify(publicKey: Uint8Array, message: Uint8Array | string, signature: Uint8Array): boolean
+
+/**
+ * Verifies an Ed25519ph signature (empty context) over a 64-byte SHA-512
+ * digest under the raw 32-byte public key, with the same rule as `verify`.
+ */
+export declare function verifyEd25519phDigest(publicKey: Uint8Array, digest: Uint8Array, signature: Uint8Array): boolean
 
 /** Returns the version of this package (the same as `VERSION`). */
 export declare function version(): string

@@ -835,11 +835,21 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.ApprovalSet = nativeBinding.ApprovalSet
+module.exports.Envelope = nativeBinding.Envelope
+module.exports.PublicKey = nativeBinding.PublicKey
+module.exports.SecretKey = nativeBinding.SecretKey
+module.exports.SignerRegistry = nativeBinding.SignerRegistry
 module.exports.canonicalDigest = nativeBinding.canonicalDigest
 module.exports.canonicalDigestText = nativeBinding.canonicalDigestText
 module.exports.canonicalize = nativeBinding.canonicalize
 module.exports.canonicalizeText = nativeBinding.canonicalizeText
 module.exports.digest = nativeBinding.digest
 module.exports.parseDigest = nativeBinding.parseDigest
+module.exports.ROTATION_KIND = nativeBinding.ROTATION_KIND
+module.exports.sign = nativeBinding.sign
+module.exports.signEd25519phDigest = nativeBinding.signEd25519phDigest
+module.exports.verify = nativeBinding.verify
+module.exports.verifyEd25519phDigest = nativeBinding.verifyEd25519phDigest
 module.exports.version = nativeBinding.version
 module.exports.VERSION = nativeBinding.VERSION

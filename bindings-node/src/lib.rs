@@ -3,8 +3,12 @@
 //! This crate only converts JavaScript values to what `trustcore::ffi`
 //! expects and maps `trustcore::Error` to JavaScript `Error` objects carrying
 //! `code`, `offset`, `path` and `name`. Every rule lives in the core.
+//! Keys, signatures, envelopes, the signer registry and approvals are in
+//! [`signing`].
 
 #![deny(clippy::all)]
+
+pub mod signing;
 
 use napi::bindgen_prelude::{
     BufferSlice, FromNapiValue, JsObjectValue, JsValue, KeyCollectionMode, KeyConversion,
@@ -50,14 +54,17 @@ pub struct ParsedDigest {
 /// returns the marker napi-rs uses for "an exception is already pending".
 fn throw_core(env: &Env, err: trustcore::Error) -> napi::Error {
     let message = err.to_string();
-    let js = JsError::from(napi::Error::new(err.code(), message.clone())).into_unknown(*env);
-    if let Err(e) = decorate_and_throw(env, js, &err) {
-        return e;
+    match core_error_object(env, &err).and_then(|obj| env.throw(obj)) {
+        Ok(()) => napi::Error::new(Status::PendingException, message),
+        Err(e) => e,
     }
-    napi::Error::new(Status::PendingException, message)
 }
 
-fn decorate_and_throw(env: &Env, js: Unknown<'_>, err: &trustcore::Error) -> napi::Result<()> {
+/// The JS `Error` object for a core error (not thrown): `name` is the
+/// error's kind (`KeyError`, ...), `code` its stable code, plus `offset` and
+/// `path` where it has them.
+fn core_error_object<'e>(env: &'e Env, err: &trustcore::Error) -> napi::Result<Object<'e>> {
+    let js = JsError::from(napi::Error::new(err.code(), err.to_string())).into_unknown(*env);
     let mut obj = Object::from_unknown(js)?;
     obj.set_named_property("name", err.kind())?;
     if let Some(offset) = err.offset() {
@@ -66,17 +73,21 @@ fn decorate_and_throw(env: &Env, js: Unknown<'_>, err: &trustcore::Error) -> nap
     if let Some(path) = err.path() {
         obj.set_named_property("path", path)?;
     }
-    env.throw(obj)
+    Ok(obj)
 }
 
 /// A `TypeError` with code `invalid_argument`, for arguments of the wrong type.
 fn invalid_argument(env: &Env, message: String) -> napi::Error {
-    let js =
-        JsTypeError::from(napi::Error::new("invalid_argument", message.clone())).into_unknown(*env);
+    let js = type_error_object(env, &message);
     match env.throw(js) {
         Ok(()) => napi::Error::new(Status::PendingException, message),
         Err(e) => e,
     }
+}
+
+/// The `TypeError` object (not thrown) with code `invalid_argument`.
+fn type_error_object<'e>(env: &'e Env, message: &str) -> Unknown<'e> {
+    JsTypeError::from(napi::Error::new("invalid_argument", message.to_owned())).into_unknown(*env)
 }
 
 /// `Result` of the core, mapped onto a thrown JS error.
@@ -87,6 +98,18 @@ trait OrThrow<T> {
 impl<T> OrThrow<T> for Result<T, trustcore::Error> {
     fn or_throw(self, env: &Env) -> napi::Result<T> {
         self.map_err(|e| throw_core(env, e))
+    }
+}
+
+impl<T> OrThrow<T> for Result<T, trustcore::keys::Error> {
+    fn or_throw(self, env: &Env) -> napi::Result<T> {
+        self.map_err(|e| throw_core(env, e.into()))
+    }
+}
+
+impl<T> OrThrow<T> for Result<T, trustcore::envelope::Error> {
+    fn or_throw(self, env: &Env) -> napi::Result<T> {
+        self.map_err(|e| throw_core(env, e.into()))
     }
 }
 

@@ -95,6 +95,9 @@ pub enum ErrorCode {
     RemoteSignatureInvalid,
     /// No signature at that index.
     NoSuchSignature,
+    /// The remote signer itself failed (threw, rejected, timed out): no
+    /// signature to check, nothing attached.
+    RemoteSignerFailed,
 }
 
 impl ErrorCode {
@@ -108,12 +111,25 @@ impl ErrorCode {
             ErrorCode::InvalidSignatureEncoding => "invalid_signature_encoding",
             ErrorCode::RemoteSignatureInvalid => "remote_signature_invalid",
             ErrorCode::NoSuchSignature => "no_such_signature",
+            ErrorCode::RemoteSignerFailed => "remote_signer_failed",
         }
     }
 }
 
 coded_error! {
     /// An envelope error.
+}
+
+/// The error every binding raises when a remote signer (the caller's KMS
+/// function) fails instead of answering: one code in every language, the
+/// host's own error kept as the cause by the binding.
+pub fn remote_signer_failed(signer: &str, reason: &str) -> Error {
+    let message = if reason.is_empty() {
+        format!("the remote signer for {signer:?} failed; nothing was attached")
+    } else {
+        format!("the remote signer for {signer:?} failed: {reason}; nothing was attached")
+    };
+    Error::new(ErrorCode::RemoteSignerFailed, message)
 }
 
 fn check_kind(kind: &str) -> Result<(), Error> {
