@@ -39,6 +39,7 @@ use crate::canonical::{self, Options};
 use crate::digest::{self, Digest};
 use crate::envelope::{self, Algorithm, Envelope};
 use crate::keys::{PublicKey, SecretKey};
+use crate::merkle::Frontier;
 use crate::registry::SignerRegistry;
 use crate::time::Timestamp;
 use base64::engine::general_purpose::STANDARD;
@@ -125,6 +126,9 @@ pub enum Reason {
     Truncated,
     /// The chain reaches the expected head's `seq` with another hash.
     HeadMismatch,
+    /// The Merkle root of the first `size` event hashes is not the
+    /// checkpoint's root (rows rewritten, reordered or dropped before it).
+    CheckpointMismatch,
 }
 
 impl Reason {
@@ -145,6 +149,7 @@ impl Reason {
             Reason::InvalidSignature => "invalid_signature",
             Reason::Truncated => "truncated",
             Reason::HeadMismatch => "head_mismatch",
+            Reason::CheckpointMismatch => "checkpoint_mismatch",
         }
     }
 
@@ -263,6 +268,38 @@ impl Head {
             ));
         }
         Ok(Head { hash, seq, ts })
+    }
+}
+
+/// A Merkle tree head over a chain's event hashes (`docs/merkle.md`): the
+/// size and root a signed checkpoint commits to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TreeHead {
+    /// Number of events (leaves).
+    pub size: u64,
+    /// RFC 6962 root over their hashes.
+    pub root: [u8; 32],
+}
+
+impl TreeHead {
+    /// `{"size":n,"root":"<64 hex>"}`.
+    pub fn to_value(&self) -> Value {
+        serde_json::json!({"size": self.size, "root": hex::encode(self.root)})
+    }
+
+    /// Reads `{"size":n,"root":"<64 hex>"}`.
+    pub fn from_value(v: &Value) -> Result<TreeHead, Error> {
+        let bad = |m: &str| Error::new(ErrorCode::InvalidState, m.to_string());
+        let size = v
+            .get("size")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| bad("tree head \"size\" must be a non-negative integer"))?;
+        let root = v
+            .get("root")
+            .and_then(Value::as_str)
+            .and_then(hex32)
+            .ok_or_else(|| bad("tree head \"root\" must be 64 lowercase hex digits"))?;
+        Ok(TreeHead { size, root })
     }
 }
 
@@ -668,6 +705,11 @@ pub struct VerifyOptions {
     /// (`truncated` if it ends before, `head_mismatch` if its hash at that
     /// seq differs).
     pub expected_head: Option<Head>,
+    /// When set, the verifier checks the RFC 6962 root of the event hashes
+    /// when it reaches `size` rows against this one (a signed checkpoint's:
+    /// `checkpoint_mismatch`), and that the chain reaches that size
+    /// (`truncated`).
+    pub checkpoint: Option<TreeHead>,
     /// Threads for signature checks: `None` = every core. Only the
     /// `parallel` feature uses more than one; the verdict never depends on
     /// it.
@@ -681,6 +723,7 @@ impl Default for VerifyOptions {
             stop_at_first: false,
             track_ids: true,
             expected_head: None,
+            checkpoint: None,
             threads: None,
         }
     }
@@ -784,6 +827,9 @@ pub struct VerifierState {
     pub count: u64,
     /// Breaks found so far.
     pub breaks: u64,
+    /// The Merkle frontier over the event hashes read so far (size and
+    /// subtree roots, largest first).
+    pub merkle: Frontier,
 }
 
 impl VerifierState {
@@ -795,6 +841,10 @@ impl VerifierState {
             "position": self.position,
             "count": self.count,
             "breaks": self.breaks,
+            "merkle": {
+                "size": self.merkle.size(),
+                "hashes": self.merkle.hashes().iter().map(hex::encode).collect::<Vec<_>>(),
+            },
         })
     }
 
@@ -811,11 +861,26 @@ impl VerifierState {
                 .and_then(Value::as_u64)
                 .ok_or_else(|| bad(&format!("{k:?} must be a non-negative integer")))
         };
+        let m = v.get("merkle").unwrap_or(&Value::Null);
+        let hashes = m
+            .get("hashes")
+            .and_then(Value::as_array)
+            .ok_or_else(|| bad("\"merkle\" needs \"size\" and \"hashes\""))?
+            .iter()
+            .map(|h| h.as_str().and_then(hex32))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| bad("merkle hashes must be 64 lowercase hex digits"))?;
+        let size = m
+            .get("size")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| bad("\"merkle\" needs \"size\" and \"hashes\""))?;
+        let merkle = Frontier::from_parts(size, &hashes).map_err(|e| bad(e.message()))?;
         Ok(VerifierState {
             head: Head::from_value(v.get("head").unwrap_or(&Value::Null))?,
             position: n("position")?,
             count: n("count")?,
             breaks: n("breaks")?,
+            merkle,
         })
     }
 }
@@ -831,6 +896,9 @@ pub struct ChainReport {
     pub rows: u64,
     /// The breaks, in stream order (only the first with `stop_at_first`).
     pub breaks: Vec<Break>,
+    /// The RFC 6962 tree head over the hashes of every readable row, in
+    /// stream order: what a checkpoint of this chain commits to.
+    pub merkle: TreeHead,
 }
 
 impl ChainReport {
@@ -841,6 +909,7 @@ impl ChainReport {
             "head": self.head.to_value(),
             "rows": self.rows,
             "breaks": self.breaks.iter().map(Break::to_value).collect::<Vec<_>>(),
+            "merkle": self.merkle.to_value(),
         })
     }
 
@@ -866,6 +935,7 @@ pub struct ChainVerifier {
     breaks: Vec<Break>,
     break_count: u64,
     ids: HashSet<u128>,
+    tree: Frontier,
     pending: Vec<Vec<u8>>,
     partial: Vec<u8>,
     stopped: bool,
@@ -882,6 +952,7 @@ impl ChainVerifier {
                 position: 0,
                 count: 0,
                 breaks: 0,
+                merkle: Frontier::new(),
             },
         )
     }
@@ -905,6 +976,7 @@ impl ChainVerifier {
             breaks: Vec::new(),
             break_count: state.breaks,
             ids: HashSet::new(),
+            tree: state.merkle,
             pending: Vec::with_capacity(BATCH),
             partial: Vec::new(),
             stopped: false,
@@ -1067,6 +1139,18 @@ impl ChainVerifier {
             Some((r, m)) => self.report(position, Some(&event), r, m),
             None => self.count += 1,
         }
+        self.tree.push_data(&event.hash);
+        if let Some(cp) = self.options.checkpoint {
+            if self.tree.size() == cp.size && self.tree.root() != cp.root && !self.stopped {
+                let m = format!(
+                    "the Merkle root of the first {} events is {}, the checkpoint's is {}",
+                    cp.size,
+                    hex::encode(self.tree.root()),
+                    hex::encode(cp.root)
+                );
+                self.report(position, Some(&event), Reason::CheckpointMismatch, m);
+            }
+        }
         // Resynchronise on the row's own claims, so one bad row is one break.
         if c.at.is_some() {
             self.last_ts = c.at;
@@ -1087,6 +1171,7 @@ impl ChainVerifier {
             position: self.position,
             count: self.count,
             breaks: self.break_count,
+            merkle: self.tree.clone(),
         }
     }
 
@@ -1123,11 +1208,25 @@ impl ChainVerifier {
                 }
             }
         }
+        if let Some(cp) = self.options.checkpoint {
+            if !self.stopped && self.tree.size() < cp.size {
+                let m = format!(
+                    "the chain has {} events; the checkpoint commits to {}",
+                    self.tree.size(),
+                    cp.size
+                );
+                self.report(self.position, None, Reason::Truncated, m);
+            }
+        }
         ChainReport {
             valid: self.break_count == 0,
             head: self.head,
             rows: self.position,
             breaks: self.breaks,
+            merkle: TreeHead {
+                size: self.tree.size(),
+                root: self.tree.root(),
+            },
         }
     }
 }

@@ -3,7 +3,7 @@
 //! run whole, row by row, byte by byte, and on 1 and 2 threads.
 
 use serde_json::Value;
-use trustcore::chain::{verify_jsonl, ChainVerifier, Head, VerifyOptions};
+use trustcore::chain::{verify_jsonl, ChainVerifier, Head, TreeHead, VerifyOptions};
 use trustcore::registry::SignerRegistry;
 
 fn expected_report(c: &Value) -> Value {
@@ -36,6 +36,9 @@ fn chain_vectors() {
             expected_head: c["options"]
                 .get("expectedHead")
                 .map(|h| Head::from_value(h).unwrap()),
+            checkpoint: c["options"]
+                .get("checkpoint")
+                .map(|h| TreeHead::from_value(h).unwrap()),
             threads: Some(threads),
             ..VerifyOptions::default()
         };

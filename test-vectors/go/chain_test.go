@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/gowebpki/jcs"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // chain.json verified by a sequential audit-chain verifier written here
@@ -148,6 +149,10 @@ func TestChainVectors(t *testing.T) {
 					Hash string `json:"hash"`
 					Seq  int64  `json:"seq"`
 				} `json:"expectedHead"`
+				Checkpoint *struct {
+					Size int    `json:"size"`
+					Root string `json:"root"`
+				} `json:"checkpoint"`
 			} `json:"options"`
 			Expected map[string]any `json:"expected"`
 		} `json:"cases"`
@@ -163,6 +168,7 @@ func TestChainVectors(t *testing.T) {
 		breaks := []any{}
 		position := 0
 		stopped := false
+		var leaves [][]byte
 		for _, line := range strings.Split(c.JSONL, "\n") {
 			line = strings.TrimSuffix(line, "\r")
 			if strings.TrimSpace(line) == "" || stopped {
@@ -210,6 +216,12 @@ func TestChainVectors(t *testing.T) {
 			}
 			lastTS = &ts
 			head = map[string]any{"hash": row["hash"], "seq": float64(seq), "ts": row["ts"]}
+			h, _ := hex.DecodeString(row["hash"].(string))
+			leaves = append(leaves, h)
+			if cp := c.Options.Checkpoint; cp != nil && !stopped && len(leaves) == cp.Size && hex.EncodeToString(treeHash(leaves)) != cp.Root {
+				breaks = append(breaks, map[string]any{"position": float64(pos), "seq": float64(seq), "id": id, "reason": "checkpoint_mismatch"})
+				stopped = c.Options.StopAtFirst
+			}
 		}
 		if e := c.Options.ExpectedHead; e != nil && !stopped {
 			if head["seq"].(float64) < float64(e.Seq) {
@@ -218,7 +230,11 @@ func TestChainVectors(t *testing.T) {
 				breaks = append(breaks, map[string]any{"position": float64(position), "reason": "head_mismatch"})
 			}
 		}
-		got := map[string]any{"valid": len(breaks) == 0, "head": head, "rows": float64(position), "breaks": breaks}
+		if cp := c.Options.Checkpoint; cp != nil && !stopped && len(leaves) < cp.Size {
+			breaks = append(breaks, map[string]any{"position": float64(position), "reason": "truncated"})
+		}
+		merkle := map[string]any{"size": float64(len(leaves)), "root": hex.EncodeToString(treeHash(leaves))}
+		got := map[string]any{"valid": len(breaks) == 0, "head": head, "rows": float64(position), "breaks": breaks, "merkle": merkle}
 		if !reflect.DeepEqual(got, c.Expected) {
 			g, _ := json.Marshal(got)
 			w, _ := json.Marshal(c.Expected)
@@ -227,4 +243,36 @@ func TestChainVectors(t *testing.T) {
 			}
 		}
 	}
+}
+
+// treeHash is the RFC 6962 Merkle tree hash of the event hashes, through
+// golang.org/x/mod/sumdb/tlog (RecordHash, NodeHash, TreeHash).
+func treeHash(leaves [][]byte) []byte {
+	if len(leaves) == 0 {
+		h := sha256.Sum256(nil)
+		return h[:]
+	}
+	stored := []tlog.Hash{}
+	for i, l := range leaves {
+		hashes, err := tlog.StoredHashes(int64(i), l, memReader(stored))
+		if err != nil {
+			panic(err)
+		}
+		stored = append(stored, hashes...)
+	}
+	root, err := tlog.TreeHash(int64(len(leaves)), memReader(stored))
+	if err != nil {
+		panic(err)
+	}
+	return root[:]
+}
+
+type memReader []tlog.Hash
+
+func (m memReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	for i, x := range indexes {
+		out[i] = m[x]
+	}
+	return out, nil
 }

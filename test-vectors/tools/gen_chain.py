@@ -159,12 +159,26 @@ def parse(text):
     return row, None
 
 
-def verify(text, reg_text, expected_head=None, stop_at_first=False):
+def mth(leaves):
+    """RFC 6962 Merkle tree hash of leaf data (event hashes, 32 bytes each)."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return hashlib.sha256(b"\x00" + leaves[0]).digest()
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return hashlib.sha256(b"\x01" + mth(leaves[:k]) + mth(leaves[k:])).digest()
+
+
+def verify(text, reg_text, expected_head=None, stop_at_first=False, checkpoint=None):
     reg = json.loads(reg_text)["signers"]
     head = {"hash": ZERO, "seq": 0}
     last_ts = None
     ids = set()
     breaks = []
+    leaves = []
+    stopped = False
     position = 0
     lines = [l[:-1] if l.endswith("\r") else l for l in text.split("\n")]
     for ln in lines:
@@ -176,6 +190,7 @@ def verify(text, reg_text, expected_head=None, stop_at_first=False):
         if row is None:
             breaks.append({"position": pos, "reason": err})
             if stop_at_first:
+                stopped = True
                 break
             continue
         t = instant(row["ts"])
@@ -201,16 +216,24 @@ def verify(text, reg_text, expected_head=None, stop_at_first=False):
                     reason = "invalid_signature"
         if reason:
             breaks.append({"position": pos, "seq": row["seq"], "id": row["id"], "reason": reason})
+            stopped = stop_at_first
         last_ts = t
         head = {"hash": row["hash"], "seq": row["seq"], "ts": row["ts"]}
-        if reason and stop_at_first:
+        leaves.append(bytes.fromhex(row["hash"]))
+        if checkpoint and not stopped and len(leaves) == checkpoint["size"] and mth(leaves).hex() != checkpoint["root"]:
+            breaks.append({"position": pos, "seq": row["seq"], "id": row["id"], "reason": "checkpoint_mismatch"})
+            stopped = stop_at_first
+        if stopped:
             break
-    if expected_head and not (stop_at_first and breaks):
+    if expected_head and not stopped:
         if head["seq"] < expected_head["seq"]:
             breaks.append({"position": position, "reason": "truncated"})
         elif head["seq"] == expected_head["seq"] and head["hash"] != expected_head["hash"]:
             breaks.append({"position": position, "reason": "head_mismatch"})
-    return {"valid": not breaks, "head": head, "rows": position, "breaks": breaks}
+    if checkpoint and not stopped and len(leaves) < checkpoint["size"]:
+        breaks.append({"position": position, "reason": "truncated"})
+    return {"valid": not breaks, "head": head, "rows": position, "breaks": breaks,
+            "merkle": {"size": len(leaves), "root": mth(leaves).hex()}}
 
 
 # ---- cases -------------------------------------------------------------------
@@ -218,7 +241,7 @@ def verify(text, reg_text, expected_head=None, stop_at_first=False):
 def main():
     cases = []
 
-    def add(cid, desc, rows, expected_head=None, stop_at_first=False, raw=None):
+    def add(cid, desc, rows, expected_head=None, stop_at_first=False, raw=None, checkpoint=None):
         text = raw if raw is not None else "\n".join(line(r) if isinstance(r, dict) else r for r in rows) + "\n"
         c = {"id": cid, "description": desc, "jsonl": text}
         opts = {}
@@ -226,9 +249,11 @@ def main():
             opts["expectedHead"] = expected_head
         if stop_at_first:
             opts["stopAtFirst"] = True
+        if checkpoint:
+            opts["checkpoint"] = checkpoint
         if opts:
             c["options"] = opts
-        c["expected"] = verify(text, REGISTRY, expected_head, stop_at_first)
+        c["expected"] = verify(text, REGISTRY, expected_head, stop_at_first, checkpoint)
         cases.append(c)
 
     good = chain(10)
@@ -330,6 +355,13 @@ def main():
     multi = multi[:6] + multi[7:]
     add("break/collect-all", "a tampered row and a deleted one: two breaks, no cascade", multi)
     add("break/stop-at-first", "the same with stop-at-first: one break", multi, stop_at_first=True)
+    cp = {"size": 10, "root": mth([bytes.fromhex(r["hash"]) for r in good]).hex()}
+    add("checkpoint/consistent", "the chain has the checkpoint's size and root", good, checkpoint=cp)
+    add("checkpoint/grown", "the chain grew past the checkpoint: its first 10 events still match", good + chain(12)[10:], checkpoint=cp)
+    add("checkpoint/truncated", "the tail was cut after the checkpoint was signed", good[:7], checkpoint=cp)
+    add("checkpoint/rewritten", "a valid chain of the same length that is not the checkpointed one", other, checkpoint=cp)
+    cp5 = {"size": 5, "root": mth([bytes.fromhex(r["hash"]) for r in good[:5]]).hex()}
+    add("checkpoint/rewritten-after", "rows after a checkpoint of 5 were replaced: the checkpoint still matches, the links break", good[:5] + other[5:], checkpoint=cp5)
 
     doc = {
         "format": "trustcore-vectors/chain",
