@@ -11,6 +11,18 @@
 //! each request kind. The set is the `kernel` set of
 //! `test-vectors/policy.json` (12 policies, 2 of them draft / deprecated,
 //! RBAC with the seed's 4 rules) plus 8 more policies over the same actions.
+//!
+//! Instruction counts (repeatable on a loaded machine): with
+//! `POLICY_PROFILE=<n>` the bench only runs `n` rounds of the 4 decisions
+//! (after one warm-up round) and exits, for `valgrind --tool=callgrind`;
+//! the per-decision count is (total(n) − total(0)) / (4 n):
+//!
+//! ```sh
+//! cargo bench -p trustcore-benches --bench policy --no-run
+//! B=$(ls -t target/release/deps/policy-* | grep -v '\.d$' | head -1)
+//! POLICY_PROFILE=0 valgrind --tool=callgrind --callgrind-out-file=cg.0 $B
+//! POLICY_PROFILE=1000 valgrind --tool=callgrind --callgrind-out-file=cg.1000 $B
+//! ```
 
 use criterion::{criterion_group, BenchmarkId, Criterion};
 use serde_json::{json, Value};
@@ -157,9 +169,30 @@ fn bench_policy(c: &mut Criterion) {
 
 criterion_group!(benches, bench_policy);
 
+/// `POLICY_PROFILE=<n>`: n rounds over the 4 requests, nothing else.
+fn profile(set: &PolicySet, reqs: &[(&str, Vec<u8>)], rounds: usize) {
+    let mut bytes = 0usize;
+    for (_, text) in reqs {
+        bytes += evaluate(set, text).unwrap().to_bytes().len();
+    }
+    for _ in 0..rounds {
+        for (_, text) in reqs {
+            bytes += evaluate(set, black_box(text)).unwrap().to_bytes().len();
+        }
+    }
+    eprintln!("[policy profile] {rounds} rounds, {bytes} bytes");
+}
+
 fn main() {
     let set = policy_set();
     let reqs = requests();
+    if let Some(n) = std::env::var("POLICY_PROFILE")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        profile(&set, &reqs, n);
+        return;
+    }
     for (name, text) in &reqs {
         let d = evaluate(&set, text).unwrap();
         eprintln!(

@@ -5,17 +5,20 @@
 //! error stops the policy and is recorded. The evaluation path lists the
 //! nodes that were evaluated, in document (pre-)order, each with its result.
 
-use super::model::{
-    kind, Canary, Effect, Leaf, Mode, Node, Op, Operand, Pointer, PolicySet, State,
-};
-use super::model::{record_order, request_options, Policy, OUTPUT_MAX_DEPTH};
+use super::doc::{Doc, Kind, Val};
+use super::model::{kind, Canary, Effect, Leaf, Mode, Node, Op, Operand, Pointer, PolicySet};
+use super::model::{request_options, Policy, State, OUTPUT_MAX_DEPTH};
 use super::rbac::RbacTable;
-use super::record::{CanaryInfo, CheckInput, Decision, EvalError, PolicyCheck, Step, Verdict};
+use super::record::{
+    sha256_id, CanaryInfo, Decision, EvalError, Evidence, Outcome, PolicyCheck, Step, Verdict,
+};
 use super::{Error, ErrorCode};
 use crate::canonical::{self, cmp_utf16, Options};
 use crate::digest::{Algorithm, Digest};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 /// Number of canary buckets.
 const BUCKETS: u64 = 10_000;
@@ -57,48 +60,44 @@ pub(crate) fn output_options() -> Options {
 /// decisions: a caller must treat them as a denial.
 pub fn evaluate(set: &PolicySet, request: &[u8]) -> Result<Decision, crate::Error> {
     let canonical = canonical::canonicalize_text_with(request, &request_options())?;
-    let value: Value = serde_json::from_slice(&canonical).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidRequest,
-            format!("request cannot be read: {e}"),
-            Some(String::new()),
-        )
-    })?;
-    Ok(run(set, &value, &canonical)?)
+    Ok(run(set, &canonical)?)
 }
 
 /// Evaluates a request given as an in-memory value (the same result as
 /// [`evaluate`] on its JSON text).
 pub fn evaluate_value(set: &PolicySet, request: &Value) -> Result<Decision, crate::Error> {
     let canonical = canonical::canonicalize_value(request, &request_options())?;
-    Ok(run(set, request, &canonical)?)
+    Ok(run(set, &canonical)?)
 }
 
-/// The request's roles, read once per evaluation.
-struct Cx<'r> {
-    req: &'r Value,
-    roles_ptr: &'r Pointer,
-    roles: Option<Result<Vec<&'r str>, (ErrorCode, String)>>,
+type Roles<'d> = Result<Vec<&'d str>, (ErrorCode, String)>;
+
+/// The request, and its roles (read once per evaluation, as the canonical
+/// JSON of each role string).
+struct Cx<'d> {
+    req: Val<'d>,
+    roles_ptr: &'d Pointer,
+    roles: Option<Roles<'d>>,
 }
 
-impl<'r> Cx<'r> {
+impl<'d> Cx<'d> {
     /// Roles: absent means none; anything but an array of strings is a
     /// `type_mismatch`.
-    fn roles(&mut self) -> Result<&[&'r str], (ErrorCode, String)> {
+    fn roles(&mut self) -> Result<&[&'d str], (ErrorCode, String)> {
         if self.roles.is_none() {
             let ptr = self.roles_ptr;
             let r = match ptr.resolve(self.req) {
                 None => Ok(Vec::new()),
-                Some(Value::Array(a)) => a
-                    .iter()
-                    .map(|v| match v {
-                        Value::String(s) => Ok(s.as_str()),
+                Some(a) if a.kind() == Kind::Array => a
+                    .items()
+                    .map(|v| match v.kind() {
+                        Kind::String => Ok(v.raw()),
                         other => Err((
                             ErrorCode::TypeMismatch,
                             format!(
                                 "roles at {:?} must be strings, found {}",
                                 ptr.text,
-                                kind(other)
+                                other.name()
                             ),
                         )),
                     })
@@ -108,7 +107,7 @@ impl<'r> Cx<'r> {
                     format!(
                         "roles at {:?} must be an array of strings, found {}",
                         ptr.text,
-                        kind(other)
+                        other.kind().name()
                     ),
                 )),
             };
@@ -120,77 +119,127 @@ impl<'r> Cx<'r> {
             None => Ok(&[]),
         }
     }
-}
 
-type Evidence = Vec<(String, Option<Value>)>;
-
-fn note(ev: &mut Evidence, ptr: &Pointer, v: Option<&Value>) {
-    if !ev.iter().any(|(p, _)| *p == ptr.text) {
-        ev.push((ptr.text.clone(), v.cloned()));
+    /// Whether the roles include one of `needed` (canonical JSON strings:
+    /// equal strings have equal canonical bytes).
+    fn has_one_of(&mut self, needed: &[Vec<u8>]) -> Result<bool, (ErrorCode, String)> {
+        let have = self.roles()?;
+        Ok(needed
+            .iter()
+            .any(|n| have.iter().any(|h| h.as_bytes() == n.as_slice())))
     }
 }
 
-fn run(set: &PolicySet, req: &Value, canonical: &[u8]) -> Result<Decision, Error> {
-    if !req.is_object() {
+/// Per-evaluation buffers, reused by every policy of one decision.
+struct Scratch<'a> {
+    steps: Vec<Step<'a>>,
+    ev: Vec<Evidence<'a>>,
+    buf: Vec<u8>,
+}
+
+fn note<'a>(ev: &mut Vec<Evidence<'a>>, ptr: &'a Pointer, v: Option<Val<'a>>) {
+    if !ev.iter().any(|(p, _)| *p == ptr.text) {
+        ev.push((&ptr.text, v.map(|v| v.raw())));
+    }
+}
+
+fn run(set: &PolicySet, canonical: &[u8]) -> Result<Decision, Error> {
+    let doc = Doc::new(canonical).ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidRequest,
+            "request cannot be read",
+            Some(String::new()),
+        )
+    })?;
+    let req = doc.root();
+    if req.kind() != Kind::Object {
         return Err(Error::new(
             ErrorCode::InvalidRequest,
-            format!("a request must be a JSON object, found {}", kind(req)),
+            format!(
+                "a request must be a JSON object, found {}",
+                req.kind().name()
+            ),
             Some(String::new()),
         ));
     }
-    let action = match set.fields.action.resolve(req) {
-        Some(Value::String(s)) => s.as_str(),
-        found => {
+    let action_val = set.fields.action.resolve(req);
+    let action = match action_val.and_then(|v| v.as_str()) {
+        Some(s) => s,
+        None => {
             return Err(Error::new(
                 ErrorCode::InvalidRequest,
                 format!(
                     "a request needs an action string (\"METHOD /path\") at {:?}, found {}",
                     set.fields.action.text,
-                    found.map(kind).unwrap_or("nothing")
+                    action_val.map(|v| v.kind().name()).unwrap_or("nothing")
                 ),
                 Some(set.fields.action.text.clone()),
             ))
         }
     };
-    let request_digest = Digest::of(Algorithm::Sha256, canonical).to_string();
+    let request_digest = sha256_id(canonical);
     let mut cx = Cx {
         req,
         roles_ptr: &set.fields.roles,
         roles: None,
     };
-    let mut checks: Vec<PolicyCheck> = Vec::new();
-    for p in &set.policies {
-        if let Some(c) = check_policy(set, p, action, &request_digest, &mut cx) {
-            checks.push(c);
+    let mut scratch = Scratch {
+        steps: Vec::with_capacity(16),
+        ev: Vec::with_capacity(8),
+        buf: Vec::with_capacity(1024),
+    };
+    // Policies are kept in record order, and the RBAC record's place among
+    // them is known at load time: the records come out sorted.
+    let mut checks: Vec<PolicyCheck> = Vec::with_capacity(8);
+    for (i, p) in set.policies.iter().enumerate() {
+        if i == set.rbac_pos {
+            if let Some(t) = &set.rbac {
+                checks.extend(check_rbac(
+                    set,
+                    t,
+                    &action,
+                    &request_digest,
+                    &mut cx,
+                    &mut scratch,
+                ));
+            }
+        }
+        checks.extend(check_policy(
+            set,
+            p,
+            &action,
+            &request_digest,
+            &mut cx,
+            &mut scratch,
+        ));
+    }
+    if set.rbac_pos >= set.policies.len() {
+        if let Some(t) = &set.rbac {
+            checks.extend(check_rbac(
+                set,
+                t,
+                &action,
+                &request_digest,
+                &mut cx,
+                &mut scratch,
+            ));
         }
     }
-    if let Some(t) = &set.rbac {
-        if let Some(c) = check_rbac(set, t, action, &request_digest, &mut cx) {
-            checks.push(c);
-        }
-    }
-    checks.sort_by(|a, b| {
-        record_order(
-            &a.policy_id,
-            a.policy_version,
-            &b.policy_id,
-            b.policy_version,
-        )
-    });
     Ok(Decision::new(
         checks,
         set.default_allow,
         request_digest,
-        set.digest.clone(),
+        Arc::clone(&set.shared_digest),
     ))
 }
 
-fn check_policy(
-    set: &PolicySet,
-    p: &Policy,
+fn check_policy<'a>(
+    set: &'a PolicySet,
+    p: &'a Policy,
     action: &str,
     request_digest: &str,
-    cx: &mut Cx<'_>,
+    cx: &mut Cx<'a>,
+    scratch: &mut Scratch<'a>,
 ) -> Option<PolicyCheck> {
     if matches!(p.state, State::Draft | State::Deprecated) {
         return None;
@@ -200,38 +249,30 @@ fn check_policy(
             return None;
         }
     }
-    let mut steps: Vec<Step> = Vec::new();
-    let mut ev: Evidence = Vec::new();
-    let mut error: Option<EvalError> = None;
-    if p.target.actions.is_some() {
-        note(
-            &mut ev,
-            &set.fields.action,
-            set.fields.action.resolve(cx.req),
-        );
-    }
+    let mut resource_error: Option<EvalError<'a>> = None;
+    let mut resource_seen = None;
     if let Some(globs) = &p.target.resources {
         let ptr = &set.fields.resource;
         let found = ptr.resolve(cx.req);
-        note(&mut ev, ptr, found);
         let fail = |code, message| {
             Some(EvalError {
                 code,
                 message,
-                node: "/target/resources".into(),
-                path: Some(ptr.text.clone()),
+                node: "/target/resources",
+                path: Some(ptr.text.as_str()),
             })
         };
         match found {
-            Some(Value::String(r)) => {
-                if !globs.iter().any(|g| g.matches(r)) {
+            Some(v) if v.kind() == Kind::String => {
+                let r = v.as_str().unwrap_or(Cow::Borrowed(""));
+                if !globs.iter().any(|g| g.matches(&r)) {
                     return None;
                 }
             }
             // Fail closed: a policy aimed at resources applies (and errors)
             // when the request does not say which resource it touches.
             None => {
-                error = fail(
+                resource_error = fail(
                     ErrorCode::MissingField,
                     format!(
                         "the policy targets resources but the request has no resource at {:?}",
@@ -240,18 +281,31 @@ fn check_policy(
                 )
             }
             Some(other) => {
-                error = fail(
+                resource_error = fail(
                     ErrorCode::TypeMismatch,
                     format!(
                         "the resource at {:?} must be a string, found {}",
                         ptr.text,
-                        kind(other)
+                        other.kind().name()
                     ),
                 )
             }
         }
+        resource_seen = Some((ptr, found));
+    }
+    // The policy applies: its record is written.
+    let steps = &mut scratch.steps;
+    let ev = &mut scratch.ev;
+    steps.clear();
+    ev.clear();
+    let mut error = resource_error;
+    if p.target.actions.is_some() {
+        note(ev, &set.fields.action, set.fields.action.resolve(cx.req));
+    }
+    if let Some((ptr, found)) = resource_seen {
+        note(ev, ptr, found);
         steps.push(Step {
-            node: "/target/resources".into(),
+            node: "/target/resources",
             op: "target",
             result: match &error {
                 None => Ok(true),
@@ -274,7 +328,7 @@ fn check_policy(
     if error.is_none() {
         let cond = match &p.condition {
             None => Ok(true),
-            Some(n) => eval_node(n, cx, &mut steps, &mut ev),
+            Some(n) => eval_node(n, cx, steps, ev),
         };
         match cond {
             Err(e) => error = Some(e),
@@ -282,13 +336,13 @@ fn check_policy(
             Ok(true) => match &p.effect {
                 Effect::Deny => verdict = Verdict::Deny,
                 Effect::Allow => verdict = Verdict::Allow,
-                Effect::RequireRoles(needed) => {
+                Effect::RequireRoles(_) => {
                     match require_roles(
-                        needed,
+                        &p.require_canon,
                         cx,
                         &set.fields.roles,
-                        &mut ev,
-                        &mut steps,
+                        ev,
+                        steps,
                         "/effect",
                     ) {
                         Ok(true) => verdict = Verdict::Allow,
@@ -302,139 +356,120 @@ fn check_policy(
     if error.is_some() {
         verdict = Verdict::Deny;
     }
-    Some(PolicyCheck::build(CheckInput {
-        kind: "policy",
-        policy_id: &p.id,
-        policy_version: p.version,
-        policy_digest: &p.digest,
+    Some(PolicyCheck::write(
+        &p.record,
         request_digest,
-        state: p.state.as_str(),
-        severity: Some(p.severity.as_str()),
-        effect: p.effect.name(),
-        rationale: &p.rationale,
-        verdict,
-        sim_mode: sim,
-        canary,
-        error,
+        Outcome {
+            verdict,
+            sim_mode: sim,
+            canary,
+            error,
+        },
         steps,
-        evidence: ev,
-    }))
+        ev,
+        &mut scratch.buf,
+    ))
 }
 
-fn require_roles(
-    needed: &[String],
-    cx: &mut Cx<'_>,
-    ptr: &Pointer,
-    ev: &mut Evidence,
-    steps: &mut Vec<Step>,
-    node: &str,
-) -> Result<bool, EvalError> {
+fn require_roles<'a>(
+    needed: &[Vec<u8>],
+    cx: &mut Cx<'a>,
+    ptr: &'a Pointer,
+    ev: &mut Vec<Evidence<'a>>,
+    steps: &mut Vec<Step<'a>>,
+    node: &'a str,
+) -> Result<bool, EvalError<'a>> {
     note(ev, ptr, ptr.resolve(cx.req));
-    let r = cx
-        .roles()
-        .map(|have| needed.iter().any(|n| have.contains(&n.as_str())))
-        .map_err(|(code, message)| EvalError {
-            code,
-            message,
-            node: node.to_owned(),
-            path: Some(ptr.text.clone()),
-        });
+    let r = cx.has_one_of(needed).map_err(|(code, message)| EvalError {
+        code,
+        message,
+        node,
+        path: Some(&ptr.text),
+    });
     steps.push(Step {
-        node: node.to_owned(),
+        node,
         op: "requireRoles",
         result: r.as_ref().map(|b| *b).map_err(|e| e.code),
     });
     r
 }
 
-fn canary_info(c: &Canary, req: &Value) -> CanaryInfo {
+fn canary_info<'a>(c: &'a Canary, req: Val<'_>) -> CanaryInfo<'a> {
     // A request without the key cannot be bucketed; it is outside the
     // share (the canary is simulated for it), so an unfinished policy
-    // never enforces on requests it cannot place.
+    // never enforces on requests it cannot place. The value's canonical
+    // JSON is its text in the canonical request.
     let bucket = c
         .key
         .resolve(req)
-        .and_then(|v| canonical::canonicalize_value(v, &output_options()).ok())
-        .map(|b| bucket_of_canonical(&b));
+        .map(|v| bucket_of_canonical(v.raw().as_bytes()));
     CanaryInfo {
-        key: c.key.text.clone(),
+        key: &c.key.text,
         basis_points: c.basis_points,
         bucket,
         selected: matches!(bucket, Some(b) if b < c.basis_points),
     }
 }
 
-fn check_rbac(
-    set: &PolicySet,
-    t: &RbacTable,
+fn check_rbac<'a>(
+    set: &'a PolicySet,
+    t: &'a RbacTable,
     action: &str,
     request_digest: &str,
-    cx: &mut Cx<'_>,
+    cx: &mut Cx<'a>,
+    scratch: &mut Scratch<'a>,
 ) -> Option<PolicyCheck> {
     let rule = t.rule_for(action)?;
-    let mut ev: Evidence = Vec::new();
-    let mut steps = Vec::new();
-    note(
-        &mut ev,
-        &set.fields.action,
-        set.fields.action.resolve(cx.req),
-    );
-    let node = format!("/rules/{}", rule.index);
+    let steps = &mut scratch.steps;
+    let ev = &mut scratch.ev;
+    steps.clear();
+    ev.clear();
+    note(ev, &set.fields.action, set.fields.action.resolve(cx.req));
     let (verdict, error) = match require_roles(
-        &rule.roles,
+        &rule.roles_canon,
         cx,
         &set.fields.roles,
-        &mut ev,
-        &mut steps,
-        &node,
+        ev,
+        steps,
+        &rule.node,
     ) {
         Ok(true) => (Verdict::Allow, None),
         Ok(false) => (Verdict::Deny, None),
         Err(e) => (Verdict::Deny, Some(e)),
     };
-    let rationale = format!(
-        "{}: {} requires one of {}",
-        t.rationale,
-        rule.action,
-        rule.roles.join(" | ")
-    );
-    Some(PolicyCheck::build(CheckInput {
-        kind: "rbac",
-        policy_id: &t.id,
-        policy_version: t.version,
-        policy_digest: &t.digest,
+    Some(PolicyCheck::write(
+        &rule.record,
         request_digest,
-        state: "active",
-        severity: None,
-        effect: "requireRoles",
-        rationale: &rationale,
-        verdict,
-        sim_mode: t.mode == Mode::Simulate,
-        canary: None,
-        error,
+        Outcome {
+            verdict,
+            sim_mode: t.mode == Mode::Simulate,
+            canary: None,
+            error,
+        },
         steps,
-        evidence: ev,
-    }))
+        ev,
+        &mut scratch.buf,
+    ))
 }
 
-fn set_result(steps: &mut [Step], i: usize, r: &Result<bool, EvalError>) {
+fn set_result(steps: &mut [Step<'_>], i: usize, r: &Result<bool, EvalError<'_>>) {
     if let Some(s) = steps.get_mut(i) {
         s.result = r.as_ref().map(|b| *b).map_err(|e| e.code);
     }
 }
 
-fn eval_node(
-    n: &Node,
-    cx: &mut Cx<'_>,
-    steps: &mut Vec<Step>,
-    ev: &mut Evidence,
-) -> Result<bool, EvalError> {
+fn eval_node<'a>(
+    n: &'a Node,
+    cx: &mut Cx<'a>,
+    steps: &mut Vec<Step<'a>>,
+    ev: &mut Vec<Evidence<'a>>,
+) -> Result<bool, EvalError<'a>> {
     match n {
         Node::All { at, items } | Node::Any { at, items } => {
             let is_all = matches!(n, Node::All { .. });
             let i = steps.len();
             steps.push(Step {
-                node: at.clone(),
+                node: at,
                 op: if is_all { "all" } else { "any" },
                 result: Ok(is_all),
             });
@@ -458,7 +493,7 @@ fn eval_node(
         Node::Not { at, item } => {
             let i = steps.len();
             steps.push(Step {
-                node: at.clone(),
+                node: at,
                 op: "not",
                 result: Ok(false),
             });
@@ -468,27 +503,18 @@ fn eval_node(
         }
         Node::Leaf(l) => {
             if matches!(l.op, Op::HasRole | Op::HasAnyRole) {
-                let names: Vec<String> = match &l.operand {
-                    Operand::Value(Value::String(s)) => vec![s.clone()],
-                    Operand::Value(Value::Array(a)) => a
-                        .iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect(),
-                    _ => Vec::new(),
-                };
                 let ptr = cx.roles_ptr;
                 note(ev, ptr, ptr.resolve(cx.req));
                 let r = cx
-                    .roles()
-                    .map(|have| names.iter().any(|n| have.contains(&n.as_str())))
+                    .has_one_of(&l.canon_items)
                     .map_err(|(code, message)| EvalError {
                         code,
                         message,
-                        node: l.at.clone(),
-                        path: Some(ptr.text.clone()),
+                        node: &l.at,
+                        path: Some(&ptr.text),
                     });
                 steps.push(Step {
-                    node: l.at.clone(),
+                    node: &l.at,
                     op: l.op.name(),
                     result: r.as_ref().map(|b| *b).map_err(|e| e.code),
                 });
@@ -496,7 +522,7 @@ fn eval_node(
             }
             let r = eval_leaf(l, cx.req, ev);
             steps.push(Step {
-                node: l.at.clone(),
+                node: &l.at,
                 op: l.op.name(),
                 result: r.as_ref().map(|b| *b).map_err(|e| e.code),
             });
@@ -505,18 +531,77 @@ fn eval_node(
     }
 }
 
-fn eval_leaf(l: &Leaf, req: &Value, ev: &mut Evidence) -> Result<bool, EvalError> {
-    let err = |code, message: String, path: &Pointer| EvalError {
+/// The right-hand side of a comparison: the leaf's literal (with its
+/// canonical bytes, computed at load time) or a request value (`ref`).
+#[derive(Clone, Copy)]
+enum Rhs<'a> {
+    Lit(&'a Value, &'a Leaf),
+    Req(Val<'a>, &'a Pointer),
+}
+
+impl<'a> Rhs<'a> {
+    fn kind_name(&self) -> &'static str {
+        match self {
+            Rhs::Lit(v, _) => kind(v),
+            Rhs::Req(v, _) => v.kind().name(),
+        }
+    }
+    fn is(&self, k: Kind) -> bool {
+        self.kind_name() == k.name()
+    }
+    /// Canonical JSON: equal values have equal canonical bytes.
+    fn canon(&self) -> &'a [u8] {
+        match self {
+            Rhs::Lit(_, l) => &l.canon,
+            Rhs::Req(v, _) => v.raw().as_bytes(),
+        }
+    }
+    fn as_f64(&self) -> f64 {
+        match self {
+            Rhs::Lit(v, _) => v.as_f64(),
+            Rhs::Req(v, _) => v.as_f64(),
+        }
+        .unwrap_or(f64::NAN)
+    }
+    fn as_str(&self) -> Option<Cow<'a, str>> {
+        match self {
+            Rhs::Lit(v, _) => v.as_str().map(Cow::Borrowed),
+            Rhs::Req(v, _) => v.as_str(),
+        }
+    }
+    /// Whether `x` (canonical JSON) equals an element of this array (never,
+    /// for another kind).
+    fn has_element(&self, x: &[u8]) -> bool {
+        match self {
+            Rhs::Lit(_, l) => l.canon_items.iter().any(|c| c.as_slice() == x),
+            Rhs::Req(v, _) => v.items().any(|c| c.raw().as_bytes() == x),
+        }
+    }
+    /// The JSON type name of this array's first element, if any.
+    fn first_element_kind(&self) -> Option<&'static str> {
+        match self {
+            Rhs::Lit(v, _) => v.as_array().and_then(|a| a.first()).map(kind),
+            Rhs::Req(v, _) => v.items().next().map(|x| x.kind().name()),
+        }
+    }
+}
+
+fn eval_leaf<'a>(
+    l: &'a Leaf,
+    req: Val<'a>,
+    ev: &mut Vec<Evidence<'a>>,
+) -> Result<bool, EvalError<'a>> {
+    let err = |code, message: String, path: &'a Pointer| EvalError {
         code,
         message,
-        node: l.at.clone(),
-        path: Some(path.text.clone()),
+        node: &l.at,
+        path: Some(&path.text),
     };
     let Some(ptr) = &l.path else {
         return Err(EvalError {
             code: ErrorCode::InvalidPolicy,
             message: format!("{} has no path", l.op.name()),
-            node: l.at.clone(),
+            node: &l.at,
             path: None,
         });
     };
@@ -538,13 +623,13 @@ fn eval_leaf(l: &Leaf, req: &Value, ev: &mut Evidence) -> Result<bool, EvalError
             ptr,
         ));
     };
-    let (rhs, rhs_ptr) = match &l.operand {
-        Operand::Value(lit) => (lit, None),
+    let rhs = match &l.operand {
+        Operand::Value(lit) => Rhs::Lit(lit, l),
         Operand::Ref(rp) => {
             let rv = rp.resolve(req);
             note(ev, rp, rv);
             match rv {
-                Some(rv) => (rv, Some(rp)),
+                Some(rv) => Rhs::Req(rv, rp),
                 None => {
                     return Err(err(
                         ErrorCode::MissingField,
@@ -566,39 +651,45 @@ fn eval_leaf(l: &Leaf, req: &Value, ev: &mut Evidence) -> Result<bool, EvalError
             ))
         }
     };
+    let vk = v.kind();
     let mismatch = |what: String| err(ErrorCode::TypeMismatch, what, ptr);
-    let rhs_name = || match rhs_ptr {
-        Some(p) => format!("the {} at {:?}", kind(rhs), p.text),
-        None => format!("a {} literal", kind(rhs)),
+    let rhs_name = || match rhs {
+        Rhs::Req(_, p) => format!("the {} at {:?}", rhs.kind_name(), p.text),
+        Rhs::Lit(..) => format!("a {} literal", rhs.kind_name()),
     };
     match &l.op {
         Op::Eq | Op::Ne => {
-            if kind(v) != kind(rhs) {
+            if !rhs.is(vk) {
                 return Err(mismatch(format!(
                     "{} compares the {} at {:?} with {}; types must match",
                     l.op.name(),
-                    kind(v),
+                    vk.name(),
                     ptr.text,
                     rhs_name()
                 )));
             }
-            let e = json_eq(v, rhs);
+            // JSON equality (numbers as doubles, objects as sets of
+            // members) is equality of canonical JSON.
+            let e = v.raw().as_bytes() == rhs.canon();
             Ok(if matches!(l.op, Op::Eq) { e } else { !e })
         }
         Op::Lt | Op::Le | Op::Gt | Op::Ge => {
-            let ord = match (v, rhs) {
-                (Value::Number(a), Value::Number(b)) => {
-                    let (a, b) = (a.as_f64().unwrap_or(f64::NAN), b.as_f64().unwrap_or(f64::NAN));
-                    a.partial_cmp(&b)
+            let ord = match vk {
+                Kind::Number if rhs.is(Kind::Number) => {
+                    let a = v.as_f64().unwrap_or(f64::NAN);
+                    a.partial_cmp(&rhs.as_f64())
                 }
-                (Value::String(a), Value::String(b)) => Some(cmp_utf16(a, b)),
+                Kind::String if rhs.is(Kind::String) => match (v.as_str(), rhs.as_str()) {
+                    (Some(a), Some(b)) => Some(cmp_utf16(&a, &b)),
+                    _ => None,
+                },
                 _ => None,
             };
             let Some(ord) = ord else {
                 return Err(mismatch(format!(
                     "{} compares the {} at {:?} with {}; both must be numbers or both strings",
                     l.op.name(),
-                    kind(v),
+                    vk.name(),
                     ptr.text,
                     rhs_name()
                 )));
@@ -611,70 +702,59 @@ fn eval_leaf(l: &Leaf, req: &Value, ev: &mut Evidence) -> Result<bool, EvalError
             })
         }
         Op::In => {
-            let items = rhs.as_array().map(Vec::as_slice).unwrap_or(&[]);
-            if let Some(first) = items.first() {
-                if kind(first) != kind(v) {
+            if let Some(first) = rhs.first_element_kind() {
+                if first != vk.name() {
                     return Err(mismatch(format!(
                         "in looks for the {} at {:?} among {} values",
-                        kind(v),
+                        vk.name(),
                         ptr.text,
-                        kind(first)
+                        first
                     )));
                 }
             }
-            Ok(items.iter().any(|x| json_eq(v, x)))
+            Ok(rhs.has_element(v.raw().as_bytes()))
         }
-        Op::Contains => match (v, rhs) {
-            (Value::Array(a), _) => Ok(a.iter().any(|x| json_eq(x, rhs))),
-            (Value::String(s), Value::String(sub)) => Ok(s.contains(sub.as_str())),
+        Op::Contains => match vk {
+            Kind::Array => {
+                let want = rhs.canon();
+                Ok(v.items().any(|x| x.raw().as_bytes() == want))
+            }
+            Kind::String if rhs.is(Kind::String) => match (v.as_str(), rhs.as_str()) {
+                (Some(s), Some(sub)) => Ok(s.contains(sub.as_ref())),
+                _ => Ok(false),
+            },
             _ => Err(mismatch(format!(
                 "contains needs an array (or a string, with a string value) at {:?}, found {} with {}",
                 ptr.text,
-                kind(v),
+                vk.name(),
                 rhs_name()
             ))),
         },
-        Op::Subset => match v {
-            Value::Array(a) => {
-                let allowed = rhs.as_array().map(Vec::as_slice).unwrap_or(&[]);
-                Ok(a.iter().all(|x| allowed.iter().any(|y| json_eq(x, y))))
-            }
-            _ => Err(mismatch(format!("subset needs an array at {:?}, found {}", ptr.text, kind(v)))),
+        Op::Subset => match vk {
+            Kind::Array => Ok(v.items().all(|x| rhs.has_element(x.raw().as_bytes()))),
+            _ => Err(mismatch(format!(
+                "subset needs an array at {:?}, found {}",
+                ptr.text,
+                vk.name()
+            ))),
         },
         Op::StartsWith | Op::EndsWith | Op::Glob(_) => {
-            let Value::String(s) = v else {
+            let Some(s) = v.as_str() else {
                 return Err(mismatch(format!(
                     "{} needs a string at {:?}, found {}",
                     l.op.name(),
                     ptr.text,
-                    kind(v)
+                    vk.name()
                 )));
             };
-            let lit = rhs.as_str().unwrap_or("");
+            let lit = rhs.as_str().unwrap_or(Cow::Borrowed(""));
             Ok(match &l.op {
-                Op::StartsWith => s.starts_with(lit),
-                Op::EndsWith => s.ends_with(lit),
-                Op::Glob(g) => g.matches(s),
+                Op::StartsWith => s.starts_with(lit.as_ref()),
+                Op::EndsWith => s.ends_with(lit.as_ref()),
+                Op::Glob(g) => g.matches(&s),
                 _ => false,
             })
         }
         Op::Exists | Op::HasRole | Op::HasAnyRole => Ok(false),
-    }
-}
-
-/// JSON equality with numbers compared as doubles (`1` equals `1.0`) and
-/// objects compared as sets of members.
-pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, p)| y.get(k).is_some_and(|q| json_eq(p, q)))
-        }
-        _ => a == b,
     }
 }

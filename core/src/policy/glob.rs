@@ -20,11 +20,24 @@ enum Token {
     Star,
 }
 
+/// The shape of a pattern, for the common cases that need no general
+/// matching (decided once, when the pattern is compiled).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Shape {
+    /// No wildcard: the subject must equal this text.
+    Exact(String),
+    /// Literal text then one trailing `*`: a prefix test.
+    Prefix(String),
+    /// Anything else.
+    General,
+}
+
 /// A compiled glob pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Glob {
     source: String,
     tokens: Vec<Token>,
+    shape: Shape,
 }
 
 impl Glob {
@@ -53,9 +66,22 @@ impl Glob {
                 c => tokens.push(Token::Lit(c)),
             }
         }
+        let literal = |toks: &[Token]| -> Option<String> {
+            toks.iter()
+                .map(|t| match t {
+                    Token::Lit(c) => Some(*c),
+                    _ => None,
+                })
+                .collect()
+        };
+        let shape = match tokens.split_last() {
+            Some((Token::Star, rest)) => literal(rest).map_or(Shape::General, Shape::Prefix),
+            _ => literal(&tokens).map_or(Shape::General, Shape::Exact),
+        };
         Ok(Glob {
             source: pattern.to_owned(),
             tokens,
+            shape,
         })
     }
 
@@ -66,6 +92,11 @@ impl Glob {
 
     /// Whether `subject` matches the whole pattern.
     pub fn matches(&self, subject: &str) -> bool {
+        match &self.shape {
+            Shape::Exact(text) => return subject == text,
+            Shape::Prefix(text) => return subject.starts_with(text.as_str()),
+            Shape::General => {}
+        }
         let toks = &self.tokens;
         let (mut p, mut s) = (0usize, 0usize);
         // Position after the last star, and the subject position it is
@@ -137,6 +168,12 @@ mod tests {
         assert!(m(r"a\\", r"a\"));
         assert!(m("é*", "été"));
         assert!(Glob::new("abc\\").is_err());
+        // The shapes with a fast path agree with the general rule.
+        assert!(m("", ""));
+        assert!(m("ab*", "ab") && m("ab*", "abc/d") && !m("ab*", "a"));
+        assert!(m(r"a\*", "a*") && !m(r"a\*", "ab"));
+        assert!(m(r"a\**", "a*x") && !m(r"a\**", "ax"));
+        assert!(m("*", "") && m("**", "x"));
     }
 
     #[test]

@@ -69,6 +69,7 @@
 //! `PolicyDeniedError` carrying `Decision::to_value()` when
 //! `!is_allowed()`: denial is a decision, never a core error code.
 
+mod doc;
 mod eval;
 mod glob;
 mod impact;

@@ -4,13 +4,16 @@
 //! policy: fields and their kinds, operators, JSON Pointers, literal types,
 //! globs, RBAC action templates, and duplicate `id@version`.
 
+use super::doc::{Kind as DocKind, Val};
 use super::glob::Glob;
 use super::rbac::{self, RbacTable};
+use super::record::{RecordFacts, RecordStatic};
 use super::{push_token, Error, ErrorCode};
 use crate::canonical::{self, cmp_utf16, Options};
 use crate::digest::{Algorithm, Digest};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 /// The `type` of a policy-set document, version 1.
 pub const POLICY_SET_TYPE: &str = "trustcore.policy-set/v1";
@@ -169,11 +172,30 @@ impl Effect {
     }
 }
 
-/// An RFC 6901 JSON Pointer, parsed once.
+/// An RFC 6901 JSON Pointer, parsed once into reference tokens (with the
+/// array index each token denotes, if any, decided at load time).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Pointer {
     pub(crate) text: String,
-    tokens: Vec<String>,
+    tokens: Vec<PointerToken>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PointerToken {
+    name: String,
+    /// The array index: decimal without leading zeros (`-` and anything
+    /// else never refer to an array element).
+    index: Option<usize>,
+}
+
+impl PointerToken {
+    fn new(name: String) -> PointerToken {
+        let ok = !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_digit())
+            && (name == "0" || !name.starts_with('0'));
+        let index = if ok { name.parse::<usize>().ok() } else { None };
+        PointerToken { name, index }
+    }
 }
 
 impl Pointer {
@@ -208,7 +230,7 @@ impl Pointer {
                     tok.push(c);
                 }
             }
-            tokens.push(tok);
+            tokens.push(PointerToken::new(tok));
         }
         Ok(Pointer {
             text: text.to_owned(),
@@ -216,22 +238,28 @@ impl Pointer {
         })
     }
 
-    /// The value this pointer refers to, if present. Array indexes are
-    /// decimal without leading zeros; `-` never refers to anything.
-    pub(crate) fn resolve<'v>(&self, root: &'v Value) -> Option<&'v Value> {
+    /// The request value this pointer refers to, if present. Array indexes
+    /// are decimal without leading zeros; `-` never refers to anything.
+    pub(crate) fn resolve<'d>(&self, root: Val<'d>) -> Option<Val<'d>> {
+        let mut cur = root;
+        for t in &self.tokens {
+            cur = match cur.kind() {
+                DocKind::Object => cur.get(&t.name)?,
+                DocKind::Array => cur.items().nth(t.index?)?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
+    /// [`Pointer::resolve`] on a `serde_json::Value` (the same rule).
+    #[cfg(test)]
+    pub(crate) fn resolve_value<'v>(&self, root: &'v Value) -> Option<&'v Value> {
         let mut cur = root;
         for t in &self.tokens {
             cur = match cur {
-                Value::Object(m) => m.get(t)?,
-                Value::Array(a) => {
-                    let ok = !t.is_empty()
-                        && t.bytes().all(|b| b.is_ascii_digit())
-                        && (t == "0" || !t.starts_with('0'));
-                    if !ok {
-                        return None;
-                    }
-                    a.get(t.parse::<usize>().ok()?)?
-                }
+                Value::Object(m) => m.get(&t.name)?,
+                Value::Array(a) => a.get(t.index?)?,
                 _ => return None,
             };
         }
@@ -305,6 +333,12 @@ pub(crate) struct Leaf {
     pub(crate) op: Op,
     pub(crate) path: Option<Pointer>,
     pub(crate) operand: Operand,
+    /// Canonical JSON of the `value` literal (empty without one): equality
+    /// with a request value is equality of canonical bytes.
+    pub(crate) canon: Vec<u8>,
+    /// Canonical JSON of each element of an array literal (`in`, `subset`,
+    /// `hasAnyRole`), or of the one role of `hasRole`.
+    pub(crate) canon_items: Vec<Vec<u8>>,
 }
 
 /// Which requests a policy applies to.
@@ -340,6 +374,10 @@ pub struct Policy {
     pub(crate) source: Value,
     /// Index in the document's `policies` array.
     pub(crate) index: usize,
+    /// Canonical JSON of each `requireRoles` role.
+    pub(crate) require_canon: Vec<Vec<u8>>,
+    /// The record bytes fixed by this policy.
+    pub(crate) record: RecordStatic,
 }
 
 impl Policy {
@@ -398,6 +436,11 @@ pub struct PolicySet {
     pub(crate) default_allow: bool,
     pub(crate) fields: RequestFields,
     pub(crate) digest: String,
+    /// `digest`, shared by the decisions.
+    pub(crate) shared_digest: Arc<str>,
+    /// Where the RBAC record goes among the policies' records (the number
+    /// of policies whose id sorts before the table's).
+    pub(crate) rbac_pos: usize,
     canonical: Vec<u8>,
 }
 
@@ -642,13 +685,21 @@ impl PolicySet {
             }
         }
         policies.sort_by(|a, b| record_order(&a.id, a.version, &b.id, b.version));
+        let rbac_pos = match &rbac {
+            Some(r) => policies.partition_point(|p| {
+                record_order(&p.id, p.version, &r.id, r.version) == Ordering::Less
+            }),
+            None => policies.len(),
+        };
         let digest = Digest::of(Algorithm::Sha256, &canonical).to_string();
         Ok(PolicySet {
             policies,
             rbac,
             default_allow,
             fields,
+            shared_digest: Arc::from(digest.as_str()),
             digest,
+            rbac_pos,
             canonical,
         })
     }
@@ -857,6 +908,13 @@ pub(crate) fn string_list(
     }
 }
 
+/// The canonical JSON of a string (its quoted, escaped form).
+pub(crate) fn canonical_string(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    canonical::write_escaped(&mut out, s.as_bytes());
+    out
+}
+
 /// The JSON type name used in messages and type checks.
 pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
@@ -978,6 +1036,21 @@ fn load_policy(v: &Value, index: usize) -> Result<Policy, Error> {
             Some(at.clone()),
         )
     })?;
+    let digest = Digest::of(Algorithm::Sha256, &bytes).to_string();
+    let require_canon = match &effect {
+        Effect::RequireRoles(roles) => roles.iter().map(|r| canonical_string(r)).collect(),
+        _ => Vec::new(),
+    };
+    let record = RecordStatic::new(&RecordFacts {
+        kind: "policy",
+        policy_id: &id,
+        policy_version: version,
+        policy_digest: &digest,
+        state: state.as_str(),
+        severity: Some(severity.as_str()),
+        effect: effect.name(),
+        rationale: &rationale,
+    });
     Ok(Policy {
         id,
         version,
@@ -989,9 +1062,11 @@ fn load_policy(v: &Value, index: usize) -> Result<Policy, Error> {
         effect,
         rationale,
         canary,
-        digest: Digest::of(Algorithm::Sha256, &bytes).to_string(),
+        digest,
         source: v.clone(),
         index,
+        require_canon,
+        record,
     })
 }
 
@@ -1271,22 +1346,69 @@ fn load_node(v: &Value, at: &str, rel: &str) -> Result<Node, Error> {
             Op::Eq | Op::Ne | Op::Contains | Op::Exists => {}
         }
     }
+    let canon_of = |v: &Value| {
+        canonical::canonicalize_value(v, &Options::default()).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidPolicy,
+                e.message(),
+                Some(value_at.clone()),
+            )
+        })
+    };
+    let (canon, canon_items) = match &operand {
+        Operand::Value(lit) => (
+            canon_of(lit)?,
+            match lit {
+                Value::Array(items) => items.iter().map(canon_of).collect::<Result<_, _>>()?,
+                _ if matches!(op, Op::HasRole) => vec![canon_of(lit)?],
+                _ => Vec::new(),
+            },
+        ),
+        _ => (Vec::new(), Vec::new()),
+    };
     Ok(Node::Leaf(Leaf {
         at: rel.to_owned(),
         op,
         path,
         operand,
+        canon,
+        canon_items,
     }))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::doc::Doc;
     use super::*;
 
     #[test]
     fn pointers() {
         let doc: Value = serde_json::json!({"a": {"b/c": [10, 20], "~": 1, "": 2}});
-        let r = |p: &str| Pointer::parse(p).unwrap().resolve(&doc).cloned();
+        let r = |p: &str| Pointer::parse(p).unwrap().resolve_value(&doc).cloned();
+        let bytes = canonical::canonicalize_value(&doc, &Options::default()).unwrap();
+        let index = Doc::new(&bytes).unwrap();
+        for p in [
+            "/a/b~1c/1",
+            "/a/~0",
+            "/a/",
+            "/a/b~1c/01",
+            "/a/b~1c/-",
+            "/a/b~1c/2",
+            "",
+            "/a/b~1c",
+            "/a/b~1c/0/x",
+        ] {
+            let on_index = Pointer::parse(p).unwrap().resolve(index.root());
+            let on_value = r(p);
+            assert_eq!(
+                on_index.map(|v| v.raw().to_owned()),
+                on_value.map(|v| String::from_utf8(
+                    canonical::canonicalize_value(&v, &Options::default()).unwrap()
+                )
+                .unwrap()),
+                "{p}"
+            );
+        }
         assert_eq!(r("/a/b~1c/1"), Some(serde_json::json!(20)));
         assert_eq!(r("/a/~0"), Some(serde_json::json!(1)));
         assert_eq!(r("/a/"), Some(serde_json::json!(2)));

@@ -10,6 +10,7 @@
 //! no rule matches is not governed by RBAC (no record).
 
 use super::model::{self, id_field, mode_field, object, rationale_field, version_field, Mode};
+use super::record::{RecordFacts, RecordStatic};
 use super::{Error, ErrorCode};
 use crate::canonical::{self, Options};
 use crate::digest::{Algorithm, Digest};
@@ -26,8 +27,13 @@ pub(crate) struct Rule {
     pub(crate) action: String,
     method: String,
     segments: Vec<Segment>,
-    pub(crate) roles: Vec<String>,
     pub(crate) index: usize,
+    /// `/rules/<index>`: the record's evaluation-path node.
+    pub(crate) node: String,
+    /// Canonical JSON of each role.
+    pub(crate) roles_canon: Vec<Vec<u8>>,
+    /// The record bytes fixed by this rule (its rationale names the rule).
+    pub(crate) record: RecordStatic,
 }
 
 /// A validated RBAC table.
@@ -36,7 +42,6 @@ pub(crate) struct RbacTable {
     pub(crate) id: String,
     pub(crate) version: u64,
     pub(crate) mode: Mode,
-    pub(crate) rationale: String,
     pub(crate) rules: Vec<Rule>,
     pub(crate) digest: String,
     pub(crate) source: Value,
@@ -69,6 +74,13 @@ pub(crate) fn load(v: &Value, at: &str) -> Result<RbacTable, Error> {
             }),
         ));
     };
+    // The table's digest goes into every rule's record; a canonicalization
+    // error is still reported after the rules' own errors.
+    let canonical_table = canonical::canonicalize_value(v, &Options::default());
+    let digest = canonical_table
+        .as_ref()
+        .map(|bytes| Digest::of(Algorithm::Sha256, bytes).to_string())
+        .unwrap_or_default();
     let mut rules: Vec<Rule> = Vec::with_capacity(list.len());
     for (i, r) in list.iter().enumerate() {
         let here = format!("{rules_at}/{i}");
@@ -96,15 +108,33 @@ pub(crate) fn load(v: &Value, at: &str) -> Result<RbacTable, Error> {
                 Some(format!("{here}/action")),
             ));
         }
+        let rule_rationale = format!(
+            "{}: {} requires one of {}",
+            rationale,
+            action,
+            roles.join(" | ")
+        );
+        let record = RecordStatic::new(&RecordFacts {
+            kind: "rbac",
+            policy_id: &id,
+            policy_version: version,
+            policy_digest: &digest,
+            state: "active",
+            severity: None,
+            effect: "requireRoles",
+            rationale: &rule_rationale,
+        });
         rules.push(Rule {
             action: action.to_owned(),
             method,
             segments,
-            roles,
+            roles_canon: roles.iter().map(|r| model::canonical_string(r)).collect(),
             index: i,
+            node: format!("/rules/{i}"),
+            record,
         });
     }
-    let bytes = canonical::canonicalize_value(v, &Options::default()).map_err(|e| {
+    canonical_table.map_err(|e| {
         Error::new(
             ErrorCode::InvalidPolicy,
             e.message().to_owned(),
@@ -115,9 +145,8 @@ pub(crate) fn load(v: &Value, at: &str) -> Result<RbacTable, Error> {
         id,
         version,
         mode,
-        rationale,
         rules,
-        digest: Digest::of(Algorithm::Sha256, &bytes).to_string(),
+        digest,
         source: v.clone(),
     })
 }
@@ -154,17 +183,17 @@ impl RbacTable {
     pub(crate) fn rule_for(&self, action: &str) -> Option<&Rule> {
         let (method, path) = action.split_once(' ')?;
         let rest = path.strip_prefix('/')?;
-        let parts: Vec<&str> = if rest.is_empty() {
-            Vec::new()
-        } else {
-            rest.split('/').collect()
+        let parts = || {
+            rest.split('/')
+                .take(if rest.is_empty() { 0 } else { usize::MAX })
         };
+        let count = parts().count();
         let mut best: Option<&Rule> = None;
         for r in &self.rules {
-            if r.method != method || r.segments.len() != parts.len() {
+            if r.method != method || r.segments.len() != count {
                 continue;
             }
-            let fits = r.segments.iter().zip(&parts).all(|(s, p)| match s {
+            let fits = r.segments.iter().zip(parts()).all(|(s, p)| match s {
                 Segment::Literal(l) => l == p,
                 Segment::Param => !p.is_empty(),
             });

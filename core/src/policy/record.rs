@@ -12,7 +12,8 @@ use super::model::{kind, PolicySet};
 use super::{Error, ErrorCode};
 use crate::canonical;
 use crate::digest::{Algorithm, Digest};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// `type` of a policyCheck record, version 1.
 pub const POLICY_CHECK_TYPE: &str = "trustcore.policy-check/v1";
@@ -47,54 +48,119 @@ impl Verdict {
 
 /// One evaluated node of the evaluation path.
 #[derive(Clone, Debug)]
-pub(crate) struct Step {
-    pub(crate) node: String,
+pub(crate) struct Step<'a> {
+    pub(crate) node: &'a str,
     pub(crate) op: &'static str,
     pub(crate) result: Result<bool, ErrorCode>,
 }
 
 /// An evaluation error, recorded in the check.
 #[derive(Clone, Debug)]
-pub(crate) struct EvalError {
+pub(crate) struct EvalError<'a> {
     pub(crate) code: ErrorCode,
     pub(crate) message: String,
-    pub(crate) node: String,
-    pub(crate) path: Option<String>,
+    pub(crate) node: &'a str,
+    pub(crate) path: Option<&'a str>,
 }
 
 /// Canary facts of one check.
 #[derive(Clone, Debug)]
-pub(crate) struct CanaryInfo {
-    pub(crate) key: String,
+pub(crate) struct CanaryInfo<'a> {
+    pub(crate) key: &'a str,
     pub(crate) basis_points: u32,
     pub(crate) bucket: Option<u32>,
     pub(crate) selected: bool,
 }
 
-pub(crate) struct CheckInput<'a> {
+/// One evidence entry: a request pointer and the canonical JSON text of the
+/// value found there (`None`: missing).
+pub(crate) type Evidence<'a> = (&'a str, Option<&'a str>);
+
+/// What one evaluation of a policy (or the RBAC table) found.
+pub(crate) struct Outcome<'a> {
+    pub(crate) verdict: Verdict,
+    pub(crate) sim_mode: bool,
+    pub(crate) canary: Option<CanaryInfo<'a>>,
+    pub(crate) error: Option<EvalError<'a>>,
+}
+
+/// The bytes of a record that depend only on the policy (or on the RBAC
+/// rule), written once when the set is loaded. A record is
+/// `{` + [canary] + decision + `effect` + [error] + evaluationPath +
+/// evidence + `id` + `head` + request digest + `mid` + simMode + `tail`.
+#[derive(Clone, Debug)]
+pub(crate) struct RecordStatic {
+    /// The policy (or RBAC table) id, shared by its records.
+    policy_id: Arc<str>,
+    policy_version: u64,
+    /// `,"effect":"…"`
+    effect: Vec<u8>,
+    /// `,"kind":"…","policyDigest":"…","policyId":"…","policyVersion":n,"rationale":"…","requestDigest":`
+    head: Vec<u8>,
+    /// `,"severity":"…"` (policies only) + `,"simMode":`
+    mid: Vec<u8>,
+    /// `,"state":"…","type":"trustcore.policy-check/v1"}`
+    tail: Vec<u8>,
+}
+
+/// The fixed facts of a record's policy (or RBAC rule).
+pub(crate) struct RecordFacts<'a> {
     pub(crate) kind: &'static str,
     pub(crate) policy_id: &'a str,
     pub(crate) policy_version: u64,
     pub(crate) policy_digest: &'a str,
-    pub(crate) request_digest: &'a str,
     pub(crate) state: &'static str,
     pub(crate) severity: Option<&'static str>,
     pub(crate) effect: &'static str,
     pub(crate) rationale: &'a str,
-    pub(crate) verdict: Verdict,
-    pub(crate) sim_mode: bool,
-    pub(crate) canary: Option<CanaryInfo>,
-    pub(crate) error: Option<EvalError>,
-    pub(crate) steps: Vec<Step>,
-    pub(crate) evidence: Vec<(String, Option<Value>)>,
+}
+
+impl RecordStatic {
+    pub(crate) fn new(f: &RecordFacts<'_>) -> RecordStatic {
+        let mut effect = Vec::new();
+        key(&mut effect, false, "effect");
+        string(&mut effect, f.effect);
+        let mut head = Vec::with_capacity(160 + f.policy_id.len() + f.rationale.len());
+        key(&mut head, false, "kind");
+        string(&mut head, f.kind);
+        key(&mut head, false, "policyDigest");
+        string(&mut head, f.policy_digest);
+        key(&mut head, false, "policyId");
+        string(&mut head, f.policy_id);
+        key(&mut head, false, "policyVersion");
+        int(&mut head, f.policy_version);
+        key(&mut head, false, "rationale");
+        string(&mut head, f.rationale);
+        key(&mut head, false, "requestDigest");
+        let mut mid = Vec::new();
+        if let Some(s) = f.severity {
+            key(&mut mid, false, "severity");
+            string(&mut mid, s);
+        }
+        key(&mut mid, false, "simMode");
+        let mut tail = Vec::new();
+        key(&mut tail, false, "state");
+        string(&mut tail, f.state);
+        key(&mut tail, false, "type");
+        string(&mut tail, POLICY_CHECK_TYPE);
+        tail.push(b'}');
+        RecordStatic {
+            policy_id: Arc::from(f.policy_id),
+            policy_version: f.policy_version,
+            effect,
+            head,
+            mid,
+            tail,
+        }
+    }
 }
 
 /// One `policyCheck` record: the result of one policy (or the RBAC table)
 /// that applied to a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolicyCheck {
-    pub(crate) id: String,
-    pub(crate) policy_id: String,
+    pub(crate) id: Arc<str>,
+    pub(crate) policy_id: Arc<str>,
     pub(crate) policy_version: u64,
     pub(crate) verdict: Verdict,
     pub(crate) sim_mode: bool,
@@ -102,30 +168,8 @@ pub struct PolicyCheck {
     bytes: Vec<u8>,
 }
 
-/// `{A…}` + `,"key":` + middle + `,` + `…B}` for two non-empty canonical
-/// objects whose names sort before and after `key`: the canonical form of
-/// their union with `key`.
-fn splice(a: &[u8], key: &str, middle: &[u8], b: &[u8]) -> Vec<u8> {
-    let a = a.strip_suffix(b"}").unwrap_or(a);
-    let b = b.strip_prefix(b"{").unwrap_or(b);
-    let mut out = Vec::with_capacity(a.len() + b.len() + middle.len() + key.len() + 6);
-    out.extend_from_slice(a);
-    out.extend_from_slice(b",\"");
-    out.extend_from_slice(key.as_bytes());
-    out.extend_from_slice(b"\":");
-    out.extend_from_slice(middle);
-    out.push(b',');
-    out.extend_from_slice(b);
-    out
-}
-
-fn canon(v: &Value) -> Vec<u8> {
-    // Values built here hold only strings, integers, booleans and request
-    // values that were canonicalized before, within the output depth limit.
-    canonical::canonicalize_value(v, &output_options()).unwrap_or_default()
-}
-
 /// Writes `"name":` (names here are ASCII and need no escaping).
+#[inline]
 fn key(out: &mut Vec<u8>, first: bool, name: &str) {
     if !first {
         out.push(b',');
@@ -135,150 +179,214 @@ fn key(out: &mut Vec<u8>, first: bool, name: &str) {
     out.extend_from_slice(b"\":");
 }
 
+/// Whether `s` holds a byte JSON strings must escape (`"`, `\\`, a C0
+/// control), eight bytes at a time (the canonical parser's word trick: as a
+/// yes/no answer it is exact).
+fn needs_escape(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        let w = u64::from_le_bytes(word);
+        let controls = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+        if controls | zero_byte(w ^ (ONES * 0x22)) | zero_byte(w ^ (ONES * 0x5c)) != 0 {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+/// Writes `s` as a canonical JSON string. Most strings here (digests,
+/// ids, pointers, operator names) need no escaping: a word-at-a-time check
+/// says so, and only the others go through the canonical escaper.
+#[inline]
 fn string(out: &mut Vec<u8>, s: &str) {
-    canonical::write_escaped(out, s.as_bytes());
+    if needs_escape(s.as_bytes()) {
+        canonical::write_escaped(out, s.as_bytes());
+    } else {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
+}
+
+/// Writes a digest or record id (`sha256:` + hex, made here) as a JSON
+/// string: its characters never need escaping.
+fn digest_string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
 }
 
 fn int(out: &mut Vec<u8>, n: u64) {
     // Integers here are below 2^53: their decimal form is their ECMAScript form.
-    out.extend_from_slice(n.to_string().as_bytes());
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(digits.get(i..).unwrap_or_default());
+}
+
+fn boolean(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
+/// `sha256:` + lowercase hex of the SHA-256 of `bytes`.
+pub(crate) fn sha256_id(bytes: &[u8]) -> String {
+    let d = Digest::of(Algorithm::Sha256, bytes);
+    let mut hex_digits = [0u8; 64];
+    let mut out = String::with_capacity(71);
+    out.push_str("sha256:");
+    if hex::encode_to_slice(d.as_bytes(), &mut hex_digits).is_ok() {
+        out.push_str(std::str::from_utf8(&hex_digits).unwrap_or_default());
+    }
+    out
 }
 
 impl PolicyCheck {
     /// Writes the record's canonical bytes directly, members in RFC 8785
-    /// order (all names are ASCII, so byte order is UTF-16 order); request
-    /// values go through [`canonical::canonicalize_value`], strings through
-    /// the canonical module's escaping. The vectors pin the bytes, and the
-    /// tests compare them with `canonicalize_value` of the parsed record.
-    pub(crate) fn build(mut i: CheckInput<'_>) -> PolicyCheck {
-        i.evidence.sort_by(|a, b| canonical::cmp_utf16(&a.0, &b.0));
-        let mut a: Vec<u8> = Vec::with_capacity(512);
+    /// order (all names are ASCII, so byte order is UTF-16 order): the
+    /// parts fixed by the policy come from `stat` (written at load time),
+    /// request values are quoted as their canonical text (a slice of the
+    /// canonical request), strings go through the canonical module's
+    /// escaping. The record without `id` is written into `buf` (a buffer
+    /// reused for every record), hashed in one pass, and copied once into
+    /// the record with its `id`. `evidence` is sorted here. The vectors pin
+    /// the bytes, and the tests compare them with `canonicalize_value` of
+    /// the parsed record.
+    pub(crate) fn write(
+        stat: &RecordStatic,
+        request_digest: &str,
+        o: Outcome<'_>,
+        steps: &[Step<'_>],
+        evidence: &mut [Evidence<'_>],
+        buf: &mut Vec<u8>,
+    ) -> PolicyCheck {
+        evidence.sort_unstable_by(|a, b| canonical::cmp_utf16(a.0, b.0));
+        let a = buf;
+        a.clear();
         a.push(b'{');
         let mut first = true;
-        if let Some(c) = &i.canary {
-            key(&mut a, first, "canary");
+        if let Some(c) = &o.canary {
+            key(a, first, "canary");
             a.push(b'{');
-            key(&mut a, true, "basisPoints");
-            int(&mut a, u64::from(c.basis_points));
+            key(a, true, "basisPoints");
+            int(a, u64::from(c.basis_points));
             if let Some(b) = c.bucket {
-                key(&mut a, false, "bucket");
-                int(&mut a, u64::from(b));
+                key(a, false, "bucket");
+                int(a, u64::from(b));
             }
-            key(&mut a, false, "key");
-            string(&mut a, &c.key);
-            key(&mut a, false, "selected");
-            a.extend_from_slice(if c.selected { b"true" } else { b"false" });
+            key(a, false, "key");
+            string(a, c.key);
+            key(a, false, "selected");
+            boolean(a, c.selected);
             a.push(b'}');
             first = false;
         }
-        key(&mut a, first, "decision");
-        string(&mut a, i.verdict.as_str());
-        key(&mut a, false, "effect");
-        string(&mut a, i.effect);
-        if let Some(e) = &i.error {
-            key(&mut a, false, "error");
+        key(a, first, "decision");
+        string(a, o.verdict.as_str());
+        a.extend_from_slice(&stat.effect);
+        if let Some(e) = &o.error {
+            key(a, false, "error");
             a.push(b'{');
-            key(&mut a, true, "code");
-            string(&mut a, e.code.as_str());
-            key(&mut a, false, "message");
-            string(&mut a, &e.message);
-            key(&mut a, false, "node");
-            string(&mut a, &e.node);
-            if let Some(p) = &e.path {
-                key(&mut a, false, "path");
-                string(&mut a, p);
+            key(a, true, "code");
+            string(a, e.code.as_str());
+            key(a, false, "message");
+            string(a, &e.message);
+            key(a, false, "node");
+            string(a, e.node);
+            if let Some(p) = e.path {
+                key(a, false, "path");
+                string(a, p);
             }
             a.push(b'}');
         }
-        key(&mut a, false, "evaluationPath");
+        key(a, false, "evaluationPath");
         a.push(b'[');
-        for (n, s) in i.steps.iter().enumerate() {
+        for (n, s) in steps.iter().enumerate() {
             if n > 0 {
                 a.push(b',');
             }
             a.push(b'{');
             if let Err(code) = s.result {
-                key(&mut a, true, "error");
-                string(&mut a, code.as_str());
-                key(&mut a, false, "node");
+                key(a, true, "error");
+                string(a, code.as_str());
+                key(a, false, "node");
             } else {
-                key(&mut a, true, "node");
+                key(a, true, "node");
             }
-            string(&mut a, &s.node);
-            key(&mut a, false, "op");
-            string(&mut a, s.op);
+            string(a, s.node);
+            key(a, false, "op");
+            string(a, s.op);
             if let Ok(b) = s.result {
-                key(&mut a, false, "result");
-                a.extend_from_slice(if b { b"true" } else { b"false" });
+                key(a, false, "result");
+                boolean(a, b);
             }
             a.push(b'}');
         }
         a.push(b']');
-        key(&mut a, false, "evidence");
+        key(a, false, "evidence");
         a.push(b'[');
-        for (n, (p, v)) in i.evidence.iter().enumerate() {
+        for (n, (p, v)) in evidence.iter().enumerate() {
             if n > 0 {
                 a.push(b',');
             }
             a.push(b'{');
             match v {
                 Some(v) => {
-                    key(&mut a, true, "pointer");
-                    string(&mut a, p);
-                    key(&mut a, false, "value");
-                    a.extend_from_slice(&canon(v));
+                    key(a, true, "pointer");
+                    string(a, p);
+                    key(a, false, "value");
+                    a.extend_from_slice(v.as_bytes());
                 }
                 None => {
-                    key(&mut a, true, "missing");
+                    key(a, true, "missing");
                     a.extend_from_slice(b"true");
-                    key(&mut a, false, "pointer");
-                    string(&mut a, p);
+                    key(a, false, "pointer");
+                    string(a, p);
                 }
             }
             a.push(b'}');
         }
         a.push(b']');
-        // Members after "id", written after a "{" that is dropped below.
-        let mut b: Vec<u8> = Vec::with_capacity(512);
-        b.push(b'{');
-        key(&mut b, true, "kind");
-        string(&mut b, i.kind);
-        key(&mut b, false, "policyDigest");
-        string(&mut b, i.policy_digest);
-        key(&mut b, false, "policyId");
-        string(&mut b, i.policy_id);
-        key(&mut b, false, "policyVersion");
-        int(&mut b, i.policy_version);
-        key(&mut b, false, "rationale");
-        string(&mut b, i.rationale);
-        key(&mut b, false, "requestDigest");
-        string(&mut b, i.request_digest);
-        if let Some(s) = i.severity {
-            key(&mut b, false, "severity");
-            string(&mut b, s);
-        }
-        key(&mut b, false, "simMode");
-        b.extend_from_slice(if i.sim_mode { b"true" } else { b"false" });
-        key(&mut b, false, "state");
-        string(&mut b, i.state);
-        key(&mut b, false, "type");
-        string(&mut b, POLICY_CHECK_TYPE);
-        b.push(b'}');
-        // Canonical record without id: both halves joined.
-        let mut without = Vec::with_capacity(a.len() + b.len());
-        without.extend_from_slice(&a);
-        without.push(b',');
-        without.extend_from_slice(b.get(1..).unwrap_or_default());
-        let id = Digest::of(Algorithm::Sha256, &without).to_string();
-        a.push(b'}');
-        let bytes = splice(&a, "id", format!("\"{id}\"").as_bytes(), &b);
+        // Members after "id".
+        let before_id = a.len();
+        a.extend_from_slice(&stat.head);
+        digest_string(a, request_digest);
+        a.extend_from_slice(&stat.mid);
+        boolean(a, o.sim_mode);
+        a.extend_from_slice(&stat.tail);
+        // `a` is now the canonical record without its id.
+        let id = sha256_id(a);
+        let (head, rest) = a.split_at(before_id.min(a.len()));
+        let mut bytes = Vec::with_capacity(a.len() + id.len() + 8);
+        bytes.extend_from_slice(head);
+        key(&mut bytes, false, "id");
+        digest_string(&mut bytes, &id);
+        bytes.extend_from_slice(rest);
         PolicyCheck {
-            id,
-            policy_id: i.policy_id.to_owned(),
-            policy_version: i.policy_version,
-            verdict: i.verdict,
-            sim_mode: i.sim_mode,
-            error_code: i.error.map(|e| e.code),
+            id: Arc::from(id),
+            policy_id: Arc::clone(&stat.policy_id),
+            policy_version: stat.policy_version,
+            verdict: o.verdict,
+            sim_mode: o.sim_mode,
+            error_code: o.error.map(|e| e.code),
             bytes,
         }
     }
@@ -324,8 +432,8 @@ impl PolicyCheck {
 /// A check that determined a decision.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeterminingCheck {
-    policy_check_id: String,
-    policy_id: String,
+    policy_check_id: Arc<str>,
+    policy_id: Arc<str>,
     policy_version: u64,
 }
 
@@ -353,7 +461,7 @@ pub struct Decision {
     determined_by: Vec<DeterminingCheck>,
     checks: Vec<PolicyCheck>,
     request_digest: String,
-    set_digest: String,
+    set_digest: Arc<str>,
 }
 
 impl Decision {
@@ -361,7 +469,7 @@ impl Decision {
         checks: Vec<PolicyCheck>,
         default_allow: bool,
         request_digest: String,
-        set_digest: String,
+        set_digest: Arc<str>,
     ) -> Decision {
         let counted = |v: Verdict| -> Vec<DeterminingCheck> {
             checks
@@ -427,33 +535,49 @@ impl Decision {
         &self.set_digest
     }
 
-    /// The canonical JSON bytes of the decision.
+    /// The canonical JSON bytes of the decision, written directly in
+    /// RFC 8785 member order (the records are already canonical).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let det: Vec<Value> = self
-            .determined_by
-            .iter()
-            .map(|d| {
-                json!({"policyCheckId": d.policy_check_id, "policyId": d.policy_id, "policyVersion": d.policy_version})
-            })
-            .collect();
-        let a = canon(&json!({"decision": self.verdict.as_str(), "determinedBy": det}));
-        let b = canon(&json!({
-            "policySetDigest": self.set_digest,
-            "reason": self.reason,
-            "requestDigest": self.request_digest,
-            "type": DECISION_TYPE,
-        }));
-        let mut middle =
-            Vec::with_capacity(self.checks.iter().map(|c| c.bytes.len() + 1).sum::<usize>() + 2);
-        middle.push(b'[');
+        let records: usize = self.checks.iter().map(|c| c.bytes.len() + 1).sum();
+        let mut out = Vec::with_capacity(records + 320 + 160 * self.determined_by.len());
+        out.push(b'{');
+        key(&mut out, true, "decision");
+        string(&mut out, self.verdict.as_str());
+        key(&mut out, false, "determinedBy");
+        out.push(b'[');
+        for (i, d) in self.determined_by.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.push(b'{');
+            key(&mut out, true, "policyCheckId");
+            digest_string(&mut out, &d.policy_check_id);
+            key(&mut out, false, "policyId");
+            string(&mut out, &d.policy_id);
+            key(&mut out, false, "policyVersion");
+            int(&mut out, d.policy_version);
+            out.push(b'}');
+        }
+        out.push(b']');
+        key(&mut out, false, "policyChecks");
+        out.push(b'[');
         for (i, c) in self.checks.iter().enumerate() {
             if i > 0 {
-                middle.push(b',');
+                out.push(b',');
             }
-            middle.extend_from_slice(&c.bytes);
+            out.extend_from_slice(&c.bytes);
         }
-        middle.push(b']');
-        splice(&a, "policyChecks", &middle, &b)
+        out.push(b']');
+        key(&mut out, false, "policySetDigest");
+        string(&mut out, &self.set_digest);
+        key(&mut out, false, "reason");
+        string(&mut out, self.reason);
+        key(&mut out, false, "requestDigest");
+        digest_string(&mut out, &self.request_digest);
+        key(&mut out, false, "type");
+        string(&mut out, DECISION_TYPE);
+        out.push(b'}');
+        out
     }
 
     /// The canonical JSON text of the decision.
@@ -645,4 +769,37 @@ pub fn explain_value(record: &Value, set: &PolicySet) -> Result<Value, Error> {
         }
     }
     Ok(Value::Object(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_and_integers_are_written_canonically() {
+        let samples = [
+            "",
+            "plain",
+            "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "quote\" in the middle of a long string",
+            "back\\slash",
+            "tab\tand\nnewline",
+            "\u{1}\u{1f}",
+            "\u{7f}é😀 are not escaped",
+            "exactly8",
+            "exactly8\"",
+        ];
+        for s in samples {
+            let mut fast = Vec::new();
+            string(&mut fast, s);
+            let mut reference = Vec::new();
+            canonical::write_escaped(&mut reference, s.as_bytes());
+            assert_eq!(fast, reference, "{s:?}");
+        }
+        for n in [0u64, 7, 10, 99, 1000, (1 << 53) - 1, u64::MAX] {
+            let mut out = Vec::new();
+            int(&mut out, n);
+            assert_eq!(out, n.to_string().into_bytes());
+        }
+    }
 }
