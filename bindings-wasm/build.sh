@@ -85,6 +85,31 @@ for flavor in node web; do
     esac
     rm -rf "$out"
     "$wasm_bindgen" --target "$bindgen_target" --out-dir "$out" --out-name trustcore_wasm "$raw"
+    # A class argument of the wrong type (`registry.verifyEnvelope({}, at)`)
+    # is checked by the glue before Rust sees it; make that a TypeError with
+    # code `invalid_argument` like every other argument error. Fails loudly
+    # if a wasm-bindgen upgrade changes the helper.
+    python3 - "$out/trustcore_wasm.js" <<'PY'
+import sys
+path = sys.argv[1]
+js = open(path, encoding="utf-8").read()
+old = """function _assertClass(instance, klass) {
+    if (!(instance instanceof klass)) {
+        throw new Error(`expected instance of ${klass.name}`);
+    }
+}"""
+new = """function _assertClass(instance, klass) {
+    if (!(instance instanceof klass)) {
+        const got = instance === null ? 'null' : typeof instance === 'object' ? 'an object' : typeof instance;
+        const e = new TypeError(`expected an instance of ${klass.name}, got ${got}`);
+        e.code = 'invalid_argument';
+        throw e;
+    }
+}"""
+if js.count(old) != 1:
+    sys.exit(f"build.sh: _assertClass not found as expected in {path}; update the patch")
+open(path, "w", encoding="utf-8").write(js.replace(old, new))
+PY
     # The package root sets no "type"; say what each folder's .js files are.
     printf '{\n  "type": "%s"\n}\n' "$module_type" > "$out/package.json"
 done

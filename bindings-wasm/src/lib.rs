@@ -1,6 +1,8 @@
-//! WebAssembly binding of trustcore: RFC 8785 canonical JSON and named
-//! digests for browsers and Node, with the same bytes as the Rust core, the
-//! Node addon and the Python wheel.
+//! WebAssembly binding of trustcore: RFC 8785 canonical JSON, named digests
+//! and the verifying side of signing (keys, Ed25519 verify, envelopes, the
+//! signer registry, rotations, approvals) for browsers and Node, with the
+//! same bytes and verdicts as the Rust core, the Node addon and the Python
+//! wheel.
 //!
 //! This crate only converts JavaScript values to what `trustcore::ffi`
 //! expects and maps `trustcore::Error` to JavaScript `Error` objects carrying
@@ -16,6 +18,8 @@ use std::cell::RefCell;
 use trustcore::canonical::{ErrorCode, Key, SourceValue, ValueSource};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+mod signing;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_API: &'static str = r#"
@@ -40,12 +44,21 @@ export interface ParsedDigest {
 }
 
 /**
- * The errors this module throws: `name` is `CanonicalJsonError` or
- * `DigestError` (a `TypeError` with code `invalid_argument` for arguments of
- * the wrong type), `code` is a stable string such as `duplicate_key`.
+ * The errors this module throws: `name` is the core's error class
+ * (`CanonicalJsonError`, `DigestError`, `KeyError`, `EnvelopeError`,
+ * `TimestampError`, `RegistryError`; a `TypeError` with code
+ * `invalid_argument` for arguments of the wrong type), `code` is a stable
+ * string such as `duplicate_key` or `signer_expired`.
  */
 export interface TrustcoreError extends Error {
-  name: "CanonicalJsonError" | "DigestError" | "TypeError";
+  name:
+    | "CanonicalJsonError"
+    | "DigestError"
+    | "KeyError"
+    | "EnvelopeError"
+    | "TimestampError"
+    | "RegistryError"
+    | "TypeError";
   /** Stable error code, e.g. `duplicate_key`, `lone_surrogate`. */
   code: string;
   /** Byte offset into the UTF-8 text (text path) or character offset (digest text). */
@@ -158,13 +171,7 @@ trait OrThrow<T> {
     fn or_throw(self) -> Result<T, JsValue>;
 }
 
-impl<T> OrThrow<T> for Result<T, trustcore::Error> {
-    fn or_throw(self) -> Result<T, JsValue> {
-        self.map_err(|e| core_error(&e))
-    }
-}
-
-impl<T> OrThrow<T> for Result<T, trustcore::canonical::Error> {
+impl<T, E: Into<trustcore::Error>> OrThrow<T> for Result<T, E> {
     fn or_throw(self) -> Result<T, JsValue> {
         self.map_err(|e| core_error(&e.into()))
     }

@@ -1,11 +1,17 @@
-// Runs every canonical-json and digest vector case against the web build
-// (pkg-web, ESM) and writes "N passed, M failed" into #result. Served from
-// the repository root by run.sh, so the vectors are at /test-vectors/.
+// Runs every canonical-json and digest vector case and every verify-side
+// signing.json case against the web build (pkg-web, ESM) and writes
+// "N passed, M failed" into #result; the control-panel flow (a signed
+// envelope verified against its registry, an approval report, a tampered
+// envelope refused) also writes one line per check into #control-panel.
+// Served from the repository root by run.sh, so the vectors are at
+// /test-vectors/.
 import init, * as api from '../../pkg-web/trustcore_wasm.js';
 import { canonicalChecks, digestChecks } from '../vector-cases.mjs';
+import { controlPanelChecks, signingChecks } from '../signing-cases.mjs';
 
 const result = document.getElementById('result');
 const failures = document.getElementById('failures');
+const controlPanel = document.getElementById('control-panel');
 
 async function loadVectors(name) {
   const response = await fetch(new URL(`../../../test-vectors/${name}`, import.meta.url));
@@ -15,21 +21,33 @@ async function loadVectors(name) {
 
 async function main() {
   await init();
-  const [canonical, digest] = await Promise.all([
+  const [canonical, digest, signing] = await Promise.all([
     loadVectors('canonical-json.json'),
     loadVectors('digest.json'),
+    loadVectors('signing.json'),
   ]);
-  const checks = [...canonicalChecks(api, canonical), ...digestChecks(api, digest)];
+  const panel = controlPanelChecks(api, signing);
+  const checks = [
+    ...canonicalChecks(api, canonical),
+    ...digestChecks(api, digest),
+    ...signingChecks(api, signing),
+    ...panel,
+  ];
   let passed = 0;
   const failed = [];
+  const panelLines = [];
   for (const { id, run } of checks) {
+    let ok = false;
     try {
       run();
       passed += 1;
+      ok = true;
     } catch (e) {
       failed.push(`${id}: ${e.message}`);
     }
+    if (panel.some((p) => p.id === id)) panelLines.push(`${ok ? 'ok' : 'FAILED'} ${id}`);
   }
+  controlPanel.textContent = panelLines.join('\n');
   failures.textContent = failed.join('\n');
   result.textContent = `${passed} passed, ${failed.length} failed`;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs test/browser/index.html in headless Debian chromium against the web
-# build (pkg-web) and prints "browser: N passed, M failed". Exits non-zero
-# unless every case passed and there was at least one.
+# build (pkg-web) and prints "browser: N passed, M failed" (plus one line per
+# control-panel check). Exits non-zero unless every case passed, there was at
+# least one, and the three control-panel checks ran and passed.
 # Needs bindings-wasm/build.sh to have run. Installs chromium with apt-get
 # when /usr/bin/chromium is missing.
 set -euo pipefail
@@ -50,6 +51,14 @@ import html, re, sys
 dom = open(sys.argv[1], encoding="utf-8", errors="replace").read()
 m = re.search(r'<pre id="result">(.*?)</pre>', dom, re.S)
 print(html.unescape(m.group(1)).strip() if m else "no result in the page")
+p = re.search(r'<pre id="control-panel">(.*?)</pre>', dom, re.S)
+panel = html.unescape(p.group(1)).strip().splitlines() if p else []
+for line in panel:
+    print(f"browser: {line}", file=sys.stderr)
+# The control-panel checks must all have run and passed, or the page failed.
+if len(panel) != 3 or not all(l.startswith("ok ") for l in panel):
+    print("control panel checks missing or failed")
+    sys.exit(0)
 f = re.search(r'<pre id="failures">(.*?)</pre>', dom, re.S)
 if f and f.group(1).strip():
     print(html.unescape(f.group(1)).strip(), file=sys.stderr)
