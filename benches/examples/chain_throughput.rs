@@ -34,7 +34,13 @@ fn registry() -> SignerRegistry {
 fn body(i: u64) -> EventBody {
     EventBody {
         id: format!("{:08x}-0000-4000-8000-{:012x}", i >> 20, i),
-        ts: format!("2026-03-01T12:00:00.{:06}Z", i % 1_000_000),
+        ts: format!(
+            "2026-03-{:02}T{:02}:{:02}:{:02}Z",
+            1 + i / 86_400,
+            i / 3600 % 24,
+            i / 60 % 60,
+            i % 60
+        ),
         event_type: "allocation.approved".into(),
         actor: "svc:kernel-api".into(),
         payload: serde_json::json!({

@@ -816,6 +816,31 @@ fn check_row(row: &[u8], registry: &SignerRegistry, hash_alg: digest::Algorithm)
     c
 }
 
+/// Verifies one row on its own: well-formed, `hash` right, the signer's key
+/// vouching at `ts` and the signature valid — everything but the links to
+/// its neighbours (check those with a [`ChainVerifier`], or its place in
+/// the chain with a Merkle inclusion proof against a signed checkpoint, as
+/// the browser does). Returns the event, or the first reason it fails with a
+/// message.
+pub fn verify_row(
+    row: &[u8],
+    registry: &SignerRegistry,
+    hash_alg: digest::Algorithm,
+) -> Result<Event, (Reason, String)> {
+    let c = check_row(row, registry, hash_alg);
+    if let Some(e) = c.row_error {
+        return Err(e);
+    }
+    if let Some(m) = c.hash_error {
+        return Err((Reason::HashMismatch, m));
+    }
+    if let Some(e) = c.sig_error {
+        return Err(e);
+    }
+    c.event
+        .ok_or_else(|| (Reason::MalformedRow, "unreadable row".to_string()))
+}
+
 /// A verifier's resumable state (what a streaming consumer checkpoints).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifierState {

@@ -309,3 +309,19 @@ fn replay_reports_forks_and_orphans() {
     );
     assert_eq!(again.events, r.events);
 }
+
+#[test]
+fn a_single_row_verifies_on_its_own() {
+    let (rows, _) = chain(3, 9);
+    let reg = registry();
+    let e = trustcore::chain::verify_row(rows[2].as_bytes(), &reg, HashAlg::Sha256).unwrap();
+    assert_eq!(e.seq, 3);
+    let tampered = rows[2].replacen("event 3", "event 4", 1);
+    let (reason, _) =
+        trustcore::chain::verify_row(tampered.as_bytes(), &reg, HashAlg::Sha256).unwrap_err();
+    assert_eq!(reason.as_str(), "hash_mismatch");
+    let (reason, _) =
+        trustcore::chain::verify_row(rows[2].as_bytes(), &SignerRegistry::new(), HashAlg::Sha256)
+            .unwrap_err();
+    assert_eq!(reason.as_str(), "unknown_signer");
+}
