@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# The main demo: canonicalize and digest the same sample audit event
-# (examples/audit_event.json) from Rust, Node, Python and WASM, and show that
-# the bytes and digests are identical. Installs and builds what it needs
-# (through each binding's ci.sh --build-only), idempotently.
+# The main demo, end to end:
+#  1. canonicalize and digest the same sample audit event
+#     (examples/audit_event.json) from Rust, Node, Python and WASM, and show
+#     that the bytes and digests are identical;
+#  2. a Node service signs an upgrade.applied envelope through an async KMS
+#     function talking to a local HTTP signing proxy; Python and the
+#     browser build (WASM) verify that signature with the same signers file;
+#  3. an audit chain: append, export, sign a Merkle checkpoint, verify the
+#     export against the registry and the checkpoint; a tampered row and a
+#     truncated export are caught.
+# Installs and builds what it needs (through each binding's ci.sh
+# --build-only), idempotently.
 #
 #   bash examples/demo.sh
 set -euo pipefail
@@ -42,5 +50,19 @@ for lang in node python wasm; do
   fi
 done
 rm -rf "$out"
-[ $status -eq 0 ] && echo "demo: all four runtimes produced the same bytes"
-exit $status
+[ $status -eq 0 ] || exit $status
+echo "demo: all four runtimes produced the same bytes"
+
+echo
+echo "== signing: Node signs through a local signing proxy (async KMS function), then Python and WASM verify"
+node examples/node/signing_proxy.mjs
+echo
+bindings-python/.venv/bin/python examples/python/signing_proxy.py
+echo
+node examples/wasm/verify_envelope.mjs
+
+echo
+echo "== audit chain with a signed Merkle checkpoint (Rust)"
+cargo run -q -p trustcore --features parallel --example audit_chain
+echo
+echo "demo: done"
