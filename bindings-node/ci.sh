@@ -35,7 +35,7 @@ npm run --silent build
 # `ci.sh --build-only` (used by examples/demo.sh) stops after the build.
 if [ "${1:-}" = "--build-only" ]; then exit 0; fi
 
-echo "== typecheck (the generated index.d.ts against test/types/usage.ts)"
+echo "== typecheck (index.d.ts + the generated native.d.ts against test/types/usage.ts)"
 npm run --silent typecheck
 
 echo "== test"

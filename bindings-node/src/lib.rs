@@ -8,6 +8,9 @@
 
 #![deny(clippy::all)]
 
+pub mod chain;
+pub mod merkle;
+pub mod policy;
 pub mod signing;
 
 use napi::bindgen_prelude::{
@@ -108,6 +111,24 @@ impl<T> OrThrow<T> for Result<T, trustcore::keys::Error> {
 }
 
 impl<T> OrThrow<T> for Result<T, trustcore::envelope::Error> {
+    fn or_throw(self, env: &Env) -> napi::Result<T> {
+        self.map_err(|e| throw_core(env, e.into()))
+    }
+}
+
+impl<T> OrThrow<T> for Result<T, trustcore::chain::Error> {
+    fn or_throw(self, env: &Env) -> napi::Result<T> {
+        self.map_err(|e| throw_core(env, e.into()))
+    }
+}
+
+impl<T> OrThrow<T> for Result<T, trustcore::merkle::Error> {
+    fn or_throw(self, env: &Env) -> napi::Result<T> {
+        self.map_err(|e| throw_core(env, e.into()))
+    }
+}
+
+impl<T> OrThrow<T> for Result<T, trustcore::policy::Error> {
     fn or_throw(self, env: &Env) -> napi::Result<T> {
         self.map_err(|e| throw_core(env, e.into()))
     }
@@ -616,4 +637,135 @@ pub fn parse_digest(env: &Env, text: Unknown<'_>) -> napi::Result<ParsedDigest> 
         algorithm: parsed.algorithm.to_owned(),
         hex: parsed.hex,
     })
+}
+
+// ---------------------------------------------------------------------------
+// JSON values between the core and JavaScript
+// ---------------------------------------------------------------------------
+
+/// A core value (`serde_json::Value`) handed to JavaScript as plain data,
+/// as `JSON.parse` of its text would build it: every number is a JS number
+/// (never a BigInt), objects are plain objects.
+pub struct Json(pub serde_json::Value);
+
+impl napi::bindgen_prelude::TypeName for Json {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl napi::bindgen_prelude::ToNapiValue for Json {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        // SAFETY: `env` is the live environment napi hands to the conversion.
+        unsafe { json_to_napi(env, &val.0) }
+    }
+}
+
+/// # Safety
+/// `env` must be a live napi environment on its JS thread.
+unsafe fn json_to_napi(env: sys::napi_env, v: &serde_json::Value) -> napi::Result<sys::napi_value> {
+    use napi::bindgen_prelude::{Null, ToNapiValue};
+    use serde_json::Value;
+    // SAFETY (all calls below): `env` is live (caller's contract); every
+    // out-pointer is a local.
+    unsafe {
+        match v {
+            Value::Null => Null::to_napi_value(env, Null),
+            Value::Bool(b) => bool::to_napi_value(env, *b),
+            Value::Number(n) => f64::to_napi_value(env, n.as_f64().unwrap_or(f64::NAN)),
+            Value::String(s) => <&str>::to_napi_value(env, s.as_str()),
+            Value::Array(items) => {
+                let mut arr = std::ptr::null_mut();
+                check(sys::napi_create_array_with_length(
+                    env,
+                    items.len(),
+                    &mut arr,
+                ))?;
+                for (i, item) in items.iter().enumerate() {
+                    let js = json_to_napi(env, item)?;
+                    check(sys::napi_set_element(env, arr, i as u32, js))?;
+                }
+                Ok(arr)
+            }
+            Value::Object(map) => {
+                let mut obj = std::ptr::null_mut();
+                check(sys::napi_create_object(env, &mut obj))?;
+                for (k, item) in map {
+                    let key = <&str>::to_napi_value(env, k.as_str())?;
+                    let js = json_to_napi(env, item)?;
+                    check(sys::napi_set_property(env, obj, key, js))?;
+                }
+                Ok(obj)
+            }
+        }
+    }
+}
+
+/// JSON text made by the core (canonical, so valid JSON) as a JS value,
+/// built by the engine's own `JSON.parse` (much faster than setting
+/// properties one by one through Node-API).
+pub(crate) fn parse_json<'e>(env: &'e Env, text: String) -> napi::Result<Unknown<'e>> {
+    let global = env.get_global()?;
+    let json: Object<'_> = global.get_named_property("JSON")?;
+    let parse: napi::bindgen_prelude::Function<'_, String, Unknown<'_>> =
+        json.get_named_property("parse")?;
+    parse.apply(json, text)
+}
+
+/// A JS value as a core value, read with the rules of `canonicalize` (so
+/// `undefined`, BigInt, Date, Map, lone surrogates, ... fail with the
+/// canonical-JSON error codes instead of being dropped or replaced).
+pub(crate) fn js_to_json(env: &Env, value: Unknown<'_>) -> napi::Result<serde_json::Value> {
+    let bytes = with_value(env, value, |v| trustcore::ffi::canonicalize_value(v, None))?;
+    json_from_canonical(env, &bytes)
+}
+
+/// JSON text (a string, checked for lone surrogates, or UTF-8 bytes) read
+/// as strict I-JSON into a core value.
+pub(crate) fn text_to_json(env: &Env, text: &Text<'_>) -> napi::Result<serde_json::Value> {
+    let bytes = with_text(
+        env,
+        text,
+        |b| trustcore::ffi::canonicalize_text(b, None),
+        |u| trustcore::ffi::canonicalize_utf16(u, None),
+    )?;
+    json_from_canonical(env, &bytes)
+}
+
+/// A JS object/array as a core value, or JSON text parsed strictly.
+pub(crate) fn value_or_text(env: &Env, value: Unknown<'_>) -> napi::Result<serde_json::Value> {
+    match type_of(value)? {
+        ValueType::String => text_to_json(env, &Text::Str(value)),
+        ValueType::Object if value.is_typedarray()? => {
+            let text = text_arg(env, value, "text")?;
+            text_to_json(env, &text)
+        }
+        _ => js_to_json(env, value),
+    }
+}
+
+fn json_from_canonical(env: &Env, bytes: &[u8]) -> napi::Result<serde_json::Value> {
+    // Canonical JSON always reads back; a failure here would be a core bug.
+    serde_json::from_slice(bytes)
+        .map_err(|e| invalid_argument(env, format!("unreadable value: {e}")))
+}
+
+/// Throws an `Error` of a given `name` and `code`, for
+/// conditions the binding itself detects (a finished verifier).
+pub(crate) fn named_error(env: &Env, name: &str, code: &str, message: &str) -> napi::Error {
+    let js =
+        JsError::from(napi::Error::new(code, message.to_owned())).into_unknown(*env);
+    let thrown = Object::from_unknown(js)
+        .and_then(|mut obj| {
+            obj.set_named_property("name", name)?;
+            Ok(obj)
+        })
+        .and_then(|obj| env.throw(obj));
+    match thrown {
+        Ok(()) => napi::Error::new(Status::PendingException, message.to_owned()),
+        Err(e) => e,
+    }
 }

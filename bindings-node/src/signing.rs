@@ -34,7 +34,7 @@ pub const ROTATION_KIND: &str = tc_registry::ROTATION_KIND;
 
 /// A string argument as a Rust `String`; a lone surrogate is the core's
 /// `lone_surrogate` error (never a silent U+FFFD).
-fn string_arg(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<String> {
+pub(crate) fn string_arg(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<String> {
     if type_of(value)? != ValueType::String {
         return Err(invalid_argument(
             env,
@@ -45,7 +45,7 @@ fn string_arg(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<String>
     trustcore::canonical::string_from_utf16(&units).or_throw(env)
 }
 
-fn opt_string_arg(
+pub(crate) fn opt_string_arg(
     env: &Env,
     value: Option<Unknown<'_>>,
     what: &str,
@@ -58,7 +58,11 @@ fn opt_string_arg(
 }
 
 /// Bytes from a `Uint8Array` (a `Buffer` is one).
-fn bytes_arg<'a>(env: &Env, value: Unknown<'a>, what: &str) -> napi::Result<Uint8ArraySlice<'a>> {
+pub(crate) fn bytes_arg<'a>(
+    env: &Env,
+    value: Unknown<'a>,
+    what: &str,
+) -> napi::Result<Uint8ArraySlice<'a>> {
     if type_of(value)? == ValueType::Object && value.is_typedarray()? {
         if let Ok(slice) = Uint8ArraySlice::from_unknown(value) {
             return Ok(slice);
@@ -82,7 +86,7 @@ fn describe_bytes(value: Unknown<'_>) -> &'static str {
 
 /// A message to sign or verify: bytes, or a string (its UTF-8 bytes; a lone
 /// surrogate has none and is `lone_surrogate`).
-fn message_bytes(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<u8>> {
+pub(crate) fn message_bytes(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<u8>> {
     match text_arg(env, value, what)? {
         Text::Bytes(b) => Ok(b.to_vec()),
         Text::Str(s) => {
@@ -96,7 +100,7 @@ fn message_bytes(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<
 
 /// JSON text as UTF-8 bytes. A JS string goes through WTF-8, so the core's
 /// strict parser reports a lone surrogate as `lone_surrogate` at its offset.
-fn json_bytes(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<u8>> {
+pub(crate) fn json_bytes(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<u8>> {
     match text_arg(env, value, what)? {
         Text::Bytes(b) => Ok(b.to_vec()),
         Text::Str(s) => Ok(trustcore::canonical::wtf8_from_utf16(&utf16_units(s)?)),
@@ -121,7 +125,7 @@ fn jwk_text(env: &Env, value: Unknown<'_>) -> napi::Result<String> {
 }
 
 /// An optional signature algorithm name (default `ed25519`).
-fn alg_arg(env: &Env, value: Option<Unknown<'_>>) -> napi::Result<Algorithm> {
+pub(crate) fn alg_arg(env: &Env, value: Option<Unknown<'_>>) -> napi::Result<Algorithm> {
     let name = match value {
         None => None,
         Some(v) => match type_of(v)? {
@@ -142,7 +146,7 @@ fn alg_arg(env: &Env, value: Option<Unknown<'_>>) -> napi::Result<Algorithm> {
 }
 
 /// A time: an RFC 3339 UTC string, or a `Date` (read with `toISOString()`).
-fn at_arg(env: &Env, value: Unknown<'_>) -> napi::Result<Timestamp> {
+pub(crate) fn at_arg(env: &Env, value: Unknown<'_>) -> napi::Result<Timestamp> {
     let text = match type_of(value)? {
         ValueType::String => string_arg(env, value, "at")?,
         ValueType::Object if value.is_date()? => {
@@ -165,7 +169,7 @@ fn at_arg(env: &Env, value: Unknown<'_>) -> napi::Result<Timestamp> {
 }
 
 /// A signature index: a non-negative integer.
-fn index_arg(env: &Env, value: Unknown<'_>) -> napi::Result<usize> {
+pub(crate) fn index_arg(env: &Env, value: Unknown<'_>) -> napi::Result<usize> {
     if type_of(value)? == ValueType::Number {
         let n = f64::from_unknown(value)?;
         if n.fract() == 0.0 && (0.0..=(u32::MAX as f64)).contains(&n) {
@@ -182,7 +186,11 @@ fn index_arg(env: &Env, value: Unknown<'_>) -> napi::Result<usize> {
 }
 
 /// An instance of one of this module's classes.
-fn class_arg<'a, T>(env: &Env, value: Unknown<'a>, what: &str) -> napi::Result<ClassInstance<'a, T>>
+pub(crate) fn class_arg<'a, T>(
+    env: &Env,
+    value: Unknown<'a>,
+    what: &str,
+) -> napi::Result<ClassInstance<'a, T>>
 where
     T: JavaScriptClassExt + 'a,
     ClassInstance<'a, T>: FromNapiValue,
@@ -201,7 +209,7 @@ where
     ))
 }
 
-fn bytes_out<'e>(env: &'e Env, bytes: &[u8]) -> napi::Result<BufferSlice<'e>> {
+pub(crate) fn bytes_out<'e>(env: &'e Env, bytes: &[u8]) -> napi::Result<BufferSlice<'e>> {
     buffer(env, bytes)
 }
 
@@ -935,17 +943,17 @@ impl Envelope {
 }
 
 /// What a signer function returned (read on the JS thread).
-enum SignerAnswer {
+pub(crate) enum SignerAnswer {
     Bytes(Vec<u8>),
     Pending(Promise<SignerBytes>),
     NotBytes(&'static str),
 }
 
 /// What a signer function's Promise resolved to.
-struct SignerBytes(Result<Vec<u8>, &'static str>);
+pub(crate) struct SignerBytes(pub(crate) Result<Vec<u8>, &'static str>);
 
 /// Copies the bytes of a `Uint8Array` (or `Buffer`) or an `ArrayBuffer`.
-fn answer_bytes(value: Unknown<'_>) -> napi::Result<Result<Vec<u8>, &'static str>> {
+pub(crate) fn answer_bytes(value: Unknown<'_>) -> napi::Result<Result<Vec<u8>, &'static str>> {
     if type_of(value)? == ValueType::Object {
         if value.is_typedarray()? {
             return Ok(match Uint8ArraySlice::from_unknown(value) {
@@ -1054,7 +1062,7 @@ fn settle(
 }
 
 /// A napi error that rejects the Promise with exactly this JS value.
-fn rejection(value: Unknown<'_>) -> napi::Error {
+pub(crate) fn rejection(value: Unknown<'_>) -> napi::Error {
     napi::Error::from(value)
 }
 
@@ -1182,7 +1190,7 @@ impl From<&tc_registry::Rotation> for Rotation {
 /// document; every key passes `checkHygiene` on the way in.
 #[napi]
 pub struct SignerRegistry {
-    inner: tc_registry::SignerRegistry,
+    pub(crate) inner: tc_registry::SignerRegistry,
 }
 
 #[napi]

@@ -58,3 +58,102 @@ export async function usage(): Promise<void> {
   const n: number = approval.threshold + set.threshold + registry.size;
   console.log(nextKey, n, registry.signerIds().join(), registry.toJwks(), JSON.stringify(sk));
 }
+
+// Audit chain, policy and Merkle checkpoints.
+import {
+  ChainWriter,
+  ChainVerifier,
+  PreparedEvent,
+  verifyJsonl,
+  verifyJsonlAsync,
+  replay,
+  PolicySet,
+  PolicyDeniedError,
+  evaluate,
+  evaluateToJson,
+  enforceOrThrow,
+  explain,
+  impact,
+  canaryBucket,
+  leafHash,
+  MerkleTree,
+  Frontier,
+  Checkpoint,
+  VerifierKey,
+  openCheckpoint,
+  checkAgainstCheckpoint,
+  verifyInclusion,
+  verifyConsistency,
+  type Head,
+  type Break,
+  type ChainReport,
+  type VerifierState,
+  type ReplayReport,
+  type Decision,
+  type ImpactReport,
+  type Explanation,
+  type OpenedCheckpoint,
+  type CheckpointStatus,
+} from '../../index.js';
+
+export async function chainUsage(registry: SignerRegistry, sk: SecretKey): Promise<void> {
+  const writer: ChainWriter = ChainWriter.create('kernel-signer', sk.publicKey(), { hashAlg: 'sha256', alg: 'ed25519' });
+  const body = { id: '6f1c2a4e-0000-4000-8000-000000000001', ts: '2026-03-01T12:00:01Z', eventType: 'x', actor: 'a', payload: { n: 1 } };
+  const row: string = writer.append(body, sk);
+  const prepared: PreparedEvent = writer.prepare(body);
+  const msg: Buffer = prepared.message;
+  const row2: string = writer.attach(prepared, sk.sign(msg)) + prepared.event.hash;
+  const row3: string = await writer.appendWith(body, async (m: Buffer) => sk.sign(m));
+  const head: Head = writer.head;
+  const resumed: ChainWriter = ChainWriter.create('kernel-signer', sk.publicKey(), { head });
+  const v: ChainVerifier = ChainVerifier.create(registry, { stopAtFirst: false, trackIds: true, threads: 2, expectedHead: head });
+  v.feed(Buffer.from(row));
+  v.feed(row2);
+  v.feedRow(row3);
+  const state: VerifierState = v.state();
+  const breaks: Break[] = v.breaks();
+  const report: ChainReport = v.finish();
+  if (report.breaks[0]?.reason === 'hash_mismatch' || breaks.length > 0) console.log(report.head.seq, report.merkle.root);
+  const again: ChainVerifier = ChainVerifier.resume(registry, state, { hashAlg: 'blake3' });
+  const r2: ChainReport = verifyJsonl(row, registry, { checkpoint: { size: 1, root: report.merkle.root } });
+  const r3: ChainReport = await verifyJsonlAsync(Buffer.from(row), registry);
+  const rep: ReplayReport = replay([row, Buffer.from(row2)], head);
+  console.log(again, resumed, r2.valid, r3.rows, rep.events.length, rep.forks[0]?.prevHash, rep.malformed[0]?.reason, state.merkle.hashes);
+}
+
+export function policyUsage(): void {
+  const set: PolicySet = PolicySet.fromJson('{}');
+  const other: PolicySet = PolicySet.fromObject({ type: 'trustcore.policy-set/v1' });
+  set.checkUpdate(other);
+  const d: Decision = evaluate(set, { action: 'POST /kernel/allocate' });
+  const verdict: 'allow' | 'deny' = d.decision;
+  const text: string = evaluateToJson(set, '{"action":"x"}');
+  try {
+    enforceOrThrow(set, Buffer.from(text));
+  } catch (e) {
+    if (e instanceof PolicyDeniedError) {
+      const code: 'policy_denied' = e.code;
+      console.log(code, e.decision.determinedBy[0]?.policyId, e.decision.policyChecks[0]?.rationale);
+    }
+  }
+  const x: Explanation = explain(d.policyChecks[0], set);
+  const imp: ImpactReport = impact(set, other, [{ action: 'a' }, '{"action":"b"}']);
+  const bucket: number = canaryBucket('u1');
+  console.log(verdict, x.summary, imp.changed, imp.changes[0]?.responsible[0]?.policyVersion, bucket);
+}
+
+export function merkleUsage(sk: SecretKey): void {
+  const leaves: Buffer[] = [Buffer.alloc(32)];
+  const tree: MerkleTree = MerkleTree.fromLeafData(leaves);
+  const proof: Buffer[] = tree.inclusionProof(0, 1);
+  const ok: boolean = verifyInclusion(leafHash(leaves[0]), 0, 1n, proof, tree.root());
+  const ok2: boolean = verifyConsistency(1, 1, tree.root(), tree.rootAt(1), tree.consistencyProof(1, 1));
+  const f: Frontier = new Frontier();
+  f.pushData(leaves[0]);
+  const cp: Checkpoint = Checkpoint.create('log', f.size, f.root());
+  const note: string = cp.sign([{ name: 'log', secretKey: sk }]);
+  const vkey: VerifierKey = VerifierKey.parse(VerifierKey.create('log', sk.publicKey()).toString());
+  const opened: OpenedCheckpoint = openCheckpoint(note, [vkey]);
+  const status: CheckpointStatus = checkAgainstCheckpoint(opened.checkpoint, Frontier.fromParts(f.size, f.hashes()));
+  if (status.status === 'consistent') console.log(ok, ok2, opened.signers, opened.unknown[0]?.keyHash, vkey.keyHash);
+}
