@@ -24,6 +24,9 @@ use pyo3::types::{
 use trustcore::canonical::{ErrorCode, Key, SourceValue, ValueSource};
 use trustcore::ffi;
 
+mod chain;
+mod merkle;
+mod policy;
 mod signing;
 
 create_exception!(
@@ -64,6 +67,30 @@ create_exception!(
 );
 create_exception!(
     trustcore,
+    ChainError,
+    TrustcoreError,
+    "An audit chain writer or verifier was given something it cannot use: an invalid event body (`invalid_event`), an event dated before the head (`ts_regression`), or a head or verifier state of the wrong shape (`invalid_state`). Breaks found while verifying are reported, not raised."
+);
+create_exception!(
+    trustcore,
+    MerkleError,
+    TrustcoreError,
+    "A Merkle proof that does not verify (`index_out_of_range`, `invalid_tree_size`, `invalid_proof`, `root_mismatch`), or a checkpoint, signed note or verifier key that cannot be used (`offset` is the byte offset in the note or key, when it has one)."
+);
+create_exception!(
+    trustcore,
+    PolicyError,
+    TrustcoreError,
+    "A policy set, update, request or policyCheck record that cannot be used (`path` is the JSON Pointer of the offending place, when it has one). A denial is not an error: see PolicyDenied."
+);
+create_exception!(
+    trustcore,
+    PolicyDenied,
+    TrustcoreError,
+    "Raised by enforce_or_throw when the decision is deny. `decision` holds the whole decision (a dict with its policyCheck records); `code` is \"policy_denied\" and `message` the decision's reason."
+);
+create_exception!(
+    trustcore,
     RegistryError,
     TrustcoreError,
     "A malformed signers file, JWKS document, approval set or rotation record, or a signer without a usable key (`code` is the reason, e.g. `signer_expired`)."
@@ -84,6 +111,9 @@ fn to_py_err(py: Python<'_>, e: trustcore::Error) -> PyErr {
         "EnvelopeError" => EnvelopeError::new_err(e.to_string()),
         "TimestampError" => TimestampError::new_err(e.to_string()),
         "RegistryError" => RegistryError::new_err(e.to_string()),
+        "ChainError" => ChainError::new_err(e.to_string()),
+        "MerkleError" => MerkleError::new_err(e.to_string()),
+        "PolicyError" => PolicyError::new_err(e.to_string()),
         _ => TrustcoreError::new_err(e.to_string()),
     };
     let value = err.value(py);
@@ -428,6 +458,15 @@ fn with_value<'py, T>(
     result.map_err(|e| to_py_err(obj.py(), e))
 }
 
+/// A Python value as a JSON value, read by the core's value walker (so it
+/// fails exactly as `canonicalize` would) and parsed back from its
+/// canonical bytes.
+fn json_value(obj: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
+    let bytes = with_value(obj, |v| ffi::canonicalize_value(v, None))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| PyTypeError::new_err(format!("canonical JSON did not read back: {e}")))
+}
+
 /// Canonical JSON (RFC 8785) bytes of a Python value.
 ///
 /// Accepts None, bool, int, float, str, list, tuple and dict with str keys
@@ -560,6 +599,10 @@ fn _trustcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("EnvelopeError", py.get_type::<EnvelopeError>())?;
     m.add("TimestampError", py.get_type::<TimestampError>())?;
     m.add("RegistryError", py.get_type::<RegistryError>())?;
+    m.add("ChainError", py.get_type::<ChainError>())?;
+    m.add("MerkleError", py.get_type::<MerkleError>())?;
+    m.add("PolicyError", py.get_type::<PolicyError>())?;
+    m.add("PolicyDenied", py.get_type::<PolicyDenied>())?;
     m.add_function(wrap_pyfunction!(canonicalize, m)?)?;
     m.add_function(wrap_pyfunction!(canonicalize_text, m)?)?;
     m.add_function(wrap_pyfunction!(digest, m)?)?;
@@ -567,5 +610,8 @@ fn _trustcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(canonical_digest_text, m)?)?;
     m.add_function(wrap_pyfunction!(parse_digest, m)?)?;
     signing::register(m)?;
+    chain::register(m)?;
+    merkle::register(m)?;
+    policy::register(m)?;
     Ok(())
 }

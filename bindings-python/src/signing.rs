@@ -20,27 +20,27 @@ use trustcore::{ffi, sign as ed25519};
 
 use crate::{not_text, to_py_err, type_name, with_value, Bytes, Input};
 
-type CoreResult<T> = Result<T, trustcore::Error>;
+pub(crate) type CoreResult<T> = Result<T, trustcore::Error>;
 
 /// Raises a core error as its Python exception.
-fn raise<T>(py: Python<'_>, r: CoreResult<T>) -> PyResult<T> {
+pub(crate) fn raise<T>(py: Python<'_>, r: CoreResult<T>) -> PyResult<T> {
     r.map_err(|e| to_py_err(py, e))
 }
 
 /// A core result whose error is a module error (keys, envelope, registry).
-fn core<T, E: Into<trustcore::Error>>(py: Python<'_>, r: Result<T, E>) -> PyResult<T> {
+pub(crate) fn core<T, E: Into<trustcore::Error>>(py: Python<'_>, r: Result<T, E>) -> PyResult<T> {
     raise(py, r.map_err(Into::into))
 }
 
 /// `bytes`, `bytearray` or `memoryview`; TypeError naming `what` otherwise.
-fn bytes_arg<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Bytes<'py>> {
+pub(crate) fn bytes_arg<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Bytes<'py>> {
     Bytes::from_py(obj)?.ok_or_else(|| not_text(what, obj, "bytes, bytearray or memoryview"))
 }
 
 /// Runs `parse` on a JSON document given as `str` or bytes. A `str` with
 /// lone surrogates has no UTF-8 form; the core's UTF-16 reader reports
 /// `lone_surrogate` with its offset, as for the same text given as bytes.
-fn with_json<T: Send>(
+pub(crate) fn with_json<T: Send>(
     py: Python<'_>,
     text: &Bound<'_, PyAny>,
     parse: impl Fn(&[u8]) -> CoreResult<T> + Sync,
@@ -72,7 +72,7 @@ fn jwk_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
 
 /// A JSON value from the core (a report, a signer record) as Python
 /// objects: dict, list, str, int, float, bool, None.
-fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match v {
         Value::Null => py.None().into_bound(py),
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
@@ -100,7 +100,7 @@ fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
 }
 
 /// Python's `repr()` of a value, for `__repr__` texts.
-fn py_repr<'py, T: IntoPyObject<'py>>(py: Python<'py>, value: T) -> String {
+pub(crate) fn py_repr<'py, T: IntoPyObject<'py>>(py: Python<'py>, value: T) -> String {
     value
         .into_bound_py_any(py)
         .and_then(|v| v.repr())
@@ -108,7 +108,7 @@ fn py_repr<'py, T: IntoPyObject<'py>>(py: Python<'py>, value: T) -> String {
         .unwrap_or_else(|_| "...".to_owned())
 }
 
-fn algorithm(py: Python<'_>, alg: &str) -> PyResult<trustcore::envelope::Algorithm> {
+pub(crate) fn algorithm(py: Python<'_>, alg: &str) -> PyResult<trustcore::envelope::Algorithm> {
     raise(py, ffi::signature_algorithm(Some(alg)))
 }
 
@@ -124,7 +124,7 @@ fn timestamp(py: Python<'_>, at: &str) -> PyResult<trustcore::time::Timestamp> {
 /// `from_*` static methods; export with the `to_*` methods.
 #[pyclass(name = "PublicKey", module = "trustcore", frozen, eq, hash)]
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct PyPublicKey(PublicKey);
+pub struct PyPublicKey(pub(crate) PublicKey);
 
 #[pymethods]
 impl PyPublicKey {
@@ -232,7 +232,7 @@ impl PyPublicKey {
 /// The Rust copy is zeroized when the object is freed; exported `bytes` and
 /// `str` are ordinary Python objects that Python never wipes.
 #[pyclass(name = "SecretKey", module = "trustcore", frozen)]
-pub struct PySecretKey(SecretKey);
+pub struct PySecretKey(pub(crate) SecretKey);
 
 #[pymethods]
 impl PySecretKey {
@@ -359,7 +359,7 @@ impl PySecretKey {
 }
 
 /// A public key given as `PublicKey` or as raw bytes.
-fn public_key_bytes(key: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+pub(crate) fn public_key_bytes(key: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(pk) = key.cast::<PyPublicKey>() {
         return Ok(pk.get().0.to_bytes().to_vec());
     }
@@ -674,7 +674,7 @@ impl PyEnvelope {
 
 /// What a remote signer returned, as bytes; anything else is a TypeError
 /// (an awaitable means an async callable was given to the sync method).
-fn signer_answer<'py>(answer: &Bound<'py, PyAny>) -> PyResult<Bytes<'py>> {
+pub(crate) fn signer_answer<'py>(answer: &Bound<'py, PyAny>) -> PyResult<Bytes<'py>> {
     if let Some(b) = Bytes::from_py(answer)? {
         return Ok(b);
     }
@@ -697,7 +697,7 @@ fn signer_answer<'py>(answer: &Bound<'py, PyAny>) -> PyResult<Bytes<'py>> {
 
 /// Which public key speaks for which signer id, and when.
 #[pyclass(name = "SignerRegistry", module = "trustcore")]
-pub struct PySignerRegistry(SignerRegistry);
+pub struct PySignerRegistry(pub(crate) SignerRegistry);
 
 #[pymethods]
 impl PySignerRegistry {

@@ -11,46 +11,86 @@ The same bytes and verdicts as trustcore's Rust core, Node and WASM packages:
   (:meth:`Envelope.sign_with`, a KMS or signing proxy) or by an async
   callable (:meth:`Envelope.sign_with_async`);
 * the signer registry (:class:`SignerRegistry`: windows, revocation,
-  rotation, JWKS) and k-of-n approvals (:class:`ApprovalSet`).
+  rotation, JWKS) and k-of-n approvals (:class:`ApprovalSet`);
+* hash-linked, signed audit chains: :class:`ChainWriter` (local key, a
+  callable or an async callable signs), :class:`ChainVerifier` (streaming,
+  resumable), :func:`verify_jsonl`, :func:`verify_file` and :func:`replay`;
+* RFC 6962 Merkle trees over the chain (:class:`MerkleTree`,
+  :class:`Frontier`, :func:`verify_inclusion`, :func:`verify_consistency`)
+  and signed checkpoints (:class:`Checkpoint`, :class:`VerifierKey`,
+  :func:`open_checkpoint`, :func:`check_against_checkpoint`);
+* SentinelNet policies (:class:`PolicySet`, :func:`evaluate`,
+  :func:`enforce_or_throw`, :func:`explain`, :func:`impact`,
+  :func:`canary_bucket`).
 
 Errors are :class:`TrustcoreError` subclasses with a stable ``code``
 (:class:`CanonicalJsonError`, :class:`DigestError`, :class:`InvalidKeyError`,
-:class:`EnvelopeError`, :class:`TimestampError`, :class:`RegistryError`).
+:class:`EnvelopeError`, :class:`TimestampError`, :class:`RegistryError`,
+:class:`ChainError`, :class:`MerkleError`, :class:`PolicyError`); a policy
+denial raised by :func:`enforce_or_throw` is :class:`PolicyDenied`.
 Arguments of the wrong type raise :class:`TypeError`.
 """
 
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any, TypedDict, Union
 
 from ._trustcore import (
+    EVENT_KIND,
+    POLICY_SET_TYPE,
     ROTATION_KIND,
     ApprovalSet,
     CanonicalJsonError,
+    ChainError,
+    ChainVerifier,
+    ChainWriter,
+    Checkpoint,
     DigestError,
     Envelope,
     EnvelopeError,
+    Frontier,
     InvalidKeyError,
+    MerkleError,
+    MerkleTree,
+    PolicyDenied,
+    PolicyError,
+    PolicySet,
     Prepared,
+    PreparedEvent,
     PublicKey,
     RegistryError,
     SecretKey,
     SignerRegistry,
     TimestampError,
     TrustcoreError,
+    VerifierKey,
     __version__,
+    canary_bucket,
     canonical_digest,
     canonical_digest_text,
     canonicalize,
     canonicalize_text,
+    check_against_checkpoint,
+    check_extension,
     digest,
+    enforce_or_throw,
+    evaluate,
+    explain,
+    impact,
+    leaf_hash,
+    open_checkpoint,
     parse_digest,
+    replay,
     sign,
     sign_ed25519ph_digest,
     verify,
+    verify_consistency,
     verify_ed25519ph_digest,
+    verify_inclusion,
+    verify_jsonl,
 )
 
 # ---- Report shapes (plain dicts at run time; these describe them) ----------
@@ -117,6 +157,47 @@ ApprovalReport = TypedDict(
 ApprovalReport.__doc__ = ":meth:`ApprovalSet.verify`'s result."
 
 
+class _HeadBase(TypedDict):
+    hash: str
+    seq: int
+
+
+class ChainHead(_HeadBase, total=False):
+    """A chain head: the last event's ``hash`` (hex) and ``seq``, and ``ts`` when known."""
+
+    ts: str
+
+
+class _BreakBase(TypedDict):
+    position: int
+    reason: str
+    message: str
+
+
+class ChainBreak(_BreakBase, total=False):
+    """A break: ``seq`` and ``id`` are present when the row could be read."""
+
+    seq: int
+    id: str
+
+
+class TreeHead(TypedDict):
+    """A Merkle tree head over the event hashes (``root`` in hex)."""
+
+    size: int
+    root: str
+
+
+class ChainReport(TypedDict):
+    """:meth:`ChainVerifier.finish` / :func:`verify_jsonl`'s result."""
+
+    valid: bool
+    head: ChainHead
+    rows: int
+    breaks: list[ChainBreak]
+    merkle: TreeHead
+
+
 # ---- Async remote signers ----------------------------------------------------
 
 _Signature = Union[bytes, bytearray, memoryview]  # evaluated at run time (3.9 has no `|`)
@@ -163,18 +244,98 @@ _sign_with_async.__qualname__ = "Envelope.sign_with_async"
 Envelope.sign_with_async = _sign_with_async  # type: ignore[attr-defined]
 
 
+async def _append_with_async(
+    self: ChainWriter,
+    body: dict[str, Any],
+    sign_fn: Callable[[bytes], Awaitable[_Signature] | _Signature],
+) -> str:
+    """Appends through an async callable (an async KMS or HTTP client).
+
+    ``await sign_fn(message)`` gets exactly ``prepare(body).message`` and
+    returns the 64-byte signature; the core verifies it under the writer's
+    expected key before the head moves (else EnvelopeError
+    ``remote_signature_invalid``) and returns the row (canonical JSON). A
+    plain callable returning bytes works too. Exceptions from ``sign_fn``
+    propagate unchanged, a result that is not bytes raises TypeError, and
+    the head is then unchanged. If another event was appended while the
+    signer ran, ChainError ``invalid_event`` is raised and nothing changes.
+    """
+    if not callable(sign_fn):
+        raise TypeError("sign_fn must be callable, not " + type(sign_fn).__name__)
+    prepared = self.prepare(body)
+    answer: Any = sign_fn(prepared.message)
+    if inspect.isawaitable(answer):
+        answer = await answer
+    if not isinstance(answer, (bytes, bytearray, memoryview)):
+        raise TypeError(
+            "sign_fn must return the 64-byte signature as bytes, not " + type(answer).__name__
+        )
+    return self.attach(prepared, answer)
+
+
+_append_with_async.__name__ = "append_with_async"
+_append_with_async.__qualname__ = "ChainWriter.append_with_async"
+# Written here, on top of prepare() and attach() (where the core checks the
+# signature and the link), because it awaits Python code.
+ChainWriter.append_with_async = _append_with_async  # type: ignore[attr-defined]
+
+
+_CHUNK = 1 << 20
+
+
+def verify_file(
+    path: str | os.PathLike[str],
+    registry: SignerRegistry,
+    *,
+    chunk_size: int = _CHUNK,
+    **options: Any,
+) -> dict[str, Any]:
+    """Verifies a JSONL export on disk, streaming it in ``chunk_size`` chunks.
+
+    Memory stays constant however large the file (except the 16 bytes per
+    id kept for duplicate detection; pass ``track_ids=False`` to drop it).
+    ``options`` are :class:`ChainVerifier`'s. Returns the report.
+    """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    verifier = ChainVerifier(registry, **options)
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(chunk_size)
+            if not chunk:
+                break
+            verifier.feed(chunk)
+    return verifier.finish()
+
+
 __all__ = [
-    "ROTATION_KIND",
     "ApprovalReport",
     "ApprovalSet",
     "CanonicalJsonError",
+    "ChainBreak",
+    "ChainError",
+    "ChainHead",
+    "ChainReport",
+    "ChainVerifier",
+    "ChainWriter",
+    "Checkpoint",
     "DigestError",
+    "EVENT_KIND",
     "Envelope",
     "EnvelopeError",
     "EnvelopeReport",
+    "Frontier",
     "InvalidKeyError",
+    "MerkleError",
+    "MerkleTree",
+    "POLICY_SET_TYPE",
+    "PolicyDenied",
+    "PolicyError",
+    "PolicySet",
     "Prepared",
+    "PreparedEvent",
     "PublicKey",
+    "ROTATION_KIND",
     "RegistryError",
     "Rotation",
     "SecretKey",
@@ -183,16 +344,32 @@ __all__ = [
     "SignerRecord",
     "SignerRegistry",
     "TimestampError",
+    "TreeHead",
     "TrustcoreError",
+    "VerifierKey",
     "__version__",
+    "canary_bucket",
     "canonical_digest",
     "canonical_digest_text",
     "canonicalize",
     "canonicalize_text",
+    "check_against_checkpoint",
+    "check_extension",
     "digest",
+    "enforce_or_throw",
+    "evaluate",
+    "explain",
+    "impact",
+    "leaf_hash",
+    "open_checkpoint",
     "parse_digest",
+    "replay",
     "sign",
     "sign_ed25519ph_digest",
     "verify",
+    "verify_consistency",
     "verify_ed25519ph_digest",
+    "verify_file",
+    "verify_inclusion",
+    "verify_jsonl",
 ]

@@ -1,5 +1,6 @@
 """Type stubs for trustcore (native module ``trustcore._trustcore``)."""
 
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any, TypedDict, final
 
@@ -64,7 +65,76 @@ class RegistryError(TrustcoreError):
     ``algorithm_mismatch``.
     """
 
+class ChainError(TrustcoreError):
+    """A chain writer or verifier was given something it cannot use.
+
+    Codes: ``invalid_event``, ``ts_regression``, ``invalid_state``. Breaks
+    found while verifying are reported, not raised.
+    """
+
+class MerkleError(TrustcoreError):
+    """A proof that does not verify, or a checkpoint/note/vkey that cannot be used.
+
+    Proof codes: ``index_out_of_range``, ``invalid_tree_size``,
+    ``invalid_proof``, ``root_mismatch``; note and checkpoint codes (with a
+    byte ``offset`` where they have a place): ``note_too_large``,
+    ``invalid_utf8``, ``control_character``, ``missing_signature_block``,
+    ``malformed_signature_line``, ``invalid_key_name``, ``invalid_base64``,
+    ``too_many_signatures``, ``invalid_signature``,
+    ``no_trusted_signature``, ``ambiguous_key``, ``invalid_verifier_key``,
+    ``key_hash_mismatch``, ``unsupported_key_type``, ``invalid_note_text``,
+    ``remote_signature_invalid``, ``prepared_mismatch``,
+    ``malformed_checkpoint``, ``invalid_origin``, ``malformed_tree_size``,
+    ``invalid_root_hash``.
+    """
+
+class PolicyError(TrustcoreError):
+    """A policy set, update, request or record that cannot be used.
+
+    ``path`` is the JSON Pointer of the offending place. Codes:
+    ``invalid_policy``, ``unsupported_format``, ``unknown_operator``,
+    ``invalid_pointer``, ``type_mismatch``, ``duplicate_policy``,
+    ``invalid_transition``, ``modified_version``, ``invalid_request``,
+    ``missing_field``, ``invalid_record``, ``policy_not_found``.
+    """
+
+class PolicyDenied(TrustcoreError):
+    """Raised by :func:`enforce_or_throw` for a denied request (``code`` ``policy_denied``)."""
+
+    decision: dict[str, Any]
+    """The whole decision, with its policyCheck records."""
+
 # ---- Reports (plain dicts) ---------------------------------------------------
+
+class ChainHead(TypedDict):
+    """The last event's ``hash`` (hex) and ``seq``; ``ts`` when known."""
+
+    hash: str
+    seq: int
+    ts: NotRequired[str]
+
+class ChainBreak(TypedDict):
+    """A break; ``seq`` and ``id`` are present when the row could be read."""
+
+    position: int
+    reason: str
+    message: str
+    seq: NotRequired[int]
+    id: NotRequired[str]
+
+class TreeHead(TypedDict):
+    """A Merkle tree head over the event hashes (``root`` in hex)."""
+
+    size: int
+    root: str
+
+class ChainReport(TypedDict):
+    valid: bool
+    head: ChainHead
+    rows: int
+    breaks: list[ChainBreak]
+    merkle: TreeHead
+
 
 class SignatureInfo(TypedDict):
     """One entry of :attr:`Envelope.signatures` (``sig`` in standard base64)."""
@@ -338,6 +408,255 @@ class ApprovalSet:
     def verify(self, envelope: Envelope, registry: SignerRegistry, at: str) -> ApprovalReport:
         """Counts distinct valid approvers of ``envelope`` at ``at``."""
 
+# ---- Audit chain -------------------------------------------------------------
+
+EVENT_KIND: str
+"""The envelope kind event signatures are made under: ``"trustcore.audit-event"``."""
+
+@final
+class PreparedEvent:
+    """An event prepared for a (possibly remote) signer."""
+
+    @property
+    def message(self) -> bytes:
+        """The bytes to sign (the event envelope's signing input, or its SHA-512 for ed25519ph)."""
+    @property
+    def event(self) -> dict[str, Any]:
+        """Every column of the row but ``signature``."""
+
+_EventBody: TypeAlias = dict[str, Any]
+
+@final
+class ChainWriter:
+    """Appends signed, hash-linked events; never returns an unsigned row."""
+
+    def __new__(
+        cls,
+        signer_id: str,
+        expected_public_key: PublicKey,
+        *,
+        head: ChainHead | dict[str, Any] | None = None,
+        alg: str = "ed25519",
+        hash_alg: str = "sha256",
+    ) -> ChainWriter: ...
+    @property
+    def head(self) -> ChainHead:
+        """The current head."""
+    @property
+    def signer_id(self) -> str: ...
+    def prepare(self, body: _EventBody) -> PreparedEvent:
+        """Builds the next event from ``{id, ts, event_type, actor, payload}``."""
+    def attach(self, prepared: PreparedEvent, signature: _Bytes) -> str:
+        """Attaches a verified signature, moves the head, returns the row."""
+    def append(self, body: _EventBody, secret_key: SecretKey) -> str:
+        """Prepares, signs locally, attaches; returns the row (canonical JSON)."""
+    def append_with(self, body: _EventBody, sign_fn: _SignFn) -> str:
+        """Appends through a callable ``sign_fn(message) -> signature``."""
+    async def append_with_async(self, body: _EventBody, sign_fn: _AsyncSignFn) -> str:
+        """Appends through an async callable ``await sign_fn(message)``."""
+
+@final
+class ChainVerifier:
+    """Verifies a chain fed as JSONL chunks or rows (streaming, resumable)."""
+
+    def __new__(
+        cls,
+        registry: SignerRegistry,
+        *,
+        stop_at_first: bool = False,
+        track_ids: bool = True,
+        expected_head: ChainHead | dict[str, Any] | None = None,
+        checkpoint: TreeHead | dict[str, Any] | None = None,
+        hash_alg: str = "sha256",
+        threads: int | None = None,
+    ) -> ChainVerifier: ...
+    @staticmethod
+    def resume(
+        registry: SignerRegistry,
+        state: dict[str, Any],
+        *,
+        stop_at_first: bool = False,
+        track_ids: bool = True,
+        expected_head: ChainHead | dict[str, Any] | None = None,
+        checkpoint: TreeHead | dict[str, Any] | None = None,
+        hash_alg: str = "sha256",
+        threads: int | None = None,
+    ) -> ChainVerifier:
+        """Continues from a saved :meth:`state`."""
+    def feed(self, chunk: _Text) -> None:
+        """Feeds a chunk of JSONL (lines may span chunks)."""
+    def feed_row(self, row: _Text) -> None:
+        """Feeds one row (a JSONL line without its newline)."""
+    def state(self) -> dict[str, Any]:
+        """The resumable state (``trustcore.chain-verifier-state/v1``)."""
+    def breaks(self) -> list[ChainBreak]:
+        """The breaks found so far."""
+    def finish(self) -> ChainReport:
+        """Ends the stream and reports; the verifier cannot be fed afterwards."""
+
+def verify_jsonl(
+    text: _Text,
+    registry: SignerRegistry,
+    *,
+    stop_at_first: bool = False,
+    track_ids: bool = True,
+    expected_head: ChainHead | dict[str, Any] | None = None,
+    checkpoint: TreeHead | dict[str, Any] | None = None,
+    hash_alg: str = "sha256",
+    threads: int | None = None,
+) -> ChainReport:
+    """Verifies a whole JSONL export in one call."""
+
+def verify_file(
+    path: str | os.PathLike[str],
+    registry: SignerRegistry,
+    *,
+    chunk_size: int = 1048576,
+    **options: Any,
+) -> ChainReport:
+    """Verifies a JSONL file, streaming it in ``chunk_size`` chunks."""
+
+def replay(rows: list[str | bytes], start: ChainHead | dict[str, Any] | None = None) -> dict[str, Any]:
+    """Orders rows given in any order; reports forks, orphans and unreadable rows."""
+
+# ---- Merkle trees and checkpoints --------------------------------------------
+
+def leaf_hash(data: _Bytes) -> bytes:
+    """``SHA-256(0x00 || data)``."""
+
+def verify_inclusion(
+    leaf_hash: _Bytes, index: int, size: int, proof: list[bytes], root: _Bytes
+) -> bool:
+    """True, or MerkleError with the reason."""
+
+def verify_consistency(
+    old_size: int, new_size: int, old_root: _Bytes, new_root: _Bytes, proof: list[bytes]
+) -> bool:
+    """True, or MerkleError with the reason."""
+
+@final
+class MerkleTree:
+    """An RFC 6962 tree in memory."""
+
+    def __new__(cls, leaf_data: list[bytes] | None = None) -> MerkleTree: ...
+    def push(self, data: _Bytes) -> None: ...
+    @property
+    def size(self) -> int: ...
+    def leaf_hashes(self) -> list[bytes]: ...
+    def root(self) -> bytes: ...
+    def root_at(self, size: int) -> bytes: ...
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]: ...
+    def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]: ...
+    def __len__(self) -> int: ...
+
+@final
+class Frontier:
+    """The right edge of a tree: its root over a stream in O(log n) memory."""
+
+    def __new__(cls) -> Frontier: ...
+    @staticmethod
+    def from_parts(size: int, hashes: list[bytes]) -> Frontier: ...
+    def push(self, leaf_hash: _Bytes) -> None: ...
+    def push_data(self, data: _Bytes) -> None: ...
+    @property
+    def size(self) -> int: ...
+    def root(self) -> bytes: ...
+    def hashes(self) -> list[bytes]: ...
+    def __copy__(self) -> Frontier: ...
+    def __deepcopy__(self, memo: Any, /) -> Frontier: ...
+
+@final
+class VerifierKey:
+    """A signed-note verifier key (``<name>+<hash>+<base64>``)."""
+
+    def __new__(cls, name: str, public_key: PublicKey) -> VerifierKey: ...
+    @staticmethod
+    def parse(text: str) -> VerifierKey: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def key_hash(self) -> int: ...
+    @property
+    def public_key(self) -> PublicKey: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Checkpoint:
+    """A C2SP tlog-checkpoint."""
+
+    def __new__(
+        cls, origin: str, size: int, root: _Bytes, extensions: list[str] | None = None
+    ) -> Checkpoint: ...
+    @staticmethod
+    def parse(text: str) -> Checkpoint: ...
+    @property
+    def origin(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def root(self) -> bytes: ...
+    @property
+    def extensions(self) -> list[str]: ...
+    def to_text(self) -> str: ...
+    def sign(self, signers: list[tuple[str, SecretKey]]) -> str:
+        """The signed note text."""
+    def sign_with(
+        self, verifier_key: VerifierKey, sign_fn: _SignFn, note: str | bytes | None = None
+    ) -> str:
+        """Signs through a callable; the answer is verified before it is added."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+def open_checkpoint(
+    note: str | _Bytes, verifier_keys: list[VerifierKey | str] | list[VerifierKey] | list[str]
+) -> dict[str, Any]:
+    """Verifies a signed checkpoint against trusted keys, then parses it."""
+
+def check_against_checkpoint(checkpoint: Checkpoint, frontier: Frontier) -> dict[str, Any]:
+    """``{"status", "checkpoint_size", "chain_size"?}``."""
+
+def check_extension(
+    checkpoint: Checkpoint, chain_size: int, chain_root: _Bytes, proof: list[bytes]
+) -> dict[str, Any]:
+    """Like :func:`check_against_checkpoint`, with a consistency proof."""
+
+# ---- Policy --------------------------------------------------------------------
+
+POLICY_SET_TYPE: str
+
+@final
+class PolicySet:
+    """A validated, versioned policy set."""
+
+    @staticmethod
+    def from_json(text: _Json) -> PolicySet: ...
+    @staticmethod
+    def from_dict(obj: dict[str, Any]) -> PolicySet: ...
+    def check_update(self, candidate: PolicySet) -> None:
+        """PolicyError (``invalid_transition``, ``modified_version``) if not allowed."""
+    @property
+    def digest(self) -> str: ...
+    def to_json(self) -> str: ...
+    def policy_ids(self) -> list[str]: ...
+    def __len__(self) -> int: ...
+
+_Request: TypeAlias = dict[str, Any] | str | bytes | bytearray | memoryview
+
+def evaluate(policy_set: PolicySet, request: _Request) -> dict[str, Any]:
+    """The decision (with its policyCheck records); a denial is not an error."""
+
+def enforce_or_throw(policy_set: PolicySet, request: _Request) -> dict[str, Any]:
+    """The decision if allowed; raises PolicyDenied (``.decision``) otherwise."""
+
+def explain(record: _Request, policy_set: PolicySet) -> dict[str, Any]:
+    """Explains a policyCheck record against the set that produced it."""
+
+def impact(current: PolicySet, candidate: PolicySet, requests: list[_Request]) -> dict[str, Any]:
+    """What would change if ``candidate`` replaced ``current``."""
+
+def canary_bucket(value: Any) -> int:
+    """The canary bucket (0..10000) of a request value."""
+
 def canonicalize(obj: Any, *, max_depth: int | None = None) -> bytes:
     """Canonical JSON (RFC 8785) bytes of a Python value.
 
@@ -379,17 +698,33 @@ def parse_digest(text: str) -> tuple[str, str]:
     """
 
 __all__ = [
-    "ROTATION_KIND",
     "ApprovalReport",
     "ApprovalSet",
     "CanonicalJsonError",
+    "ChainBreak",
+    "ChainError",
+    "ChainHead",
+    "ChainReport",
+    "ChainVerifier",
+    "ChainWriter",
+    "Checkpoint",
     "DigestError",
+    "EVENT_KIND",
     "Envelope",
     "EnvelopeError",
     "EnvelopeReport",
+    "Frontier",
     "InvalidKeyError",
+    "MerkleError",
+    "MerkleTree",
+    "POLICY_SET_TYPE",
+    "PolicyDenied",
+    "PolicyError",
+    "PolicySet",
     "Prepared",
+    "PreparedEvent",
     "PublicKey",
+    "ROTATION_KIND",
     "RegistryError",
     "Rotation",
     "SecretKey",
@@ -398,16 +733,32 @@ __all__ = [
     "SignerRecord",
     "SignerRegistry",
     "TimestampError",
+    "TreeHead",
     "TrustcoreError",
+    "VerifierKey",
     "__version__",
+    "canary_bucket",
     "canonical_digest",
     "canonical_digest_text",
     "canonicalize",
     "canonicalize_text",
+    "check_against_checkpoint",
+    "check_extension",
     "digest",
+    "enforce_or_throw",
+    "evaluate",
+    "explain",
+    "impact",
+    "leaf_hash",
+    "open_checkpoint",
     "parse_digest",
+    "replay",
     "sign",
     "sign_ed25519ph_digest",
     "verify",
+    "verify_consistency",
     "verify_ed25519ph_digest",
+    "verify_file",
+    "verify_inclusion",
+    "verify_jsonl",
 ]
