@@ -272,8 +272,9 @@ impl PyChainWriter {
     /// and returns the 64-byte signature, which must verify under the
     /// expected key before the head moves (else EnvelopeError
     /// `remote_signature_invalid`). An exception raised by `sign_fn`
-    /// propagates unchanged; a return value that is not bytes raises
-    /// TypeError. On every failure the head is unchanged.
+    /// becomes EnvelopeError `remote_signer_failed` (the original as its
+    /// `__cause__`); a return value that is not bytes raises TypeError. On
+    /// every failure the head is unchanged.
     fn append_with(
         slf: &Bound<'_, Self>,
         body: &Bound<'_, PyAny>,
@@ -286,7 +287,8 @@ impl PyChainWriter {
         // The borrow ends before the callable runs (it may read the head);
         // `attach` refuses the event if the head moved meanwhile.
         let prepared = slf.try_borrow()?.prepare(py, body)?;
-        let answer = sign_fn.call1((PyBytes::new(py, &prepared.0.message()),))?;
+        let signer_id = slf.try_borrow()?.signer_id.clone();
+        let answer = crate::call_remote_signer(sign_fn, &prepared.0.message(), &signer_id)?;
         let sig = signer_answer(&answer)?;
         let mut writer = slf.try_borrow_mut()?;
         let event = raise(py, writer.writer.attach(prepared.0, sig.as_slice()))?;

@@ -130,6 +130,48 @@ fn to_py_err(py: Python<'_>, e: trustcore::Error) -> PyErr {
     }
 }
 
+/// Calls a remote signer (the caller's KMS / signing-proxy function) with
+/// the prepared message. If it raises, the error every binding uses is
+/// raised instead (EnvelopeError `remote_signer_failed`, from the core),
+/// with the original exception as `__cause__`: nothing was attached.
+pub(crate) fn call_remote_signer<'py>(
+    sign_fn: &Bound<'py, PyAny>,
+    message: &[u8],
+    signer: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = sign_fn.py();
+    sign_fn
+        .call1((pyo3::types::PyBytes::new(py, message),))
+        .map_err(|cause| remote_signer_failed_err(py, signer, cause))
+}
+
+fn remote_signer_failed_err(py: Python<'_>, signer: &str, cause: PyErr) -> PyErr {
+    let reason = cause
+        .value(py)
+        .str()
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let err = to_py_err(
+        py,
+        trustcore::envelope::remote_signer_failed(signer, &reason).into(),
+    );
+    err.set_cause(py, Some(cause));
+    err
+}
+
+/// The `remote_signer_failed` exception for the async helpers written in
+/// Python (`raise _remote_signer_failed(signer, exc) from exc`).
+#[pyfunction]
+fn _remote_signer_failed(py: Python<'_>, signer: &str, cause: &Bound<'_, PyAny>) -> Py<PyAny> {
+    let reason = cause.str().map(|s| s.to_string()).unwrap_or_default();
+    to_py_err(
+        py,
+        trustcore::envelope::remote_signer_failed(signer, &reason).into(),
+    )
+    .into_value(py)
+    .into_any()
+}
+
 /// `max_depth` as the core takes it; the core checks the range
 /// (`invalid_option`), so the message and code come from one place.
 fn depth(max_depth: Option<i64>) -> Option<f64> {
@@ -604,6 +646,7 @@ fn _trustcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("PolicyError", py.get_type::<PolicyError>())?;
     m.add("PolicyDenied", py.get_type::<PolicyDenied>())?;
     m.add_function(wrap_pyfunction!(canonicalize, m)?)?;
+    m.add_function(wrap_pyfunction!(_remote_signer_failed, m)?)?;
     m.add_function(wrap_pyfunction!(canonicalize_text, m)?)?;
     m.add_function(wrap_pyfunction!(digest, m)?)?;
     m.add_function(wrap_pyfunction!(canonical_digest, m)?)?;

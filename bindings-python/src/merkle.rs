@@ -494,7 +494,8 @@ impl PyCheckpoint {
             Some(text) => merkle(py, tm::Note::parse(&note_bytes(text)?))?,
         };
         let prepared = n.prepare(&verifier_key.0);
-        let answer = sign_fn.call1((PyBytes::new(py, prepared.message()),))?;
+        let answer =
+            crate::call_remote_signer(sign_fn, prepared.message(), prepared.signer().name())?;
         let sig = crate::signing::signer_answer(&answer)?;
         merkle(py, n.attach(&prepared, sig.as_slice()))?;
         Ok(n.to_text())

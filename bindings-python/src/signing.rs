@@ -606,8 +606,9 @@ impl PyEnvelope {
     /// alg).message` and returns the 64-byte signature, which must verify
     /// under `expected_public_key` before it is attached (else EnvelopeError
     /// `remote_signature_invalid`). An exception raised by `sign_fn`
-    /// propagates unchanged; a return value that is not bytes raises
-    /// TypeError. In every failure the envelope is left unchanged.
+    /// becomes EnvelopeError `remote_signer_failed` (the original as its
+    /// `__cause__`); a return value that is not bytes raises TypeError. In
+    /// every failure the envelope is left unchanged.
     #[pyo3(signature = (signer, expected_public_key, sign_fn, alg = "ed25519"))]
     fn sign_with(
         slf: &Bound<'_, Self>,
@@ -625,7 +626,7 @@ impl PyEnvelope {
         // envelope; the signing input is recomputed when attaching (kind
         // and payload never change).
         let message = core(py, slf.try_borrow()?.0.prepare(&signer, alg))?.message();
-        let answer = sign_fn.call1((PyBytes::new(py, &message),))?;
+        let answer = crate::call_remote_signer(sign_fn, &message, &signer)?;
         let sig = signer_answer(&answer)?;
         let mut env = slf.try_borrow_mut()?;
         core(

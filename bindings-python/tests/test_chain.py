@@ -132,8 +132,10 @@ def test_append_with_callable():
         raise ConnectionError("kms down")
 
     head = w.head
-    with pytest.raises(ConnectionError):
+    with pytest.raises(tc.EnvelopeError) as failed:
         w.append_with(body(2), broken)
+    assert failed.value.code == "remote_signer_failed"
+    assert isinstance(failed.value.__cause__, ConnectionError)
     with pytest.raises(TypeError, match="bytes"):
         w.append_with(body(2), lambda m: "not bytes")
     with pytest.raises(tc.EnvelopeError) as e:
@@ -173,8 +175,10 @@ def test_append_with_async():
     async def main():
         rows = [await w.append_with_async(body(i + 1), kms) for i in range(3)]
         head = w.head
-        with pytest.raises(TimeoutError):
+        with pytest.raises(tc.EnvelopeError) as failed:
             await w.append_with_async(body(4), failing)
+        assert failed.value.code == "remote_signer_failed"
+        assert isinstance(failed.value.__cause__, TimeoutError)
         with pytest.raises(tc.EnvelopeError):
             await w.append_with_async(body(4), wrong)
         assert w.head == head

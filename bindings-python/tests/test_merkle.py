@@ -124,8 +124,10 @@ def test_checkpoint_remote_signer_fails_closed():
     with pytest.raises(tc.MerkleError) as e:
         cp.sign_with(new, lambda m: b"short")
     assert e.value.code == "remote_signature_invalid"
-    with pytest.raises(RuntimeError):
+    with pytest.raises(tc.EnvelopeError) as failed:
         cp.sign_with(new, lambda m: (_ for _ in ()).throw(RuntimeError("hsm offline")))
+    assert failed.value.code == "remote_signer_failed"
+    assert isinstance(failed.value.__cause__, RuntimeError)
 
 
 def test_truncation_and_rewrite_detection():

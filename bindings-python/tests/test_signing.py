@@ -420,9 +420,12 @@ def test_sign_with_fails_closed(sk, other):
     def raising(message):
         raise boom
 
-    with pytest.raises(KmsDown) as exc_info:
+    with pytest.raises(EnvelopeError) as exc_info:
         env.sign_with("kernel-signer", sk.public_key(), raising)
-    assert exc_info.value is boom  # propagated unchanged
+    # One code in every binding; the KMS's own exception is the cause.
+    assert exc_info.value.code == "remote_signer_failed"
+    assert exc_info.value.__cause__ is boom
+    assert "throttled" in str(exc_info.value)
 
     for answer in (other.sign, lambda m: bytes(64), lambda m: sk.sign(m) + b"\0"):
         with pytest.raises(EnvelopeError) as exc_info:
@@ -489,9 +492,10 @@ def test_sign_with_async_fails_closed(sk, other):
     async def not_bytes(message):
         return base64.b64encode(sk.sign(message)).decode()
 
-    with pytest.raises(KmsDown) as exc_info:
+    with pytest.raises(EnvelopeError) as exc_info:
         asyncio.run(env.sign_with_async("kernel-signer", sk.public_key(), raising))
-    assert exc_info.value is boom
+    assert exc_info.value.code == "remote_signer_failed"
+    assert exc_info.value.__cause__ is boom
     with pytest.raises(EnvelopeError) as exc_info:
         asyncio.run(env.sign_with_async("kernel-signer", sk.public_key(), wrong))
     assert exc_info.value.code == "remote_signature_invalid"

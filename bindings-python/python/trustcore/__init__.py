@@ -38,6 +38,7 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any, TypedDict, Union
 
+from ._trustcore import _remote_signer_failed
 from ._trustcore import (
     EVENT_KIND,
     POLICY_SET_TYPE,
@@ -216,8 +217,9 @@ async def _sign_with_async(
     and returns the 64-byte signature; the core verifies it under
     ``expected_public_key`` before attaching it (else EnvelopeError
     ``remote_signature_invalid``). A plain callable returning bytes works
-    too. Exceptions from ``sign_fn`` propagate unchanged, a result that is
-    not bytes raises TypeError, and the envelope is then left unchanged.
+    too. An exception from ``sign_fn`` becomes EnvelopeError
+    ``remote_signer_failed`` (the original as ``__cause__``), a result that
+    is not bytes raises TypeError, and the envelope is then left unchanged.
     """
     if not isinstance(expected_public_key, PublicKey):
         raise TypeError(
@@ -226,9 +228,12 @@ async def _sign_with_async(
     if not callable(sign_fn):
         raise TypeError("sign_fn must be callable, not " + type(sign_fn).__name__)
     prepared = self.prepare(signer, alg)
-    answer: Any = sign_fn(prepared.message)
-    if inspect.isawaitable(answer):
-        answer = await answer
+    try:
+        answer: Any = sign_fn(prepared.message)
+        if inspect.isawaitable(answer):
+            answer = await answer
+    except Exception as exc:  # the signer failed: one error in every binding
+        raise _remote_signer_failed(signer, exc) from exc
     if not isinstance(answer, (bytes, bytearray, memoryview)):
         raise TypeError(
             "sign_fn must return the 64-byte signature as bytes, not " + type(answer).__name__
@@ -255,17 +260,21 @@ async def _append_with_async(
     returns the 64-byte signature; the core verifies it under the writer's
     expected key before the head moves (else EnvelopeError
     ``remote_signature_invalid``) and returns the row (canonical JSON). A
-    plain callable returning bytes works too. Exceptions from ``sign_fn``
-    propagate unchanged, a result that is not bytes raises TypeError, and
-    the head is then unchanged. If another event was appended while the
+    plain callable returning bytes works too. An exception from ``sign_fn``
+    becomes EnvelopeError ``remote_signer_failed`` (the original as
+    ``__cause__``), a result that is not bytes raises TypeError, and the
+    head is then unchanged. If another event was appended while the
     signer ran, ChainError ``invalid_event`` is raised and nothing changes.
     """
     if not callable(sign_fn):
         raise TypeError("sign_fn must be callable, not " + type(sign_fn).__name__)
     prepared = self.prepare(body)
-    answer: Any = sign_fn(prepared.message)
-    if inspect.isawaitable(answer):
-        answer = await answer
+    try:
+        answer: Any = sign_fn(prepared.message)
+        if inspect.isawaitable(answer):
+            answer = await answer
+    except Exception as exc:  # the signer failed: one error in every binding
+        raise _remote_signer_failed(self.signer_id, exc) from exc
     if not isinstance(answer, (bytes, bytearray, memoryview)):
         raise TypeError(
             "sign_fn must return the 64-byte signature as bytes, not " + type(answer).__name__
