@@ -78,6 +78,7 @@ fn verify_options(
         expected_head,
         checkpoint,
         threads,
+        ..tc::VerifyOptions::default()
     })
 }
 

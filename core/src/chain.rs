@@ -710,6 +710,11 @@ pub struct VerifyOptions {
     /// `checkpoint_mismatch`), and that the chain reaches that size
     /// (`truncated`).
     pub checkpoint: Option<TreeHead>,
+    /// The longest row accepted, in bytes (default 1 MiB). A longer one is a
+    /// `malformed_row` break, and its bytes are skipped up to the next
+    /// newline without being buffered: a stream without newlines cannot
+    /// make the verifier hold it in memory.
+    pub max_row_bytes: usize,
     /// Threads for signature checks: `None` = every core. Only the
     /// `parallel` feature uses more than one; the verdict never depends on
     /// it.
@@ -724,6 +729,7 @@ impl Default for VerifyOptions {
             track_ids: true,
             expected_head: None,
             checkpoint: None,
+            max_row_bytes: 1 << 20,
             threads: None,
         }
     }
@@ -855,6 +861,9 @@ pub struct VerifierState {
     /// The Merkle frontier over the event hashes read so far (size and
     /// subtree roots, largest first).
     pub merkle: Frontier,
+    /// The verifier stopped at a break (`stop_at_first`): a resumed one
+    /// reads nothing more.
+    pub stopped: bool,
 }
 
 impl VerifierState {
@@ -866,6 +875,7 @@ impl VerifierState {
             "position": self.position,
             "count": self.count,
             "breaks": self.breaks,
+            "stopped": self.stopped,
             "merkle": {
                 "size": self.merkle.size(),
                 "hashes": self.merkle.hashes().iter().map(hex::encode).collect::<Vec<_>>(),
@@ -906,6 +916,12 @@ impl VerifierState {
             count: n("count")?,
             breaks: n("breaks")?,
             merkle,
+            stopped: match v.get("stopped") {
+                None => false,
+                Some(b) => b
+                    .as_bool()
+                    .ok_or_else(|| bad("\"stopped\" must be a boolean"))?,
+            },
         })
     }
 }
@@ -1005,6 +1021,10 @@ pub struct ChainVerifier {
     tree: Frontier,
     pending: Vec<Vec<u8>>,
     partial: Vec<u8>,
+    /// Bytes of the current over-long line skipped so far (0: none).
+    skipping: usize,
+    /// Pending rows that stand for over-long lines: (index, length).
+    too_long: Vec<(usize, usize)>,
     stopped: bool,
 }
 
@@ -1020,6 +1040,7 @@ impl ChainVerifier {
                 count: 0,
                 breaks: 0,
                 merkle: Frontier::new(),
+                stopped: false,
             },
         )
     }
@@ -1046,13 +1067,19 @@ impl ChainVerifier {
             tree: state.merkle,
             pending: Vec::with_capacity(BATCH),
             partial: Vec::new(),
-            stopped: false,
+            skipping: 0,
+            too_long: Vec::new(),
+            stopped: state.stopped,
         }
     }
 
     /// Feeds one row (one JSONL line, without its newline).
     pub fn push_row(&mut self, row: &[u8]) {
         if self.stopped {
+            return;
+        }
+        if row.len() > self.options.max_row_bytes {
+            self.push_too_long(row.len());
             return;
         }
         self.pending.push(row.to_vec());
@@ -1067,8 +1094,12 @@ impl ChainVerifier {
         let mut rest = chunk;
         while let Some(nl) = rest.iter().position(|&b| b == b'\n') {
             let (line, tail) = rest.split_at(nl);
-            rest = &tail[1..];
-            if self.partial.is_empty() {
+            rest = tail.get(1..).unwrap_or_default();
+            if self.skipping > 0 {
+                let len = self.skipping + line.len();
+                self.skipping = 0;
+                self.push_too_long(len);
+            } else if self.partial.is_empty() {
                 self.push_line(line);
             } else {
                 let mut whole = std::mem::take(&mut self.partial);
@@ -1076,7 +1107,26 @@ impl ChainVerifier {
                 self.push_line(&whole);
             }
         }
-        self.partial.extend_from_slice(rest);
+        if self.skipping > 0 {
+            self.skipping += rest.len();
+        } else if self.partial.len() + rest.len() > self.options.max_row_bytes {
+            self.skipping = self.partial.len() + rest.len();
+            self.partial = Vec::new();
+        } else {
+            self.partial.extend_from_slice(rest);
+        }
+    }
+
+    /// Records an over-long row in stream order (its bytes are gone).
+    fn push_too_long(&mut self, len: usize) {
+        if self.stopped {
+            return;
+        }
+        self.pending.push(Vec::new());
+        self.too_long.push((self.pending.len() - 1, len));
+        if self.pending.len() >= BATCH {
+            self.flush();
+        }
     }
 
     fn push_line(&mut self, line: &[u8]) {
@@ -1088,7 +1138,25 @@ impl ChainVerifier {
 
     fn flush(&mut self) {
         let rows = std::mem::take(&mut self.pending);
-        let checked = self.check_batch(&rows);
+        let mut checked = self.check_batch(&rows);
+        for (i, len) in std::mem::take(&mut self.too_long) {
+            if let Some(c) = checked.get_mut(i) {
+                *c = Checked {
+                    event: None,
+                    id_bits: 0,
+                    at: None,
+                    row_error: Some((
+                        Reason::MalformedRow,
+                        format!(
+                            "the row is {len} bytes, longer than max_row_bytes ({}); skipped",
+                            self.options.max_row_bytes
+                        ),
+                    )),
+                    hash_error: None,
+                    sig_error: None,
+                };
+            }
+        }
         for c in checked {
             if self.stopped {
                 break;
@@ -1239,6 +1307,7 @@ impl ChainVerifier {
             count: self.count,
             breaks: self.break_count,
             merkle: self.tree.clone(),
+            stopped: self.stopped,
         }
     }
 
@@ -1251,7 +1320,10 @@ impl ChainVerifier {
     /// Ends the stream: checks what is left (a last line without newline
     /// included) and the expected head, and reports.
     pub fn finish(mut self) -> ChainReport {
-        if !self.partial.is_empty() {
+        if self.skipping > 0 {
+            let len = std::mem::take(&mut self.skipping);
+            self.push_too_long(len);
+        } else if !self.partial.is_empty() {
             let line = std::mem::take(&mut self.partial);
             self.push_line(&line);
         }

@@ -325,3 +325,61 @@ fn a_single_row_verifies_on_its_own() {
             .unwrap_err();
     assert_eq!(reason.as_str(), "unknown_signer");
 }
+
+#[test]
+fn over_long_rows_are_breaks_and_never_buffered() {
+    let (rows, _) = chain(3, 11);
+    let opts = || VerifyOptions {
+        max_row_bytes: 2000,
+        ..VerifyOptions::default()
+    };
+    // A 1 MB line without a newline between two good rows, fed in pieces.
+    let mut v = ChainVerifier::new(registry(), opts());
+    v.push_bytes(format!("{}\n", rows[0]).as_bytes());
+    for _ in 0..1000 {
+        v.push_bytes(&[b'x'; 1000]);
+    }
+    v.push_bytes(format!("\n{}\n", rows[1]).as_bytes());
+    let r = v.finish();
+    let got: Vec<_> = r
+        .breaks
+        .iter()
+        .map(|b| (b.position, b.reason.as_str()))
+        .collect();
+    assert_eq!(got, [(1, "malformed_row")]);
+    assert!(
+        r.breaks[0].message.contains("1000000 bytes"),
+        "{}",
+        r.breaks[0].message
+    );
+    // Unterminated at the end, and through push_row.
+    let mut v = ChainVerifier::new(registry(), opts());
+    v.push_bytes(&[b'y'; 5000]);
+    assert_eq!(v.finish().breaks[0].reason.as_str(), "malformed_row");
+    let mut v = ChainVerifier::new(registry(), opts());
+    v.push_row(&[b'z'; 5000]);
+    v.push_row(rows[0].as_bytes());
+    let r = v.finish();
+    assert_eq!(r.breaks.len(), 1);
+    assert_eq!(r.head.seq, 1);
+}
+
+#[test]
+fn a_stopped_verifier_stays_stopped_when_resumed() {
+    let (mut rows, _) = chain(5, 12);
+    rows.remove(1);
+    let opts = || VerifyOptions {
+        stop_at_first: true,
+        ..VerifyOptions::default()
+    };
+    let mut v = ChainVerifier::new(registry(), opts());
+    v.push_bytes(format!("{}\n{}\n", rows[0], rows[1]).as_bytes());
+    let state = v.state();
+    assert!(state.stopped);
+    let state = trustcore::chain::VerifierState::from_value(&state.to_value()).unwrap();
+    let mut w = ChainVerifier::resume(registry(), opts(), state);
+    w.push_bytes(format!("{}\n{}\n", rows[2], rows[3]).as_bytes());
+    let r = w.finish();
+    assert!(!r.valid);
+    assert!(r.breaks.is_empty(), "nothing new is read after the stop");
+}
