@@ -756,8 +756,7 @@ fn json_from_canonical(env: &Env, bytes: &[u8]) -> napi::Result<serde_json::Valu
 /// Throws an `Error` of a given `name` and `code`, for
 /// conditions the binding itself detects (a finished verifier).
 pub(crate) fn named_error(env: &Env, name: &str, code: &str, message: &str) -> napi::Error {
-    let js =
-        JsError::from(napi::Error::new(code, message.to_owned())).into_unknown(*env);
+    let js = JsError::from(napi::Error::new(code, message.to_owned())).into_unknown(*env);
     let thrown = Object::from_unknown(js)
         .and_then(|mut obj| {
             obj.set_named_property("name", name)?;
