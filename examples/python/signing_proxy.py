@@ -255,11 +255,15 @@ def main() -> None:
             attempt.signatures == [], "nothing was attached (no unsigned record either)"
         )
 
-        print("\n== a proxy error propagates")
+        print("\n== a failing proxy is refused")
         try:
             attempt.sign_with("kernel-signer", kernel_pk, proxy_signer(raw.url, "SHA3"))
-        except urllib.error.HTTPError as e:
-            print(f"  the proxy answered HTTP {e.code}; sign_with raised it unchanged")
+        except trustcore.EnvelopeError as e:
+            check(e.code == "remote_signer_failed", "code is remote_signer_failed")
+            check(
+                isinstance(e.__cause__, urllib.error.HTTPError),
+                f"the proxy's HTTP {getattr(e.__cause__, 'code', '?')} is the cause",
+            )
             check(attempt.signatures == [], "nothing was attached")
         else:
             raise SystemExit("FAILED: an unknown mode was accepted")
