@@ -36,10 +36,26 @@ if grep -Ei '^(getrandom|rayon|wasm-bindgen-rayon|wasm-bindgen-futures) ' <<<"$d
     exit 1
 fi
 echo "ok: $(sort -u <<<"$deps" | wc -l) crates, none of getrandom/rayon"
+# The core's `parallel` (std threads) and `os-rng` (getrandom) features stay off.
+features="$(cd .. && cargo tree -p trustcore-wasm --target wasm32-unknown-unknown -e normal,features -i trustcore --prefix none </dev/null)"
+if grep -E '^trustcore feature "(parallel|os-rng)"' <<<"$features"; then
+    echo "trustcore's parallel/os-rng feature is enabled in the wasm build" >&2
+    exit 1
+fi
+echo "ok: trustcore without parallel/os-rng"
 
 step "node tests (pkg-node)"
 node --test test/*.test.mjs </dev/null 2>&1 | tail -n 9
 # `tail` hides node's exit status; pipefail carries it through.
+
+step "fixture: test/fixtures/event-in-checkpoint.json is what its generator writes"
+# Needs the Node addon (bindings-node/ci.sh) to sign; without it the script
+# says so and test/fixtures.test.mjs still checks every unsigned part of the
+# fixture and its signatures against the shared vectors.
+node test/fixtures/gen_event_checkpoint.mjs --check </dev/null
+
+step "example: examples/wasm/verify_event.mjs"
+node ../examples/wasm/verify_event.mjs </dev/null >/dev/null
 
 step "browser test (pkg-web in headless chromium)"
 test/browser/run.sh </dev/null

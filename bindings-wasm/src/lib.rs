@@ -1,8 +1,10 @@
-//! WebAssembly binding of trustcore: RFC 8785 canonical JSON, named digests
-//! and the verifying side of signing (keys, Ed25519 verify, envelopes, the
-//! signer registry, rotations, approvals) for browsers and Node, with the
-//! same bytes and verdicts as the Rust core, the Node addon and the Python
-//! wheel.
+//! WebAssembly binding of trustcore: RFC 8785 canonical JSON, named digests,
+//! the verifying side of signing (keys, Ed25519 verify, envelopes, the
+//! signer registry, rotations, approvals), of the audit chain (streaming and
+//! whole-export verification, replay, one event against a signed Merkle
+//! checkpoint with an inclusion proof) and policy evaluation and
+//! explanation, for browsers and Node, with the same bytes and verdicts as
+//! the Rust core, the Node addon and the Python wheel.
 //!
 //! This crate only converts JavaScript values to what `trustcore::ffi`
 //! expects and maps `trustcore::Error` to JavaScript `Error` objects carrying
@@ -19,6 +21,9 @@ use trustcore::canonical::{ErrorCode, Key, SourceValue, ValueSource};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+mod chain;
+mod merkle;
+mod policy;
 mod signing;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -46,7 +51,8 @@ export interface ParsedDigest {
 /**
  * The errors this module throws: `name` is the core's error class
  * (`CanonicalJsonError`, `DigestError`, `KeyError`, `EnvelopeError`,
- * `TimestampError`, `RegistryError`; a `TypeError` with code
+ * `TimestampError`, `RegistryError`, `ChainError`, `MerkleError`,
+ * `PolicyError`; a `TypeError` with code
  * `invalid_argument` for arguments of the wrong type), `code` is a stable
  * string such as `duplicate_key` or `signer_expired`.
  */
@@ -58,12 +64,15 @@ export interface TrustcoreError extends Error {
     | "EnvelopeError"
     | "TimestampError"
     | "RegistryError"
+    | "ChainError"
+    | "MerkleError"
+    | "PolicyError"
     | "TypeError";
   /** Stable error code, e.g. `duplicate_key`, `lone_surrogate`. */
   code: string;
   /** Byte offset into the UTF-8 text (text path) or character offset (digest text). */
   offset?: number;
-  /** JSON Pointer of the offending value (value path). */
+  /** JSON Pointer of the offending value (value path), or of the offending place in a policy set or record (`PolicyError`). */
   path?: string;
 }
 
@@ -151,6 +160,16 @@ fn core_error(err: &trustcore::Error) -> JsValue {
     if let Some(path) = err.path() {
         set(&js, "path", &JsValue::from_str(path));
     }
+    js.into()
+}
+
+/// An `Error` named `name` with `code`, for misuse the core has no error
+/// value for (a finished `ChainVerifier`).
+fn named_error(name: &str, code: &str, message: &str) -> JsValue {
+    // Written like the core's errors: the message, then `[code]`.
+    let js = js_sys::Error::new(&format!("{message} [{code}]"));
+    js.set_name(name);
+    set(&js, "code", &JsValue::from_str(code));
     js.into()
 }
 

@@ -140,7 +140,7 @@ extern "C" {
 // ---------------------------------------------------------------------------
 
 /// A string argument, exact: a lone surrogate is `lone_surrogate`.
-fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
+pub(crate) fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
     let Some(s) = value.dyn_ref::<JsString>() else {
         return Err(invalid_argument(format!(
             "{what} must be a string, got {}",
@@ -153,7 +153,7 @@ fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
     }
 }
 
-fn opt_string_arg(value: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
+pub(crate) fn opt_string_arg(value: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
@@ -161,7 +161,7 @@ fn opt_string_arg(value: &JsValue, what: &str) -> Result<Option<String>, JsValue
 }
 
 /// Bytes from a `Uint8Array` (a Node `Buffer` is one).
-fn bytes_arg(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+pub(crate) fn bytes_arg(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     match value.dyn_ref::<Uint8Array>() {
         Some(bytes) => Ok(bytes.to_vec()),
         None => Err(invalid_argument(format!(
@@ -188,7 +188,7 @@ fn message_arg(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
 
 /// JSON text as UTF-8 bytes. A string with lone surrogates goes through
 /// WTF-8, so the core's strict parser reports `lone_surrogate` at its offset.
-fn json_arg(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+pub(crate) fn json_arg(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     match crate::input_arg(value, what)? {
         Input::Bytes(b) => Ok(b),
         Input::Text(JsText::Str(s)) => Ok(s.into_bytes()),
@@ -216,7 +216,7 @@ fn jwk_arg(value: &JsValue) -> Result<String, JsValue> {
 }
 
 /// An optional signature algorithm (default `ed25519`).
-fn alg_arg(value: &JsValue) -> Result<Algorithm, JsValue> {
+pub(crate) fn alg_arg(value: &JsValue) -> Result<Algorithm, JsValue> {
     let name = if value.is_undefined() || value.is_null() {
         None
     } else if value.is_string() {
@@ -232,7 +232,7 @@ fn alg_arg(value: &JsValue) -> Result<Algorithm, JsValue> {
 
 /// A time: an RFC 3339 UTC string, or a `Date` (read with `toISOString()`,
 /// which throws a `RangeError` for an invalid Date).
-fn at_arg(value: &JsValue) -> Result<Timestamp, JsValue> {
+pub(crate) fn at_arg(value: &JsValue) -> Result<Timestamp, JsValue> {
     let text = if value.is_string() {
         string_arg(value, "at")?
     } else if value.is_instance_of::<js_sys::Date>() {
@@ -263,11 +263,11 @@ fn index_arg(value: &JsValue) -> Result<usize, JsValue> {
 }
 
 /// A plain object from canonical JSON text the core produced.
-fn parse_json(text: &str) -> Result<JsValue, JsValue> {
+pub(crate) fn parse_json(text: &str) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(text)
 }
 
-fn bytes_out(bytes: &[u8]) -> Uint8Array {
+pub(crate) fn bytes_out(bytes: &[u8]) -> Uint8Array {
     Uint8Array::from(bytes)
 }
 
@@ -282,7 +282,7 @@ fn bytes_out(bytes: &[u8]) -> Uint8Array {
 /// keys (the signer registry applies it to every key it loads).
 #[wasm_bindgen]
 pub struct PublicKey {
-    inner: tc_keys::PublicKey,
+    pub(crate) inner: tc_keys::PublicKey,
 }
 
 fn public_key(r: Result<tc_keys::PublicKey, tc_keys::Error>) -> Result<PublicKey, JsValue> {
@@ -635,7 +635,7 @@ fn rotation(r: &tc_registry::Rotation) -> JsValue {
 /// document; every key passes `checkHygiene` on the way in.
 #[wasm_bindgen]
 pub struct SignerRegistry {
-    inner: tc_registry::SignerRegistry,
+    pub(crate) inner: tc_registry::SignerRegistry,
 }
 
 #[wasm_bindgen]

@@ -2,7 +2,8 @@
 # Runs test/browser/index.html in headless Debian chromium against the web
 # build (pkg-web) and prints "browser: N passed, M failed" (plus one line per
 # control-panel check). Exits non-zero unless every case passed, there was at
-# least one, and the three control-panel checks ran and passed.
+# least one, and the six control-panel checks (three for signed envelopes,
+# three for the audit chain and policies) ran and passed.
 # Needs bindings-wasm/build.sh to have run. Installs chromium with apt-get
 # when /usr/bin/chromium is missing.
 set -euo pipefail
@@ -56,7 +57,7 @@ panel = html.unescape(p.group(1)).strip().splitlines() if p else []
 for line in panel:
     print(f"browser: {line}", file=sys.stderr)
 # The control-panel checks must all have run and passed, or the page failed.
-if len(panel) != 3 or not all(l.startswith("ok ") for l in panel):
+if len(panel) != 6 or not all(l.startswith("ok ") for l in panel):
     print("control panel checks missing or failed")
     sys.exit(0)
 f = re.search(r'<pre id="failures">(.*?)</pre>', dom, re.S)
