@@ -9,18 +9,18 @@
 //! same `lone_surrogate` check as everywhere else in the binding.
 
 use crate::signing::{
-    alg_arg, bytes_arg, class_arg, string_arg, PublicKey, SecretKey, SignerAnswer, SignerBytes,
-    SignerRegistry,
+    alg_arg, ask_remote_signer, bytes_arg, class_arg, outcome_signature, string_arg, Outcome,
+    PublicKey, SecretKey, SignerAnswer, SignerRegistry,
 };
 use crate::{
-    core_error_object, describe, invalid_argument, js_to_json, named_error, text_arg,
-    type_error_object, type_of, utf16_units, Json, OrThrow, Text,
+    core_error_object, describe, invalid_argument, js_to_json, named_error, text_arg, type_of,
+    utf16_units, Json, OrThrow, Text,
 };
 use napi::bindgen_prelude::{
     AsyncTask, Buffer, FromNapiValue, Function, JsObjectValue, JsValue, Object, PromiseRaw, Unknown,
 };
 use napi::threadsafe_function::ThreadsafeFunction;
-use napi::{Env, JsError, Status, Task, ValueType};
+use napi::{Env, Status, Task, ValueType};
 use napi_derive::napi;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use trustcore::chain as tc;
@@ -586,23 +586,9 @@ impl ChainWriter {
             .build()?;
         let writer = Arc::clone(&self.inner);
         let signer = self.signer_id.clone();
-        env.spawn_future_with_callback(
-            async move {
-                let answer = tsfn.call_async_catch(message.into()).await;
-                drop(tsfn);
-                Ok(match answer {
-                    Err(e) => Outcome::Failed(e),
-                    Ok(SignerAnswer::Bytes(b)) => Outcome::Bytes(b),
-                    Ok(SignerAnswer::NotBytes(what)) => Outcome::NotBytes(what),
-                    Ok(SignerAnswer::Pending(p)) => match p.await {
-                        Err(e) => Outcome::Failed(e),
-                        Ok(SignerBytes(Ok(b))) => Outcome::Bytes(b),
-                        Ok(SignerBytes(Err(what))) => Outcome::NotBytes(what),
-                    },
-                })
-            },
-            move |env, outcome| settle(env, &writer, &signer, prepared, outcome),
-        )
+        env.spawn_future_with_callback(ask_remote_signer(tsfn, message), move |env, outcome| {
+            settle(env, &writer, &signer, prepared, outcome)
+        })
     }
 
     /// What `util.inspect` shows.
@@ -618,13 +604,6 @@ impl ChainWriter {
     }
 }
 
-/// How a remote signing attempt ended.
-enum Outcome {
-    Bytes(Vec<u8>),
-    NotBytes(&'static str),
-    Failed(napi::Error),
-}
-
 fn settle(
     env: &Env,
     writer: &Mutex<tc::ChainWriter>,
@@ -632,28 +611,14 @@ fn settle(
     prepared: tc::PreparedEvent,
     outcome: Outcome,
 ) -> napi::Result<String> {
-    match outcome {
-        Outcome::Bytes(sig) => match lock(writer).attach(prepared, &sig) {
-            Ok(event) => Ok(event.to_json()),
-            Err(err) => {
-                let obj = core_error_object(env, &err)?;
-                Err(napi::Error::from(obj.to_unknown()))
-            }
-        },
-        Outcome::NotBytes(what) => Err(napi::Error::from(type_error_object(
-            env,
-            &format!(
-                "signerFn must return (or resolve to) the 64-byte signature as a Uint8Array, Buffer or ArrayBuffer, got {what}"
-            ),
-        ))),
-        Outcome::Failed(err) => {
-            let core = trustcore::envelope::remote_signer_failed(signer, &err.reason);
-            let cause = JsError::from(err).into_unknown(*env);
-            let mut obj = core_error_object(env, &core.into())?;
-            obj.set_named_property("cause", cause)?;
-            Err(napi::Error::from(obj.to_unknown()))
-        }
-    }
+    let sig = outcome_signature(env, signer, outcome)?;
+    let appended = lock(writer).attach(prepared, &sig);
+    appended
+        .map(|event| event.to_json())
+        .map_err(|err| match core_error_object(env, &err) {
+            Ok(obj) => napi::Error::from(obj.to_unknown()),
+            Err(e) => e,
+        })
 }
 
 /// Options of `ChainWriter.create`.

@@ -853,24 +853,9 @@ impl Envelope {
             .callee_handled::<false>()
             .build()?;
         let envelope = Arc::clone(&self.inner);
-        env.spawn_future_with_callback(
-            async move {
-                let answer = tsfn.call_async_catch(message.into()).await;
-                // Release the function before awaiting its Promise.
-                drop(tsfn);
-                Ok(match answer {
-                    Err(e) => Outcome::Failed(e),
-                    Ok(SignerAnswer::Bytes(b)) => Outcome::Bytes(b),
-                    Ok(SignerAnswer::NotBytes(what)) => Outcome::NotBytes(what),
-                    Ok(SignerAnswer::Pending(p)) => match p.await {
-                        Err(e) => Outcome::Failed(e),
-                        Ok(SignerBytes(Ok(b))) => Outcome::Bytes(b),
-                        Ok(SignerBytes(Err(what))) => Outcome::NotBytes(what),
-                    },
-                })
-            },
-            move |env, outcome| settle(env, &envelope, &signer, alg, &expected, outcome),
-        )
+        env.spawn_future_with_callback(ask_remote_signer(tsfn, message), move |env, outcome| {
+            settle(env, &envelope, &signer, alg, &expected, outcome)
+        })
     }
 
     /// Whether signature `index` verifies under `publicKey` (resolve the
@@ -1016,35 +1001,52 @@ impl FromNapiValue for SignerBytes {
 }
 
 /// How a remote signing attempt ended, before attaching.
-enum Outcome {
+pub(crate) enum Outcome {
     Bytes(Vec<u8>),
     NotBytes(&'static str),
-    /// The function threw or its Promise rejected (`maybe_raw` keeps the
-    /// original JS value).
+    /// The function threw or its Promise rejected.
     Failed(napi::Error),
 }
 
-/// Runs on the JS thread when the remote signer has answered: attaches the
-/// signature, or rejects the Promise with an Error carrying a `code`.
-fn settle(
+/// Calls the caller's signer function (sync or async) with the prepared
+/// message, off the JS thread, and says how it ended. Shared by
+/// `Envelope.signWith`, `ChainWriter.appendWith`.
+pub(crate) async fn ask_remote_signer(
+    tsfn: ThreadsafeFunction<
+        napi::bindgen_prelude::Buffer,
+        SignerAnswer,
+        napi::bindgen_prelude::Buffer,
+        Status,
+        false,
+    >,
+    message: Vec<u8>,
+) -> napi::Result<Outcome> {
+    let answer = tsfn.call_async_catch(message.into()).await;
+    // Release the function before awaiting its Promise.
+    drop(tsfn);
+    Ok(match answer {
+        Err(e) => Outcome::Failed(e),
+        Ok(SignerAnswer::Bytes(b)) => Outcome::Bytes(b),
+        Ok(SignerAnswer::NotBytes(what)) => Outcome::NotBytes(what),
+        Ok(SignerAnswer::Pending(p)) => match p.await {
+            Err(e) => Outcome::Failed(e),
+            Ok(SignerBytes(Ok(b))) => Outcome::Bytes(b),
+            Ok(SignerBytes(Err(what))) => Outcome::NotBytes(what),
+        },
+    })
+}
+
+/// The signature the remote signer returned, or the JS error the Promise
+/// rejects with: `TypeError` `invalid_argument` for an answer that is not
+/// bytes, `EnvelopeError` `remote_signer_failed` (original error as
+/// `cause`) when the function threw or rejected.
+pub(crate) fn outcome_signature(
     env: &Env,
-    envelope: &Mutex<tc_envelope::Envelope>,
     signer: &str,
-    alg: Algorithm,
-    expected: &tc_keys::PublicKey,
     outcome: Outcome,
-) -> napi::Result<()> {
+) -> napi::Result<Vec<u8>> {
     match outcome {
-        Outcome::Bytes(sig) => {
-            let attached = lock(envelope).attach(signer, alg, &sig, expected);
-            match attached {
-                Ok(()) => Ok(()),
-                Err(err) => {
-                    let obj = core_error_object(env, &err.into())?;
-                    Err(rejection(obj.to_unknown()))
-                }
-            }
-        }
+        Outcome::Bytes(sig) => Ok(sig),
         Outcome::NotBytes(what) => Err(rejection(type_error_object(
             env,
             &format!(
@@ -1059,6 +1061,24 @@ fn settle(
             Err(rejection(obj.to_unknown()))
         }
     }
+}
+
+/// Runs on the JS thread when the remote signer has answered: attaches the
+/// signature, or rejects the Promise with an Error carrying a `code`.
+fn settle(
+    env: &Env,
+    envelope: &Mutex<tc_envelope::Envelope>,
+    signer: &str,
+    alg: Algorithm,
+    expected: &tc_keys::PublicKey,
+    outcome: Outcome,
+) -> napi::Result<()> {
+    let sig = outcome_signature(env, signer, outcome)?;
+    let attached = lock(envelope).attach(signer, alg, &sig, expected);
+    attached.map_err(|err| match core_error_object(env, &err.into()) {
+        Ok(obj) => rejection(obj.to_unknown()),
+        Err(e) => e,
+    })
 }
 
 /// A napi error that rejects the Promise with exactly this JS value.
