@@ -18,7 +18,6 @@ use crate::{
 use js_sys::{Array, JsString, Reflect};
 use serde_json::{json, Value};
 use trustcore::chain as tc;
-use trustcore::merkle as tm;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -546,36 +545,28 @@ pub fn verify_event_in_checkpoint(
         Some(o) => hash_alg_opt(&o)?,
         None => trustcore::digest::Algorithm::Sha256,
     };
-    let opened = tm::open_checkpoint(&note, &keys).or_throw()?;
-    let mut out = json!({
-        "valid": false,
-        "index": index,
-        "checkpoint": opened_json(&opened),
-    });
-    let event = match tc::verify_row(&row, &registry.inner, hash_alg) {
-        Ok(e) => e,
-        Err((reason, message)) => {
-            out["stage"] = json!("row");
-            out["reason"] = json!(reason.as_str());
-            out["message"] = json!(message);
-            return to_js(&out);
-        }
-    };
-    out["event"] = event_value(&event);
-    let cp = &opened.checkpoint;
-    match tm::verify_inclusion(
-        &tm::leaf_hash(&event.hash),
+    let r = tc::verify_event_in_checkpoint(
+        &row,
         index,
-        cp.size(),
         &proof,
-        cp.root(),
-    ) {
-        Ok(()) => out["valid"] = json!(true),
-        Err(e) => {
-            out["stage"] = json!("inclusion");
-            out["reason"] = json!(e.code().as_str());
-            out["message"] = json!(e.message());
-        }
+        &note,
+        &keys,
+        &registry.inner,
+        hash_alg,
+    )
+    .or_throw()?;
+    let mut out = json!({
+        "valid": r.valid(),
+        "index": r.index,
+        "checkpoint": opened_json(&r.checkpoint),
+    });
+    if let Some(event) = &r.event {
+        out["event"] = event_value(event);
+    }
+    if let Some(f) = &r.failure {
+        out["stage"] = json!(f.stage.as_str());
+        out["reason"] = json!(f.reason);
+        out["message"] = json!(f.message);
     }
     to_js(&out)
 }

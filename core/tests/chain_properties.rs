@@ -383,3 +383,82 @@ fn a_stopped_verifier_stays_stopped_when_resumed() {
     assert!(!r.valid);
     assert!(r.breaks.is_empty(), "nothing new is read after the stop");
 }
+
+#[test]
+fn one_event_against_a_signed_checkpoint() {
+    use trustcore::chain::{verify_event_in_checkpoint, EventCheckStage};
+    use trustcore::merkle::{Checkpoint, Tree, VerifierKey};
+    let (rows, _) = chain(10, 3);
+    let reg = registry();
+    let mut tree = Tree::new();
+    for r in &rows {
+        tree.push(
+            &trustcore::chain::Event::from_json(r.as_bytes())
+                .unwrap()
+                .hash,
+        );
+    }
+    let log_key = SecretKey::from_seed(&[77; 32]);
+    let root = tree.root();
+    let note = Checkpoint::new("audit.example/log", 10, root)
+        .unwrap()
+        .sign(&[("audit.example/log", &log_key)])
+        .unwrap()
+        .to_text();
+    let keys = [VerifierKey::new("audit.example/log", log_key.public_key()).unwrap()];
+    let check = |row: &str, index: u64, proof: &[[u8; 32]]| {
+        verify_event_in_checkpoint(
+            row.as_bytes(),
+            index,
+            proof,
+            note.as_bytes(),
+            &keys,
+            &reg,
+            HashAlg::Sha256,
+        )
+        .unwrap()
+    };
+    for i in 0..10u64 {
+        let proof = tree.inclusion_proof(i, 10).unwrap();
+        let r = check(&rows[i as usize], i, &proof);
+        assert!(r.valid(), "{i}: {:?}", r.failure);
+        assert_eq!(r.event.unwrap().seq, i + 1);
+        assert_eq!(r.checkpoint.checkpoint.size(), 10);
+        // The right row at the wrong index, or with another row's proof.
+        let other = tree.inclusion_proof((i + 1) % 10, 10).unwrap();
+        let r = check(&rows[i as usize], i, &other);
+        let f = r.failure.unwrap();
+        assert_eq!(f.stage, EventCheckStage::Inclusion);
+        // Another leaf's path: a wrong root, or the wrong length for this one.
+        assert!(
+            matches!(f.reason, "root_mismatch" | "invalid_proof"),
+            "{}",
+            f.reason
+        );
+        assert!(r.event.is_some(), "the row itself verified");
+    }
+    // A tampered row fails on its own, before the proof.
+    let tampered = rows[4].replacen("event 5", "event 6", 1);
+    assert_ne!(tampered, rows[4]);
+    let r = check(&tampered, 4, &tree.inclusion_proof(4, 10).unwrap());
+    let f = r.failure.unwrap();
+    assert_eq!((f.stage.as_str(), f.reason), ("row", "hash_mismatch"));
+    assert!(r.event.is_none());
+    // A note under another key opens to an error, not a verdict.
+    let stranger = [VerifierKey::new(
+        "audit.example/log",
+        SecretKey::from_seed(&[78; 32]).public_key(),
+    )
+    .unwrap()];
+    let err = verify_event_in_checkpoint(
+        rows[0].as_bytes(),
+        0,
+        &tree.inclusion_proof(0, 10).unwrap(),
+        note.as_bytes(),
+        &stranger,
+        &reg,
+        HashAlg::Sha256,
+    )
+    .unwrap_err();
+    assert_eq!(err.code().as_str(), "no_trusted_signature");
+}
