@@ -1,7 +1,7 @@
 // The package's types (hand-written entry point): everything generated from
 // the native addon (native.d.ts), plus PolicyDeniedError and enforceOrThrow
 // (implemented in index.js over the native `evaluate`).
-import type { Decision, PolicySet } from './native.js';
+import type { ChainReport, Decision, PolicySet, SignerRegistry, VerifyOptions } from './native.js';
 
 export * from './native.js';
 
@@ -26,3 +26,27 @@ export declare function enforceOrThrow(
   policySet: PolicySet,
   request: object | string | Uint8Array,
 ): Decision;
+
+/** Options of `verifyFile`: `ChainVerifier`'s, plus the read size. */
+export interface VerifyFileOptions extends VerifyOptions {
+  /** Bytes read per call into the one reused buffer (default 65536). */
+  chunkSize?: number;
+}
+
+/**
+ * Verifies a JSONL export on disk in one call, reading it through one
+ * reused buffer into a `ChainVerifier`: memory stays flat however large the
+ * file (plus 16 bytes per event with `trackIds`, the default). Blocks the
+ * calling thread. A bad `chunkSize` throws `RangeError` (code
+ * `'ERR_OUT_OF_RANGE'`); file errors are Node's (`ENOENT`, ...).
+ *
+ * ```js
+ * const report = verifyFile('audit-2026-03.jsonl', registry, { expectedHead });
+ * if (!report.valid) console.error(report.breaks);
+ * ```
+ */
+export declare function verifyFile(
+  path: string,
+  registry: SignerRegistry,
+  options?: VerifyFileOptions,
+): ChainReport;

@@ -772,6 +772,55 @@ export interface EventBody {
   payload: unknown
 }
 
+/** One event checked against a signed checkpoint. */
+export interface EventInCheckpointReport {
+  /**
+   * The row verifies on its own and its hash is leaf `index` of the
+   * checkpoint's tree.
+   */
+  valid: boolean
+  /** Which check failed: the row itself, or the inclusion proof. */
+  stage?: 'row' | 'inclusion'
+  /**
+   * Why: a break reason of the row (`hash_mismatch`,
+   * `invalid_signature`, ...) or a `MerkleError` code of the proof
+   * (`root_mismatch`, `invalid_proof`, `index_out_of_range`).
+   */
+  reason?: string
+  /** What a person can act on. */
+  message?: string
+  /** The leaf index checked. */
+  index: number
+  /** The row, when it could be read and verified. */
+  event?: EventRow
+  /** The opened checkpoint (its signature verified under a trusted key). */
+  checkpoint: OpenedCheckpoint
+}
+
+/** An audit event row, under its own column names (the JSONL export's). */
+export interface EventRow {
+  /** Plain lowercase UUID. */
+  id: string
+  /** Position in the chain, from 1. */
+  seq: number
+  /** RFC 3339 UTC. */
+  ts: string
+  /** Event type. */
+  event_type: string
+  /** Actor. */
+  actor: string
+  /** Any JSON value. */
+  payload: unknown
+  /** The previous event's hash (hex). */
+  prev_hash: string
+  /** This event's hash (hex). */
+  hash: string
+  /** Who signed. */
+  signer_id: string
+  /** The signature (standard base64). */
+  signature: string
+}
+
 /**
  * Explains a stored `policyCheck` record (a plain object or JSON text)
  * against the policy set it names (`trustcore.policy-explanation/v1`).
@@ -949,7 +998,10 @@ export interface PolicyCheckRecord {
   canary?: { key: string; basisPoints: number; bucket?: number; selected: boolean }
 }
 
-/** The columns of a prepared event (everything but `signature`). */
+/**
+ * The columns of a prepared event (everything but `signature`), under the
+ * row's own column names.
+ */
 export interface PreparedEventColumns {
   /** Plain lowercase UUID. */
   id: string
@@ -958,17 +1010,17 @@ export interface PreparedEventColumns {
   /** RFC 3339 UTC. */
   ts: string
   /** Event type. */
-  eventType: string
+  event_type: string
   /** Actor. */
   actor: string
   /** Any JSON value. */
   payload: unknown
   /** The previous event's hash (hex). */
-  prevHash: string
+  prev_hash: string
   /** This event's hash (hex). */
   hash: string
   /** Who signs. */
-  signerId: string
+  signer_id: string
 }
 
 /** The bytes prepared for a (possibly remote) signer. */
@@ -1159,6 +1211,16 @@ export declare function verifyConsistency(oldSize: number | bigint, newSize: num
 export declare function verifyEd25519phDigest(publicKey: Uint8Array, digest: Uint8Array, signature: Uint8Array): boolean
 
 /**
+ * Verifies one event against a signed checkpoint without the rest of the
+ * chain: opens `checkpointNote` with the trusted `verifierKeys` (a note
+ * that does not open throws `MerkleError`), checks the row on its own
+ * (hash, the signer's key at its `ts`, signature), then the inclusion
+ * proof of its hash at leaf `index` up to the checkpoint's root. The
+ * report says which check failed, with a stable `reason`.
+ */
+export declare function verifyEventInCheckpoint(row: string | Uint8Array, index: number | bigint, proof: Uint8Array[], checkpointNote: string | Uint8Array, verifierKeys: VerifierKey[], registry: SignerRegistry, options?: { hashAlg?: 'sha256' | 'blake3' }): EventInCheckpointReport
+
+/**
  * Verifies that `leafHash` is leaf `index` of the tree of `size` leaves
  * with root `root`. Returns `true`, or throws `MerkleError`:
  * `index_out_of_range`, `invalid_tree_size`, `invalid_proof` (wrong
@@ -1207,6 +1269,11 @@ export interface VerifyOptions {
    * never depends on it.
    */
   threads?: number
+  /**
+   * The longest row accepted, in bytes (default 1 MiB): a longer one is
+   * a `malformed_row` break and is never buffered.
+   */
+  maxRowBytes?: number
 }
 
 /** Returns the version of this package (the same as `VERSION`). */

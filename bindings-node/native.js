@@ -871,6 +871,7 @@ module.exports.signEd25519phDigest = nativeBinding.signEd25519phDigest
 module.exports.verify = nativeBinding.verify
 module.exports.verifyConsistency = nativeBinding.verifyConsistency
 module.exports.verifyEd25519phDigest = nativeBinding.verifyEd25519phDigest
+module.exports.verifyEventInCheckpoint = nativeBinding.verifyEventInCheckpoint
 module.exports.verifyInclusion = nativeBinding.verifyInclusion
 module.exports.verifyJsonl = nativeBinding.verifyJsonl
 module.exports.verifyJsonlAsync = nativeBinding.verifyJsonlAsync

@@ -284,8 +284,36 @@ fn tree_head_arg(env: &Env, value: Unknown<'_>) -> napi::Result<tc::TreeHead> {
     tc::TreeHead::from_value(&v).or_throw(env)
 }
 
+/// An optional integer option within `min..=max`.
+fn int_opt(
+    env: &Env,
+    obj: &Object<'_>,
+    name: &str,
+    min: f64,
+    max: f64,
+) -> napi::Result<Option<f64>> {
+    let Some(t) = prop(obj, name)? else {
+        return Ok(None);
+    };
+    let n = if type_of(t)? == ValueType::Number {
+        f64::from_unknown(t)?
+    } else {
+        f64::NAN
+    };
+    if !(n.fract() == 0.0 && (min..=max).contains(&n)) {
+        return Err(invalid_argument(
+            env,
+            format!(
+                "options.{name} must be an integer from {min} to {max}, got {}",
+                describe(t)
+            ),
+        ));
+    }
+    Ok(Some(n))
+}
+
 /// `VerifyOptions` from `{stopAtFirst?, trackIds?, expectedHead?,
-/// checkpoint?, hashAlg?, threads?}`.
+/// checkpoint?, hashAlg?, threads?, maxRowBytes?}`.
 fn verify_options(env: &Env, options: Option<Unknown<'_>>) -> napi::Result<tc::VerifyOptions> {
     let mut out = tc::VerifyOptions::default();
     let Some(obj) = options_obj(env, options)? else {
@@ -304,22 +332,11 @@ fn verify_options(env: &Env, options: Option<Unknown<'_>>) -> napi::Result<tc::V
     if let Some(c) = prop(&obj, "checkpoint")? {
         out.checkpoint = Some(tree_head_arg(env, c)?);
     }
-    if let Some(t) = prop(&obj, "threads")? {
-        let n = if type_of(t)? == ValueType::Number {
-            f64::from_unknown(t)?
-        } else {
-            f64::NAN
-        };
-        if !(n.fract() == 0.0 && (1.0..=1024.0).contains(&n)) {
-            return Err(invalid_argument(
-                env,
-                format!(
-                    "options.threads must be an integer from 1 to 1024, got {}",
-                    describe(t)
-                ),
-            ));
-        }
+    if let Some(n) = int_opt(env, &obj, "threads", 1.0, 1024.0)? {
         out.threads = Some(n as usize);
+    }
+    if let Some(n) = int_opt(env, &obj, "maxRowBytes", 1.0, (1u64 << 32) as f64)? {
+        out.max_row_bytes = n as usize;
     }
     Ok(out)
 }
@@ -419,7 +436,8 @@ impl PreparedEvent {
     }
 }
 
-/// The columns of a prepared event (everything but `signature`).
+/// The columns of a prepared event (everything but `signature`), under the
+/// row's own column names.
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct PreparedEventColumns {
     /// Plain lowercase UUID.
@@ -429,6 +447,7 @@ pub struct PreparedEventColumns {
     /// RFC 3339 UTC.
     pub ts: String,
     /// Event type.
+    #[napi(js_name = "event_type")]
     pub event_type: String,
     /// Actor.
     pub actor: String,
@@ -436,11 +455,123 @@ pub struct PreparedEventColumns {
     #[napi(ts_type = "unknown")]
     pub payload: Json,
     /// The previous event's hash (hex).
+    #[napi(js_name = "prev_hash")]
     pub prev_hash: String,
     /// This event's hash (hex).
     pub hash: String,
     /// Who signs.
+    #[napi(js_name = "signer_id")]
     pub signer_id: String,
+}
+
+/// An audit event row, under its own column names (the JSONL export's).
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct EventRow {
+    /// Plain lowercase UUID.
+    pub id: String,
+    /// Position in the chain, from 1.
+    pub seq: f64,
+    /// RFC 3339 UTC.
+    pub ts: String,
+    /// Event type.
+    #[napi(js_name = "event_type")]
+    pub event_type: String,
+    /// Actor.
+    pub actor: String,
+    /// Any JSON value.
+    #[napi(ts_type = "unknown")]
+    pub payload: Json,
+    /// The previous event's hash (hex).
+    #[napi(js_name = "prev_hash")]
+    pub prev_hash: String,
+    /// This event's hash (hex).
+    pub hash: String,
+    /// Who signed.
+    #[napi(js_name = "signer_id")]
+    pub signer_id: String,
+    /// The signature (standard base64).
+    pub signature: String,
+}
+
+/// One event checked against a signed checkpoint.
+#[napi(object, object_from_js = false)]
+pub struct EventInCheckpointReport {
+    /// The row verifies on its own and its hash is leaf `index` of the
+    /// checkpoint's tree.
+    pub valid: bool,
+    /// Which check failed: the row itself, or the inclusion proof.
+    #[napi(ts_type = "'row' | 'inclusion'")]
+    pub stage: Option<String>,
+    /// Why: a break reason of the row (`hash_mismatch`,
+    /// `invalid_signature`, ...) or a `MerkleError` code of the proof
+    /// (`root_mismatch`, `invalid_proof`, `index_out_of_range`).
+    pub reason: Option<String>,
+    /// What a person can act on.
+    pub message: Option<String>,
+    /// The leaf index checked.
+    pub index: f64,
+    /// The row, when it could be read and verified.
+    #[napi(ts_type = "EventRow")]
+    pub event: Option<Json>,
+    /// The opened checkpoint (its signature verified under a trusted key).
+    pub checkpoint: crate::merkle::OpenedCheckpoint,
+}
+
+/// Verifies one event against a signed checkpoint without the rest of the
+/// chain: opens `checkpointNote` with the trusted `verifierKeys` (a note
+/// that does not open throws `MerkleError`), checks the row on its own
+/// (hash, the signer's key at its `ts`, signature), then the inclusion
+/// proof of its hash at leaf `index` up to the checkpoint's root. The
+/// report says which check failed, with a stable `reason`.
+#[napi(
+    js_name = "verifyEventInCheckpoint",
+    ts_args_type = "row: string | Uint8Array, index: number | bigint, proof: Uint8Array[], checkpointNote: string | Uint8Array, verifierKeys: VerifierKey[], registry: SignerRegistry, options?: { hashAlg?: 'sha256' | 'blake3' }"
+)]
+#[allow(clippy::too_many_arguments)]
+pub fn verify_event_in_checkpoint(
+    env: &Env,
+    row: Unknown<'_>,
+    index: Unknown<'_>,
+    proof: Unknown<'_>,
+    checkpoint_note: Unknown<'_>,
+    verifier_keys: Unknown<'_>,
+    registry: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> napi::Result<EventInCheckpointReport> {
+    let row = jsonl_bytes(env, row, "row")?;
+    let index = crate::merkle::size_arg(env, index, "index")?;
+    let proof = crate::merkle::hashes_arg(env, proof, "proof")?;
+    let note = crate::merkle::note_bytes(env, checkpoint_note, "checkpointNote")?;
+    let keys = crate::merkle::verifier_keys_arg(env, verifier_keys, "verifierKeys")?;
+    let registry = class_arg::<SignerRegistry>(env, registry, "registry")?;
+    let hash_alg = match options_obj(env, options)? {
+        Some(o) => hash_alg_opt(env, &o)?,
+        None => trustcore::digest::Algorithm::Sha256,
+    };
+    let r = tc::verify_event_in_checkpoint(
+        &row,
+        index,
+        &proof,
+        &note,
+        &keys,
+        &registry.inner,
+        hash_alg,
+    )
+    .or_throw(env)?;
+    let failure = r.failure.as_ref();
+    Ok(EventInCheckpointReport {
+        valid: r.valid(),
+        stage: failure.map(|f| f.stage.as_str().to_owned()),
+        reason: failure.map(|f| f.reason.to_owned()),
+        message: failure.map(|f| f.message.clone()),
+        index: r.index as f64,
+        event: r
+            .event
+            .as_ref()
+            .and_then(|e| serde_json::from_str(&e.to_json()).ok())
+            .map(Json),
+        checkpoint: crate::merkle::opened_checkpoint(r.checkpoint),
+    })
 }
 
 /// Appends events to a chain: fills `seq`, `prev_hash`, `hash` and the
@@ -672,6 +803,9 @@ pub struct VerifyOptions {
     /// Threads for signature checks (default: every core). The verdict
     /// never depends on it.
     pub threads: Option<u32>,
+    /// The longest row accepted, in bytes (default 1 MiB): a longer one is
+    /// a `malformed_row` break and is never buffered.
+    pub max_row_bytes: Option<u32>,
 }
 
 // ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ use trustcore::merkle as tc;
 
 /// A size or index: a safe non-negative integer number, or a bigint that
 /// fits in 64 bits.
-fn size_arg(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<u64> {
+pub(crate) fn size_arg(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<u64> {
     match type_of(value)? {
         ValueType::Number => {
             let n = f64::from_unknown(value)?;
@@ -66,7 +66,7 @@ fn hash_arg(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<tc::Hash>
 }
 
 /// An array of 32-byte hashes.
-fn hashes_arg(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<tc::Hash>> {
+pub(crate) fn hashes_arg(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<tc::Hash>> {
     array_items(env, value, what, |env, item, i| {
         hash_arg(env, item, &format!("{what}[{i}]"))
     })
@@ -100,7 +100,7 @@ fn buffers(hashes: &[tc::Hash]) -> Vec<Buffer> {
 
 /// Note text as bytes: a JS string as its UTF-16 code units (WTF-8), so a
 /// lone surrogate is the core's `invalid_utf8` at its byte offset.
-fn note_bytes(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<u8>> {
+pub(crate) fn note_bytes(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<u8>> {
     match text_arg(env, value, what)? {
         Text::Bytes(b) => Ok(b.to_vec()),
         Text::Str(s) => Ok(trustcore::canonical::wtf8_from_utf16(&utf16_units(s)?)),
@@ -604,11 +604,25 @@ pub fn open_checkpoint(
     verifier_keys: Unknown<'_>,
 ) -> napi::Result<OpenedCheckpoint> {
     let msg = note_bytes(env, note, "note")?;
-    let keys = array_items(env, verifier_keys, "verifierKeys", |env, item, i| {
-        class_arg::<VerifierKey>(env, item, &format!("verifierKeys[{i}]")).map(|k| k.inner.clone())
-    })?;
+    let keys = verifier_keys_arg(env, verifier_keys, "verifierKeys")?;
     let opened = tc::open_checkpoint(&msg, &keys).or_throw(env)?;
-    Ok(OpenedCheckpoint {
+    Ok(opened_checkpoint(opened))
+}
+
+/// `VerifierKey[]` as the core's keys.
+pub(crate) fn verifier_keys_arg(
+    env: &Env,
+    value: Unknown<'_>,
+    what: &str,
+) -> napi::Result<Vec<tc::VerifierKey>> {
+    array_items(env, value, what, |env, item, i| {
+        class_arg::<VerifierKey>(env, item, &format!("{what}[{i}]")).map(|k| k.inner.clone())
+    })
+}
+
+/// The JS shape of an opened checkpoint.
+pub(crate) fn opened_checkpoint(opened: tc::OpenedCheckpoint) -> OpenedCheckpoint {
+    OpenedCheckpoint {
         checkpoint: Checkpoint {
             inner: opened.checkpoint,
         },
@@ -627,7 +641,7 @@ pub fn open_checkpoint(
                 key_hash: format!("{:08x}", s.key_hash()),
             })
             .collect(),
-    })
+    }
 }
 
 /// How a chain (its frontier) stands against a checkpoint.

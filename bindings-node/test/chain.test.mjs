@@ -18,6 +18,11 @@ const {
   PreparedEvent,
   verifyJsonl,
   verifyJsonlAsync,
+  verifyFile,
+  verifyEventInCheckpoint,
+  MerkleTree,
+  Checkpoint,
+  VerifierKey,
   replay,
   signEd25519phDigest,
   EVENT_KIND,
@@ -236,6 +241,93 @@ test('a tampered row is one break with position, seq and id', async () => {
   assert.deepEqual(await verifyJsonlAsync(tampered.join('\n'), registry), verifyJsonl(tampered.join('\n'), registry));
 });
 
+test('verifyFile reads an export in chunks and reports what verifyJsonl does', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trustcore-'));
+  try {
+    const { rows } = chainOf(30);
+    const tampered = rows.slice();
+    tampered[17] = tampered[17].replace('"actor":"svc:kernel-api"', '"actor":"svc:someone-else"');
+    for (const [name, lines] of [['good', rows], ['tampered', tampered]]) {
+      const file = path.join(dir, `${name}.jsonl`);
+      fs.writeFileSync(file, lines.join('\n') + '\n');
+      const whole = verifyJsonl(fs.readFileSync(file), registry);
+      // Chunk sizes that split rows anywhere, down to one byte.
+      for (const chunkSize of [1, 7, 100, 4096, 1 << 16]) {
+        assert.deepEqual(verifyFile(file, registry, { chunkSize }), whole, `${name}, chunkSize ${chunkSize}`);
+      }
+      assert.deepEqual(verifyFile(file, registry, { trackIds: false, threads: 1 }), whole);
+    }
+    const bad = verifyFile(path.join(dir, 'tampered.jsonl'), registry);
+    assert.deepEqual(bad.breaks.map((b) => [b.position, b.reason]), [[17, 'hash_mismatch']]);
+    const expectedHead = verifyJsonl(rows.join('\n'), registry).head;
+    fs.writeFileSync(path.join(dir, 'short.jsonl'), rows.slice(0, 20).join('\n'));
+    assert.equal(verifyFile(path.join(dir, 'short.jsonl'), registry, { expectedHead }).breaks[0].reason, 'truncated');
+    for (const chunkSize of [0, -1, 1.5, 2 ** 31, '64']) {
+      assert.throws(() => verifyFile(path.join(dir, 'good.jsonl'), registry, { chunkSize }), (e) => e instanceof RangeError && e.code === 'ERR_OUT_OF_RANGE');
+    }
+    assert.throws(() => verifyFile(path.join(dir, 'missing.jsonl'), registry), (e) => e.code === 'ENOENT');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('maxRowBytes: a longer row is one malformed_row break, the rest still links', () => {
+  const { rows } = chainOf(5);
+  const longest = Math.max(...rows.map((r) => Buffer.byteLength(r)));
+  const text = rows.join('\n') + '\n';
+  assert.equal(verifyJsonl(text, registry, { maxRowBytes: longest }).valid, true);
+  const limit = Buffer.byteLength(rows[2]) - 1;
+  const tight = rows.filter((r) => Buffer.byteLength(r) > limit).length;
+  for (const report of [
+    verifyJsonl(text, registry, { maxRowBytes: limit }),
+    (() => {
+      // The same export streamed in 3-character pieces.
+      const v = ChainVerifier.create(registry, { maxRowBytes: limit });
+      for (let i = 0; i < text.length; i += 3) v.feed(text.slice(i, i + 3));
+      return v.finish();
+    })(),
+  ]) {
+    const malformed = report.breaks.filter((b) => b.reason === 'malformed_row');
+    assert.equal(malformed.length, tight);
+    assert.match(malformed[0].message, new RegExp(`longer than max_row_bytes \\(${limit}\\)`));
+    assert.equal(report.rows, 5);
+  }
+});
+
+test('verifyEventInCheckpoint: one event against a signed checkpoint, as the browser does', () => {
+  const { rows } = chainOf(10);
+  const tree = MerkleTree.fromLeafData(rows.map((r) => Buffer.from(JSON.parse(r).hash, 'hex')));
+  const logKey = SecretKey.fromBytes(Buffer.alloc(32, 9));
+  const origin = 'audit.example/kernel';
+  const note = Checkpoint.create(origin, 10, tree.root()).sign([{ name: origin, secretKey: logKey }]);
+  const keys = [VerifierKey.create(origin, logKey.publicKey())];
+  for (let i = 0; i < 10; i++) {
+    const r = verifyEventInCheckpoint(rows[i], i, tree.inclusionProof(i, 10), note, keys, registry);
+    assert.equal(r.valid, true, JSON.stringify(r));
+    assert.equal(r.index, i);
+    assert.deepEqual(r.event, JSON.parse(rows[i]));
+    assert.equal(r.event.signer_id, 'kernel-signer');
+    assert.equal(r.checkpoint.checkpoint.size, 10);
+    assert.equal(r.stage, undefined);
+  }
+  const wrong = verifyEventInCheckpoint(rows[3], 3n, tree.inclusionProof(4, 10), Buffer.from(note), keys, registry);
+  assert.equal(wrong.valid, false);
+  assert.equal(wrong.stage, 'inclusion');
+  assert.ok(['root_mismatch', 'invalid_proof'].includes(wrong.reason), wrong.reason);
+  assert.deepEqual(wrong.event, JSON.parse(rows[3]));
+  const tampered = rows[3].replace('"allocation":4', '"allocation":5');
+  assert.notEqual(tampered, rows[3]);
+  const bad = verifyEventInCheckpoint(tampered, 3, tree.inclusionProof(3, 10), note, keys, registry);
+  assert.deepEqual([bad.valid, bad.stage, bad.reason, bad.event], [false, 'row', 'hash_mismatch', undefined]);
+  const stranger = [VerifierKey.create(origin, other.publicKey())];
+  assertCode(() => verifyEventInCheckpoint(rows[0], 0, tree.inclusionProof(0, 10), note, stranger, registry), 'no_trusted_signature', { name: 'MerkleError' });
+  assertCode(() => verifyEventInCheckpoint(rows[0], -1, [], note, keys, registry), 'invalid_argument');
+  assertCode(() => verifyEventInCheckpoint(rows[0], 0, [], note, keys, {}), 'invalid_argument');
+});
+
 test('lone surrogates in JSONL strings are malformed rows, never U+FFFD', () => {
   const { rows } = chainOf(2);
   const bad = rows[1].replace('café', 'caf\uD800');
@@ -262,6 +354,9 @@ test('a finished verifier refuses more input; argument errors', () => {
   assertCode(() => ChainVerifier.create({}), 'invalid_argument');
   assertCode(() => ChainVerifier.create(registry, { threads: 0 }), 'invalid_argument');
   assertCode(() => ChainVerifier.create(registry, { stopAtFirst: 'yes' }), 'invalid_argument');
+  for (const maxRowBytes of [0, -5, 1.5, '100', 2 ** 33]) {
+    assertCode(() => ChainVerifier.create(registry, { maxRowBytes }), 'invalid_argument');
+  }
   assertCode(() => verifyJsonl('', registry, { expectedHead: { seq: 1 } }), 'invalid_state');
   assertCode(() => verifyJsonlAsync(null, registry), 'invalid_argument');
   assert.equal(util_inspect(w), 'ChainVerifier { open }');

@@ -66,6 +66,8 @@ import {
   PreparedEvent,
   verifyJsonl,
   verifyJsonlAsync,
+  verifyFile,
+  verifyEventInCheckpoint,
   replay,
   PolicySet,
   PolicyDeniedError,
@@ -117,6 +119,15 @@ export async function chainUsage(registry: SignerRegistry, sk: SecretKey): Promi
   const again: ChainVerifier = ChainVerifier.resume(registry, state, { hashAlg: 'blake3' });
   const r2: ChainReport = verifyJsonl(row, registry, { checkpoint: { size: 1, root: report.merkle.root } });
   const r3: ChainReport = await verifyJsonlAsync(Buffer.from(row), registry);
+  const r4: ChainReport = verifyFile('/tmp/audit.jsonl', registry, { chunkSize: 1 << 20, trackIds: false });
+  // @ts-expect-error chunkSize is a number
+  verifyFile('/tmp/audit.jsonl', registry, { chunkSize: '64' });
+  void r4;
+  const eic = verifyEventInCheckpoint(row, 0, [], 'note', [], registry, { hashAlg: 'sha256' });
+  const eventType: string | undefined = eic.event?.event_type;
+  const stage: 'row' | 'inclusion' | undefined = eic.stage;
+  const prevHash: string = prepared.event.prev_hash;
+  void eventType, stage, prevHash;
   const rep: ReplayReport = replay([row, Buffer.from(row2)], head);
   console.log(again, resumed, r2.valid, r3.rows, rep.events.length, rep.forks[0]?.prevHash, rep.malformed[0]?.reason, state.merkle.hashes);
 }
