@@ -67,7 +67,8 @@ def write_chain(path, n):
 
 def chain_file(n):
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"chain-{n}.jsonl"
+    # Not the Node bench's file name: the two sign with different keys.
+    path = CACHE / f"py-chain-{n}.jsonl"
     if not path.exists():
         t = time.perf_counter()
         write_chain(path, n)

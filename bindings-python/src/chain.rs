@@ -54,10 +54,16 @@ fn verify_options(
     checkpoint: Option<&Bound<'_, PyAny>>,
     hash_alg_name: &str,
     threads: Option<usize>,
+    max_row_bytes: Option<usize>,
 ) -> PyResult<tc::VerifyOptions> {
     if threads == Some(0) {
         return Err(PyValueError::new_err(
             "threads must be at least 1 (None: every core)",
+        ));
+    }
+    if max_row_bytes == Some(0) {
+        return Err(PyValueError::new_err(
+            "max_row_bytes must be at least 1 (None: 1 MiB)",
         ));
     }
     let expected_head = match expected_head {
@@ -78,7 +84,7 @@ fn verify_options(
         expected_head,
         checkpoint,
         threads,
-        ..tc::VerifyOptions::default()
+        max_row_bytes: max_row_bytes.unwrap_or(tc::VerifyOptions::default().max_row_bytes),
     })
 }
 
@@ -325,10 +331,11 @@ impl PyChainVerifier {
     /// (default: collect every break), `track_ids` (detect duplicate ids,
     /// 16 bytes per event), `expected_head` (`{"hash", "seq"}`: the chain
     /// must reach it), `checkpoint` (`{"size", "root"}` from a signed
-    /// checkpoint), `hash_alg` and `threads` (None: every core; the report
-    /// never depends on it).
+    /// checkpoint), `hash_alg`, `threads` (None: every core; the report
+    /// never depends on it) and `max_row_bytes` (None: 1 MiB; a longer row
+    /// is a `malformed_row` break and is never buffered).
     #[new]
-    #[pyo3(signature = (registry, *, stop_at_first = false, track_ids = true, expected_head = None, checkpoint = None, hash_alg = "sha256", threads = None))]
+    #[pyo3(signature = (registry, *, stop_at_first = false, track_ids = true, expected_head = None, checkpoint = None, hash_alg = "sha256", threads = None, max_row_bytes = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -339,6 +346,7 @@ impl PyChainVerifier {
         checkpoint: Option<&Bound<'_, PyAny>>,
         hash_alg: &str,
         threads: Option<usize>,
+        max_row_bytes: Option<usize>,
     ) -> PyResult<Self> {
         let options = verify_options(
             py,
@@ -348,6 +356,7 @@ impl PyChainVerifier {
             checkpoint,
             hash_alg,
             threads,
+            max_row_bytes,
         )?;
         Ok(PyChainVerifier(Some(tc::ChainVerifier::new(
             registry.0.clone(),
@@ -358,7 +367,7 @@ impl PyChainVerifier {
     /// Continues from a saved `state()` (or a dict holding a trusted head
     /// in the same shape), with the same options as the constructor.
     #[staticmethod]
-    #[pyo3(signature = (registry, state, *, stop_at_first = false, track_ids = true, expected_head = None, checkpoint = None, hash_alg = "sha256", threads = None))]
+    #[pyo3(signature = (registry, state, *, stop_at_first = false, track_ids = true, expected_head = None, checkpoint = None, hash_alg = "sha256", threads = None, max_row_bytes = None))]
     #[allow(clippy::too_many_arguments)]
     fn resume(
         py: Python<'_>,
@@ -370,6 +379,7 @@ impl PyChainVerifier {
         checkpoint: Option<&Bound<'_, PyAny>>,
         hash_alg: &str,
         threads: Option<usize>,
+        max_row_bytes: Option<usize>,
     ) -> PyResult<Self> {
         let state = core(
             py,
@@ -383,6 +393,7 @@ impl PyChainVerifier {
             checkpoint,
             hash_alg,
             threads,
+            max_row_bytes,
         )?;
         Ok(PyChainVerifier(Some(tc::ChainVerifier::resume(
             registry.0.clone(),
@@ -460,7 +471,7 @@ impl PyChainVerifier {
 /// Verifies a whole JSONL export in one call (same options as
 /// ChainVerifier); returns the report.
 #[pyfunction]
-#[pyo3(signature = (text, registry, *, stop_at_first = false, track_ids = true, expected_head = None, checkpoint = None, hash_alg = "sha256", threads = None))]
+#[pyo3(signature = (text, registry, *, stop_at_first = false, track_ids = true, expected_head = None, checkpoint = None, hash_alg = "sha256", threads = None, max_row_bytes = None))]
 #[allow(clippy::too_many_arguments)]
 fn verify_jsonl<'py>(
     py: Python<'py>,
@@ -472,6 +483,7 @@ fn verify_jsonl<'py>(
     checkpoint: Option<&Bound<'py, PyAny>>,
     hash_alg: &str,
     threads: Option<usize>,
+    max_row_bytes: Option<usize>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let options = verify_options(
         py,
@@ -481,6 +493,7 @@ fn verify_jsonl<'py>(
         checkpoint,
         hash_alg,
         threads,
+        max_row_bytes,
     )?;
     let registry = registry.0.clone();
     let report = if let Ok(b) = text.cast::<PyBytes>() {
@@ -533,6 +546,52 @@ fn replay<'py>(
     to_py(py, &out)
 }
 
+/// Verifies one event against a signed checkpoint without the rest of the
+/// chain: opens `checkpoint_note` with the trusted `verifier_keys` (a note
+/// that does not open raises MerkleError), checks the row on its own (hash,
+/// the signer's key at its `ts`, signature), then the inclusion `proof` of
+/// its hash at leaf `index` up to the checkpoint's root. Returns `{"valid",
+/// "index", "checkpoint": <open_checkpoint's dict>, "event": <row dict>
+/// (when the row verified), "stage": "row" | "inclusion", "reason",
+/// "message" (when not valid)}`.
+#[pyfunction]
+#[pyo3(signature = (row, index, proof, checkpoint_note, verifier_keys, registry, *, hash_alg = "sha256"))]
+#[allow(clippy::too_many_arguments)]
+fn verify_event_in_checkpoint<'py>(
+    py: Python<'py>,
+    row: &Bound<'py, PyAny>,
+    index: u64,
+    proof: &Bound<'py, PyAny>,
+    checkpoint_note: &Bound<'py, PyAny>,
+    verifier_keys: &Bound<'py, PyAny>,
+    registry: &PySignerRegistry,
+    hash_alg: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let row = jsonl_bytes(row, "row")?;
+    let proof = crate::merkle::hashes_arg(proof, "proof")?;
+    let note = crate::merkle::note_bytes(checkpoint_note)?;
+    let keys = crate::merkle::verifier_keys(py, verifier_keys)?;
+    let alg = self::hash_alg(py, hash_alg)?;
+    let r = crate::merkle::merkle(
+        py,
+        tc::verify_event_in_checkpoint(&row, index, &proof, &note, &keys, &registry.0, alg),
+    )?;
+    let d = PyDict::new(py);
+    d.set_item("valid", r.valid())?;
+    d.set_item("index", r.index)?;
+    d.set_item("checkpoint", crate::merkle::opened_dict(py, &r.checkpoint)?)?;
+    if let Some(e) = &r.event {
+        let row: Value = serde_json::from_str(&e.to_json()).unwrap_or(Value::Null);
+        d.set_item("event", to_py(py, &row)?)?;
+    }
+    if let Some(f) = &r.failure {
+        d.set_item("stage", f.stage.as_str())?;
+        d.set_item("reason", f.reason)?;
+        d.set_item("message", &f.message)?;
+    }
+    Ok(d)
+}
+
 /// Adds the chain classes and functions to the native module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPreparedEvent>()?;
@@ -540,6 +599,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyChainVerifier>()?;
     m.add_function(wrap_pyfunction!(verify_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(replay, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_event_in_checkpoint, m)?)?;
     m.add("EVENT_KIND", tc::EVENT_KIND)?;
     Ok(())
 }

@@ -19,7 +19,7 @@ use crate::{not_text, to_py_err};
 /// Trees at least this large build and prove without the GIL.
 const DETACH_LEAVES: u64 = 4096;
 
-fn merkle<T>(py: Python<'_>, r: Result<T, tm::Error>) -> PyResult<T> {
+pub(crate) fn merkle<T>(py: Python<'_>, r: Result<T, tm::Error>) -> PyResult<T> {
     r.map_err(|e| to_py_err(py, e.into()))
 }
 
@@ -35,7 +35,7 @@ fn hash_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Hash> {
 }
 
 /// A list of 32-byte hashes.
-fn hashes_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Hash>> {
+pub(crate) fn hashes_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Hash>> {
     if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
         return Err(not_text(what, obj, "a list of 32-byte hashes"));
     }
@@ -55,7 +55,7 @@ fn hash_list<'py>(py: Python<'py>, hashes: &[Hash]) -> PyResult<Bound<'py, PyLis
 }
 
 /// Note text: `str` (its UTF-8) or bytes-like (checked by the core).
-fn note_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+pub(crate) fn note_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(s) = obj.cast::<PyString>() {
         // A lone surrogate cannot be in a valid note; replacing it keeps
         // the note invalid (`invalid_signature` / a parse error).
@@ -347,7 +347,10 @@ impl PyVerifierKey {
 }
 
 /// Verifier keys given as VerifierKey objects or vkey strings.
-fn verifier_keys(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<tm::VerifierKey>> {
+pub(crate) fn verifier_keys(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+) -> PyResult<Vec<tm::VerifierKey>> {
     if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyVerifierKey>() {
         return Err(not_text(
             "verifier_keys",
@@ -526,6 +529,14 @@ fn open_checkpoint<'py>(
     let msg = note_bytes(note)?;
     let trusted = self::verifier_keys(py, verifier_keys)?;
     let opened = merkle(py, tm::open_checkpoint(&msg, &trusted))?;
+    opened_dict(py, &opened)
+}
+
+/// The dict of an opened checkpoint (see `open_checkpoint`).
+pub(crate) fn opened_dict<'py>(
+    py: Python<'py>,
+    opened: &tm::OpenedCheckpoint,
+) -> PyResult<Bound<'py, PyDict>> {
     let cp = &opened.checkpoint;
     let d = PyDict::new(py);
     d.set_item("checkpoint", PyCheckpoint(cp.clone()))?;

@@ -297,6 +297,33 @@ def test_threads_do_not_change_the_report():
         tc.verify_jsonl(text, registry(), threads=0)
 
 
+def test_max_row_bytes_makes_longer_rows_malformed_breaks(tmp_path):
+    _, rows = chain(5)
+    text = "\n".join(rows) + "\n"
+    longest = max(len(r.encode()) for r in rows)
+    assert tc.verify_jsonl(text, registry(), max_row_bytes=longest)["valid"]
+    limit = len(rows[2].encode()) - 1
+    tight = sum(len(r.encode()) > limit for r in rows)
+    p = tmp_path / "chain.jsonl"
+    p.write_text(text, encoding="utf-8")
+    v = tc.ChainVerifier(registry(), max_row_bytes=limit)
+    for i in range(0, len(text), 3):
+        v.feed(text[i : i + 3])
+    for report in (
+        tc.verify_jsonl(text, registry(), max_row_bytes=limit),
+        tc.verify_file(p, registry(), chunk_size=7, max_row_bytes=limit),
+        v.finish(),
+    ):
+        malformed = [b for b in report["breaks"] if b["reason"] == "malformed_row"]
+        assert len(malformed) == tight
+        assert f"longer than max_row_bytes ({limit})" in malformed[0]["message"]
+        assert report["rows"] == 5
+    with pytest.raises(ValueError):
+        tc.ChainVerifier(registry(), max_row_bytes=0)
+    with pytest.raises(OverflowError):
+        tc.verify_jsonl(text, registry(), max_row_bytes=-1)
+
+
 def test_lone_surrogate_in_jsonl_is_a_malformed_row():
     _, rows = chain(2)
     text = rows[0] + "\n" + rows[1].replace("café", "caf\ud800") + "\n"

@@ -165,3 +165,34 @@ def test_chain_verifier_checks_a_signed_checkpoint():
     assert tc.verify_jsonl("\n".join(rows), reg, checkpoint=head)["valid"]
     cut = tc.verify_jsonl("\n".join(rows[:5]), reg, checkpoint=head)
     assert [b["reason"] for b in cut["breaks"]] == ["truncated"]
+
+
+def test_one_event_against_a_signed_checkpoint():
+    sk = tc.SecretKey.from_bytes(bytes([7]) * 32)
+    reg = tc.SignerRegistry.from_json(json.dumps({"signers": [{"signerId": "k", "publicKey": sk.public_key().to_base64()}]}))
+    w = tc.ChainWriter("k", sk.public_key())
+    rows = [
+        w.append({"id": f"00000000-0000-4000-8000-{i:012d}", "ts": "2026-01-01T00:00:00Z",
+                  "event_type": "e", "actor": "a", "payload": {"n": i}}, sk)
+        for i in range(1, 11)
+    ]
+    tree = tc.MerkleTree([bytes.fromhex(json.loads(r)["hash"]) for r in rows])
+    note = tc.Checkpoint(LOG, 10, tree.root()).sign([(LOG, OLD)])
+    keys = [tc.VerifierKey(LOG, OLD.public_key())]
+    for i, row in enumerate(rows):
+        r = tc.verify_event_in_checkpoint(row, i, tree.inclusion_proof(i, 10), note, keys, reg)
+        assert r["valid"] and r["index"] == i and "stage" not in r
+        assert r["event"] == json.loads(row)
+        assert r["checkpoint"]["size"] == 10 and r["checkpoint"]["root"] == tree.root()
+    # The right row with another leaf's proof; a tampered row; a stranger's note.
+    r = tc.verify_event_in_checkpoint(rows[3], 3, tree.inclusion_proof(4, 10), note, keys, reg)
+    assert (r["valid"], r["stage"]) == (False, "inclusion") and r["reason"] in ("root_mismatch", "invalid_proof")
+    assert r["event"] == json.loads(rows[3])
+    tampered = rows[3].replace('"n":4', '"n":5')
+    r = tc.verify_event_in_checkpoint(tampered, 3, tree.inclusion_proof(3, 10), note, keys, reg)
+    assert (r["valid"], r["stage"], r["reason"]) == (False, "row", "hash_mismatch") and "event" not in r
+    with pytest.raises(tc.MerkleError) as e:
+        tc.verify_event_in_checkpoint(rows[0], 0, tree.inclusion_proof(0, 10), note, [tc.VerifierKey(LOG, NEW.public_key())], reg)
+    assert e.value.code == "no_trusted_signature"
+    with pytest.raises(TypeError):
+        tc.verify_event_in_checkpoint(rows[0], 0, "not a list", note, keys, reg)

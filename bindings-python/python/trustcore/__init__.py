@@ -14,7 +14,8 @@ The same bytes and verdicts as trustcore's Rust core, Node and WASM packages:
   rotation, JWKS) and k-of-n approvals (:class:`ApprovalSet`);
 * hash-linked, signed audit chains: :class:`ChainWriter` (local key, a
   callable or an async callable signs), :class:`ChainVerifier` (streaming,
-  resumable), :func:`verify_jsonl`, :func:`verify_file` and :func:`replay`;
+  resumable), :func:`verify_jsonl`, :func:`verify_file`, :func:`replay` and
+  :func:`verify_event_in_checkpoint` (one event against a signed checkpoint);
 * RFC 6962 Merkle trees over the chain (:class:`MerkleTree`,
   :class:`Frontier`, :func:`verify_inclusion`, :func:`verify_consistency`)
   and signed checkpoints (:class:`Checkpoint`, :class:`VerifierKey`,
@@ -91,6 +92,7 @@ from ._trustcore import (
     verify_consistency,
     verify_ed25519ph_digest,
     verify_inclusion,
+    verify_event_in_checkpoint,
     verify_jsonl,
 )
 
@@ -380,5 +382,6 @@ __all__ = [
     "verify_ed25519ph_digest",
     "verify_file",
     "verify_inclusion",
+    "verify_event_in_checkpoint",
     "verify_jsonl",
 ]

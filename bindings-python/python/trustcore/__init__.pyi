@@ -469,6 +469,7 @@ class ChainVerifier:
         checkpoint: TreeHead | dict[str, Any] | None = None,
         hash_alg: str = "sha256",
         threads: int | None = None,
+        max_row_bytes: int | None = None,
     ) -> ChainVerifier: ...
     @staticmethod
     def resume(
@@ -481,6 +482,7 @@ class ChainVerifier:
         checkpoint: TreeHead | dict[str, Any] | None = None,
         hash_alg: str = "sha256",
         threads: int | None = None,
+        max_row_bytes: int | None = None,
     ) -> ChainVerifier:
         """Continues from a saved :meth:`state`."""
     def feed(self, chunk: _Text) -> None:
@@ -504,6 +506,7 @@ def verify_jsonl(
     checkpoint: TreeHead | dict[str, Any] | None = None,
     hash_alg: str = "sha256",
     threads: int | None = None,
+    max_row_bytes: int | None = None,
 ) -> ChainReport:
     """Verifies a whole JSONL export in one call."""
 
@@ -515,6 +518,18 @@ def verify_file(
     **options: Any,
 ) -> ChainReport:
     """Verifies a JSONL file, streaming it in ``chunk_size`` chunks."""
+
+def verify_event_in_checkpoint(
+    row: _Text,
+    index: int,
+    proof: list[bytes],
+    checkpoint_note: str | _Bytes,
+    verifier_keys: list[VerifierKey | str] | list[VerifierKey] | list[str],
+    registry: SignerRegistry,
+    *,
+    hash_alg: str = "sha256",
+) -> dict[str, Any]:
+    """One event against a signed checkpoint: ``{"valid", "index", "checkpoint", "event"?, "stage"?, "reason"?, "message"?}``."""
 
 def replay(rows: list[str | bytes], start: ChainHead | dict[str, Any] | None = None) -> dict[str, Any]:
     """Orders rows given in any order; reports forks, orphans and unreadable rows."""
@@ -760,5 +775,6 @@ __all__ = [
     "verify_ed25519ph_digest",
     "verify_file",
     "verify_inclusion",
+    "verify_event_in_checkpoint",
     "verify_jsonl",
 ]
