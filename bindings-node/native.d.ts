@@ -154,6 +154,18 @@ export declare class Checkpoint {
    * rotation) and returns the signed note text.
    */
   sign(signers: CheckpointSigner[]): string
+  /**
+   * Signs through a remote signer (a KMS, HSM or signing proxy):
+   * `signerFn(message)` gets exactly the checkpoint text and returns (or
+   * resolves to) the 64-byte Ed25519 signature, which must verify under
+   * `verifierKey` before its line is added (else `MerkleError`
+   * `remote_signature_invalid`). `note` continues a note of this
+   * checkpoint already signed by other keys (a rotation: old and new key;
+   * a note of another checkpoint is `MerkleError` `prepared_mismatch`).
+   * Resolves to the signed note text; a signer that throws or rejects is
+   * `EnvelopeError` `remote_signer_failed` with the error as `cause`.
+   */
+  signWith(verifierKey: VerifierKey, signerFn: (message: Buffer) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>, note?: string | Uint8Array): Promise<string>
 }
 
 /**

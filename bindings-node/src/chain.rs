@@ -9,18 +9,17 @@
 //! same `lone_surrogate` check as everywhere else in the binding.
 
 use crate::signing::{
-    alg_arg, ask_remote_signer, bytes_arg, class_arg, outcome_signature, string_arg, Outcome,
-    PublicKey, SecretKey, SignerAnswer, SignerRegistry,
+    alg_arg, ask_remote_signer, bytes_arg, class_arg, outcome_signature, signer_tsfn, string_arg,
+    Outcome, PublicKey, SecretKey, SignerRegistry,
 };
 use crate::{
-    core_error_object, describe, invalid_argument, js_to_json, named_error, text_arg, type_of,
-    utf16_units, Json, OrThrow, Text,
+    describe, invalid_argument, js_to_json, named_error, text_arg, type_of, utf16_units, Json,
+    OrThrow, Text,
 };
 use napi::bindgen_prelude::{
-    AsyncTask, Buffer, FromNapiValue, Function, JsObjectValue, JsValue, Object, PromiseRaw, Unknown,
+    AsyncTask, Buffer, FromNapiValue, JsObjectValue, JsValue, Object, PromiseRaw, Unknown,
 };
-use napi::threadsafe_function::ThreadsafeFunction;
-use napi::{Env, Status, Task, ValueType};
+use napi::{Env, Task, ValueType};
 use napi_derive::napi;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use trustcore::chain as tc;
@@ -699,22 +698,9 @@ impl ChainWriter {
         signer_fn: Unknown<'_>,
     ) -> napi::Result<PromiseRaw<'e, String>> {
         let body = body_arg(env, body)?;
-        if type_of(signer_fn)? != ValueType::Function {
-            return Err(invalid_argument(
-                env,
-                format!(
-                    "signerFn must be a function (message: Buffer) => signature, got {}",
-                    describe(signer_fn)
-                ),
-            ));
-        }
+        let tsfn = signer_tsfn(env, signer_fn)?;
         let prepared = lock(&self.inner).prepare(body).or_throw(env)?;
         let message = prepared.message();
-        let func: Function<'_, Buffer, SignerAnswer> = Function::from_unknown(signer_fn)?;
-        let tsfn: ThreadsafeFunction<Buffer, SignerAnswer, Buffer, Status, false> = func
-            .build_threadsafe_function()
-            .callee_handled::<false>()
-            .build()?;
         let writer = Arc::clone(&self.inner);
         let signer = self.signer_id.clone();
         env.spawn_future_with_callback(ask_remote_signer(tsfn, message), move |env, outcome| {
@@ -746,10 +732,7 @@ fn settle(
     let appended = lock(writer).attach(prepared, &sig);
     appended
         .map(|event| event.to_json())
-        .map_err(|err| match core_error_object(env, &err) {
-            Ok(obj) => napi::Error::from(obj.to_unknown()),
-            Err(e) => e,
-        })
+        .map_err(|err| crate::reject_core(env, err))
 }
 
 /// Options of `ChainWriter.create`.

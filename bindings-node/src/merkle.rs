@@ -9,10 +9,13 @@
 //! its own codes); anything else is a `TypeError` `invalid_argument`. Sizes
 //! come back as numbers (a chain of 2^53 events is out of reach).
 
-use crate::signing::{bytes_arg, class_arg, string_arg, PublicKey, SecretKey};
+use crate::signing::{
+    ask_remote_signer, bytes_arg, class_arg, outcome_signature, signer_tsfn, string_arg, PublicKey,
+    SecretKey,
+};
 use crate::{describe, invalid_argument, text_arg, type_of, utf16_units, OrThrow, Text};
 use napi::bindgen_prelude::{
-    BigInt, Buffer, FromNapiValue, JsObjectValue, JsValue, Object, Unknown,
+    BigInt, Buffer, FromNapiValue, JsObjectValue, JsValue, Object, PromiseRaw, Unknown,
 };
 use napi::{Env, ValueType};
 use napi_derive::napi;
@@ -556,6 +559,48 @@ impl Checkpoint {
         let refs: Vec<(&str, &trustcore::keys::SecretKey)> =
             list.iter().map(|(n, k)| (n.as_str(), k)).collect();
         Ok(self.inner.sign(&refs).or_throw(env)?.to_text())
+    }
+
+    /// Signs through a remote signer (a KMS, HSM or signing proxy):
+    /// `signerFn(message)` gets exactly the checkpoint text and returns (or
+    /// resolves to) the 64-byte Ed25519 signature, which must verify under
+    /// `verifierKey` before its line is added (else `MerkleError`
+    /// `remote_signature_invalid`). `note` continues a note of this
+    /// checkpoint already signed by other keys (a rotation: old and new key;
+    /// a note of another checkpoint is `MerkleError` `prepared_mismatch`).
+    /// Resolves to the signed note text; a signer that throws or rejects is
+    /// `EnvelopeError` `remote_signer_failed` with the error as `cause`.
+    #[napi(
+        ts_args_type = "verifierKey: VerifierKey, signerFn: (message: Buffer) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>, note?: string | Uint8Array",
+        ts_return_type = "Promise<string>"
+    )]
+    pub fn sign_with<'e>(
+        &self,
+        env: &'e Env,
+        verifier_key: Unknown<'_>,
+        signer_fn: Unknown<'_>,
+        note: Option<Unknown<'_>>,
+    ) -> napi::Result<PromiseRaw<'e, String>> {
+        let vkey = class_arg::<VerifierKey>(env, verifier_key, "verifierKey")?
+            .inner
+            .clone();
+        let tsfn = signer_tsfn(env, signer_fn)?;
+        let mut n = match note {
+            Some(text) if type_of(text)? != ValueType::Undefined => self
+                .inner
+                .continue_note(&note_bytes(env, text, "note")?)
+                .or_throw(env)?,
+            _ => self.inner.to_note().or_throw(env)?,
+        };
+        let prepared = n.prepare(&vkey);
+        let message = prepared.message().to_vec();
+        let name = vkey.name().to_owned();
+        env.spawn_future_with_callback(ask_remote_signer(tsfn, message), move |env, outcome| {
+            let sig = outcome_signature(env, &name, outcome)?;
+            n.attach(&prepared, &sig)
+                .map_err(|err| crate::reject_core(env, err.into()))?;
+            Ok(n.to_text())
+        })
     }
 
     /// What `util.inspect` shows.

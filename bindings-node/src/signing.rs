@@ -824,15 +824,7 @@ impl Envelope {
     ) -> napi::Result<PromiseRaw<'e, ()>> {
         let signer = string_arg(env, signer, "signer")?;
         let expected = class_arg::<PublicKey>(env, expected_public_key, "expectedPublicKey")?.inner;
-        if type_of(signer_fn)? != ValueType::Function {
-            return Err(invalid_argument(
-                env,
-                format!(
-                    "signerFn must be a function (message: Buffer) => signature, got {}",
-                    describe(signer_fn)
-                ),
-            ));
-        }
+        let tsfn = signer_tsfn(env, signer_fn)?;
         let alg = alg_arg(env, alg)?;
         // Prepared now: the bytes are fixed when the call is made (kind and
         // payload never change, so attaching later recomputes the same).
@@ -840,18 +832,6 @@ impl Envelope {
             .with(|e| e.prepare(&signer, alg))
             .or_throw(env)?
             .message();
-        let func: Function<'_, napi::bindgen_prelude::Buffer, SignerAnswer> =
-            Function::from_unknown(signer_fn)?;
-        let tsfn: ThreadsafeFunction<
-            napi::bindgen_prelude::Buffer,
-            SignerAnswer,
-            napi::bindgen_prelude::Buffer,
-            Status,
-            false,
-        > = func
-            .build_threadsafe_function()
-            .callee_handled::<false>()
-            .build()?;
         let envelope = Arc::clone(&self.inner);
         env.spawn_future_with_callback(ask_remote_signer(tsfn, message), move |env, outcome| {
             settle(env, &envelope, &signer, alg, &expected, outcome)
@@ -1011,16 +991,35 @@ pub(crate) enum Outcome {
 /// Calls the caller's signer function (sync or async) with the prepared
 /// message, off the JS thread, and says how it ended. Shared by
 /// `Envelope.signWith`, `ChainWriter.appendWith`.
-pub(crate) async fn ask_remote_signer(
-    tsfn: ThreadsafeFunction<
-        napi::bindgen_prelude::Buffer,
-        SignerAnswer,
-        napi::bindgen_prelude::Buffer,
-        Status,
-        false,
-    >,
-    message: Vec<u8>,
-) -> napi::Result<Outcome> {
+/// A remote signer as the JS function `(message: Buffer) => signature`
+/// (or a Promise of it), callable from the async runtime.
+pub(crate) type SignerTsfn = ThreadsafeFunction<
+    napi::bindgen_prelude::Buffer,
+    SignerAnswer,
+    napi::bindgen_prelude::Buffer,
+    Status,
+    false,
+>;
+
+/// `signerFn` as a [`SignerTsfn`]; a non-function is `invalid_argument`.
+pub(crate) fn signer_tsfn(env: &Env, signer_fn: Unknown<'_>) -> napi::Result<SignerTsfn> {
+    if type_of(signer_fn)? != ValueType::Function {
+        return Err(invalid_argument(
+            env,
+            format!(
+                "signerFn must be a function (message: Buffer) => signature, got {}",
+                describe(signer_fn)
+            ),
+        ));
+    }
+    let func: Function<'_, napi::bindgen_prelude::Buffer, SignerAnswer> =
+        Function::from_unknown(signer_fn)?;
+    func.build_threadsafe_function()
+        .callee_handled::<false>()
+        .build()
+}
+
+pub(crate) async fn ask_remote_signer(tsfn: SignerTsfn, message: Vec<u8>) -> napi::Result<Outcome> {
     let answer = tsfn.call_async_catch(message.into()).await;
     // Release the function before awaiting its Promise.
     drop(tsfn);
@@ -1075,10 +1074,7 @@ fn settle(
 ) -> napi::Result<()> {
     let sig = outcome_signature(env, signer, outcome)?;
     let attached = lock(envelope).attach(signer, alg, &sig, expected);
-    attached.map_err(|err| match core_error_object(env, &err.into()) {
-        Ok(obj) => rejection(obj.to_unknown()),
-        Err(e) => e,
-    })
+    attached.map_err(|err| crate::reject_core(env, err.into()))
 }
 
 /// A napi error that rejects the Promise with exactly this JS value.

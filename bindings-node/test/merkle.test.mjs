@@ -118,3 +118,35 @@ test('the chain verifier reports the tree head of its event hashes', () => {
   const cut = verifyJsonl(rows.slice(0, 2).join('\n'), registry, { checkpoint: { size: cp.size, root: cp.root.toString('hex') } });
   assert.deepEqual(cut.breaks.map((b) => b.reason), ['truncated']);
 });
+
+test('checkpoints: signWith a remote signer (KMS), rotation, fail closed', async () => {
+  const oldKey = SecretKey.fromBytes(Buffer.alloc(32, 1));
+  const newKey = SecretKey.fromBytes(Buffer.alloc(32, 2));
+  const origin = 'audit.example/chain/prod';
+  const t = MerkleTree.fromLeafData(events);
+  const cp = Checkpoint.create(origin, t.size, t.root());
+  const vOld = VerifierKey.create(origin, oldKey.publicKey());
+  const vNew = VerifierKey.create(origin, newKey.publicKey());
+  const seen = [];
+  const note = await cp.signWith(vOld, async (message) => {
+    seen.push(Buffer.from(message).toString());
+    return oldKey.sign(message);
+  });
+  assert.deepEqual(seen, [cp.toText()]);
+  assert.equal(note, cp.sign([{ name: origin, secretKey: oldKey }]));
+  // Rotation: the new key adds its line to the note the old key signed.
+  const both = await cp.signWith(vNew, (m) => newKey.sign(m), note);
+  assert.equal(both, cp.sign([{ name: origin, secretKey: oldKey }, { name: origin, secretKey: newKey }]));
+  assert.deepEqual(openCheckpoint(Buffer.from(both), [vOld, vNew]).signers, [vOld.toString(), vNew.toString()]);
+  // Fail closed: a signature under another key, a short one, a failing signer.
+  await assert.rejects(cp.signWith(vNew, (m) => oldKey.sign(m)), (e) => e.code === 'remote_signature_invalid' && e.name === 'MerkleError');
+  await assert.rejects(cp.signWith(vNew, () => new Uint8Array(5)), (e) => e.code === 'remote_signature_invalid');
+  const offline = new Error('hsm offline');
+  await assert.rejects(cp.signWith(vNew, async () => { throw offline; }), (e) => e.code === 'remote_signer_failed' && e.cause === offline);
+  await assert.rejects(cp.signWith(vNew, () => 'nope'), (e) => e instanceof TypeError);
+  assertCode(() => cp.signWith(vNew, 'not a function'), 'invalid_argument');
+  assertCode(() => cp.signWith('vkey', (m) => m), 'invalid_argument');
+  assertCode(() => cp.signWith(vNew, (m) => m, 'not a note'), 'missing_signature_block', { name: 'MerkleError' });
+  const otherNote = Checkpoint.create(origin, t.size, Buffer.alloc(32)).sign([{ name: origin, secretKey: oldKey }]);
+  assertCode(() => cp.signWith(vNew, (m) => newKey.sign(m), otherNote), 'prepared_mismatch', { name: 'MerkleError' });
+});

@@ -480,7 +480,8 @@ impl PyCheckpoint {
     /// and returns the 64-byte Ed25519 signature, which must verify under
     /// `verifier_key` before its line is added (else MerkleError
     /// `remote_signature_invalid`). `note` continues an already signed note
-    /// of this checkpoint (key rotation); returns the signed note text.
+    /// of this checkpoint (key rotation; a note of another checkpoint is
+    /// MerkleError `prepared_mismatch`); returns the signed note text.
     #[pyo3(signature = (verifier_key, sign_fn, note = None))]
     fn sign_with(
         &self,
@@ -494,7 +495,7 @@ impl PyCheckpoint {
         }
         let mut n = match note {
             None => merkle(py, self.0.to_note())?,
-            Some(text) => merkle(py, tm::Note::parse(&note_bytes(text)?))?,
+            Some(text) => merkle(py, self.0.continue_note(&note_bytes(text)?))?,
         };
         let prepared = n.prepare(&verifier_key.0);
         let answer =

@@ -128,6 +128,10 @@ def test_checkpoint_remote_signer_fails_closed():
         cp.sign_with(new, lambda m: (_ for _ in ()).throw(RuntimeError("hsm offline")))
     assert failed.value.code == "remote_signer_failed"
     assert isinstance(failed.value.__cause__, RuntimeError)
+    other = tc.Checkpoint(LOG, 13, bytes(32)).sign([(LOG, OLD)])
+    with pytest.raises(tc.MerkleError) as e:
+        cp.sign_with(new, lambda m: NEW.sign(m), note=other)
+    assert e.value.code == "prepared_mismatch"
 
 
 def test_truncation_and_rewrite_detection():

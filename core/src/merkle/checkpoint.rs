@@ -173,6 +173,21 @@ impl Checkpoint {
         Note::new(&self.to_text())
     }
 
+    /// A note of this checkpoint already signed by other keys (untrusted
+    /// bytes), to add more signatures to (a rotation: the old key signed,
+    /// the new one signs too). `prepared_mismatch` when the note is of
+    /// another checkpoint: a signature added to it would not be this one's.
+    pub fn continue_note(&self, note: &[u8]) -> Result<Note, Error> {
+        let n = Note::parse(note)?;
+        if n.text() != self.to_text() {
+            return Err(Error::new(
+                ErrorCode::PreparedMismatch,
+                "the note signs another checkpoint than this one (origin, size or root differ)",
+            ));
+        }
+        Ok(n)
+    }
+
     /// Prepares the bytes a remote signer must sign for `signer` (the note
     /// text); attach the answer with [`Note::attach`] on [`Self::to_note`].
     pub fn prepare(&self, signer: &VerifierKey) -> Result<PreparedNote, Error> {
@@ -376,6 +391,34 @@ mod tests {
             code(&format!("o\n1\n{root}")),
             ("malformed_checkpoint", Some(48))
         );
+    }
+
+    #[test]
+    fn a_rotation_continues_only_a_note_of_the_same_checkpoint() {
+        let (old, new) = (
+            SecretKey::from_seed(&[1; 32]),
+            SecretKey::from_seed(&[2; 32]),
+        );
+        let cp = Checkpoint::new("audit.example/log", 7, [3; 32]).unwrap();
+        let signed = cp.sign(&[("audit.example/log", &old)]).unwrap().to_text();
+        let vnew = VerifierKey::new("audit.example/log", new.public_key()).unwrap();
+        let mut n = cp.continue_note(signed.as_bytes()).unwrap();
+        let prepared = n.prepare(&vnew);
+        n.attach(&prepared, &crate::sign::sign(&new, prepared.message()))
+            .unwrap();
+        let both = cp
+            .sign(&[("audit.example/log", &old), ("audit.example/log", &new)])
+            .unwrap();
+        assert_eq!(n.to_text(), both.to_text());
+        let other = Checkpoint::new("audit.example/log", 8, [3; 32])
+            .unwrap()
+            .sign(&[("audit.example/log", &old)])
+            .unwrap()
+            .to_text();
+        let e = cp.continue_note(other.as_bytes()).unwrap_err();
+        assert_eq!(e.code().as_str(), "prepared_mismatch");
+        let e = cp.continue_note(b"not a note").unwrap_err();
+        assert_eq!(e.code().as_str(), "missing_signature_block");
     }
 
     #[test]
