@@ -49,14 +49,14 @@ function enforceOrThrow(policySet, request) {
 
 /**
  * Verifies a JSONL export on disk in one call. The file is read through one
- * reused buffer of `chunkSize` bytes (default 64 KiB) into a native
+ * reused buffer of `chunkSize` bytes (default 1 MiB) into a native
  * `ChainVerifier`, so no read creates garbage and memory stays flat however
  * large the file (apart from 16 bytes per event for duplicate-id tracking;
  * `trackIds: false` drops it). Other options are `ChainVerifier.create`'s.
  * Blocks the calling thread; file errors are Node's (`ENOENT`, ...).
  */
 function verifyFile(path, registry, options) {
-  const { chunkSize = 1 << 16, ...verifyOptions } = options ?? {};
+  const { chunkSize = 1 << 20, ...verifyOptions } = options ?? {};
   if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 1 << 30) {
     const err = new RangeError(`chunkSize must be an integer from 1 to 2^30, got ${chunkSize}`);
     err.code = 'ERR_OUT_OF_RANGE';

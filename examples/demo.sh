@@ -8,7 +8,10 @@
 #     browser build (WASM) verify that signature with the same signers file;
 #  3. an audit chain: append, export, sign a Merkle checkpoint, verify the
 #     export against the registry and the checkpoint; a tampered row and a
-#     truncated export are caught.
+#     truncated export are caught (Rust); then the same from a Node service:
+#     rows and a checkpoint signed through an async KMS-like signer, the
+#     export verified with verifyFile, and one event checked against the
+#     signed checkpoint with an inclusion proof, as the control panel does.
 # Installs and builds what it needs (through each binding's ci.sh
 # --build-only), idempotently.
 #
@@ -64,5 +67,8 @@ node examples/wasm/verify_envelope.mjs
 echo
 echo "== audit chain with a signed Merkle checkpoint (Rust)"
 cargo run -q -p trustcore --features parallel --example audit_chain
+echo
+echo "== audit chain from Node: KMS-signed rows, verifyFile, a KMS-signed checkpoint, one event against it"
+node examples/node/audit_chain.mjs
 echo
 echo "demo: done"

@@ -220,8 +220,9 @@ if (big > 0) {
   console.log('| variant | valid | seconds | events/s | peak RSS (maxRSS) | VmHWM |');
   console.log('|---|---|---:|---:|---:|---:|');
   const variants = [
+    ['true', 'all', 'verifyFile', '1024'],
+    ['false', 'all', 'verifyFile', '1024'],
     ['true', 'all', 'verifyFile', '64'],
-    ['false', 'all', 'verifyFile', '64'],
     ['false', 'all', 'stream', '64'],
     ['true', 'all', 'stream', '64'],
     ['false', '1', 'stream', '64'],

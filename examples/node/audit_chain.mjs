@@ -9,10 +9,15 @@
 //    verified before the row exists (fail closed).
 // 2. It exports the chain as JSONL to examples/out/chain.jsonl.
 // 3. An auditor verifies the export streaming (fs.createReadStream chunks
-//    into ChainVerifier.feed) against the signer registry.
+//    into ChainVerifier.feed) against the signer registry, and in one call
+//    with verifyFile (one reused buffer: flat memory for any file size).
 // 4. One row is tampered with: the verifier reports exactly one break.
 // 5. Rows arrive shuffled (several workers' exports): replay restores the
 //    one chain order, which verifies again.
+// 6. The log signs a Merkle checkpoint of the chain through the same
+//    KMS-like signer (Checkpoint.signWith), and one event is checked on its
+//    own against it with an inclusion proof, as the control panel does in
+//    the browser (verifyEventInCheckpoint); a tampered copy fails.
 // Exits non-zero on any failure.
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -21,7 +26,10 @@ import { createRequire } from 'node:module';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const { SecretKey, SignerRegistry, ChainWriter, ChainVerifier, verifyJsonl, replay } = require(
+const {
+  SecretKey, SignerRegistry, ChainWriter, ChainVerifier, verifyJsonl, verifyFile, replay,
+  MerkleTree, Checkpoint, VerifierKey, verifyEventInCheckpoint,
+} = require(
   join(here, '..', '..', 'bindings-node', 'index.js'),
 );
 
@@ -93,6 +101,8 @@ for await (const chunk of createReadStream(file, { highWaterMark: 256 })) verifi
 const report = verifier.finish();
 console.log(`streamed: valid=${report.valid} rows=${report.rows} merkle root ${report.merkle.root}`);
 check(report.valid && report.rows === 12, 'the export verifies');
+const oneCall = verifyFile(file, registry, { expectedHead: writer.head });
+check(JSON.stringify(oneCall) === JSON.stringify(report), 'verifyFile(path) gives the same report in one call');
 
 // 4. Tamper with one row: the amount of event 5.
 const tampered = rows.map((line, i) => {
@@ -111,3 +121,21 @@ const replayed = replay(shuffled);
 check(replayed.events.join('\n') === rows.join('\n'), 'replay restores the chain order');
 check(replayed.forks.length === 0 && replayed.orphans.length === 0, 'no forks, no orphans');
 check(verifyJsonl(replayed.events.join('\n'), registry).valid, 'the replayed chain verifies');
+
+// 6. A signed checkpoint and one event checked against it.
+const origin = 'audit.example/kernel';
+const logKey = VerifierKey.create(origin, kmsKey.publicKey());
+const tree = MerkleTree.fromLeafData(rows.map((r) => Buffer.from(JSON.parse(r).hash, 'hex')));
+check(tree.root().toString('hex') === report.merkle.root, "the verifier's Merkle root is the tree's");
+const note = await Checkpoint.create(origin, tree.size, tree.root()).signWith(logKey, async (message) => {
+  await new Promise((resolve) => setTimeout(resolve, 5)); // the KMS round trip
+  return kmsKey.sign(message);
+});
+console.log(`signed checkpoint:\n${note}`);
+const proof = tree.inclusionProof(4, tree.size);
+const one = verifyEventInCheckpoint(rows[4], 4, proof, note, [logKey], registry);
+console.log(`event seq ${one.event?.seq} in checkpoint of size ${one.checkpoint.checkpoint.size}: valid=${one.valid}`);
+check(one.valid && one.event.seq === 5, 'one event verifies against the signed checkpoint with its inclusion proof');
+const forged = verifyEventInCheckpoint(tampered[4], 4, proof, note, [logKey], registry);
+console.log(`tampered copy: valid=${forged.valid} stage=${forged.stage} reason=${forged.reason}`);
+check(!forged.valid && forged.stage === 'row' && forged.reason === 'hash_mismatch', 'a tampered copy of it does not');
