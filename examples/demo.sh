@@ -11,7 +11,12 @@
 #     truncated export are caught (Rust); then the same from a Node service:
 #     rows and a checkpoint signed through an async KMS-like signer, the
 #     export verified with verifyFile, and one event checked against the
-#     signed checkpoint with an inclusion proof, as the control panel does.
+#     signed checkpoint with an inclusion proof, as the control panel does;
+#  4. a policy gate: a Node service calls enforceOrThrow before signing a
+#     manifest, gets a deny with rationale, evidence and path, appends the
+#     policyCheck record to its audit chain; Python and Rust produce the same
+#     record bytes and verify the chain; the control panel (the WASM build)
+#     verifies the event on its own and explains the record.
 # Installs and builds what it needs (through each binding's ci.sh
 # --build-only), idempotently.
 #
@@ -70,5 +75,15 @@ cargo run -q -p trustcore --features parallel --example audit_chain
 echo
 echo "== audit chain from Node: KMS-signed rows, verifyFile, a KMS-signed checkpoint, one event against it"
 node examples/node/audit_chain.mjs
+echo
+echo "== policy gate: Node denies a manifest signing and records the policyCheck in its audit chain;"
+echo "   Python and Rust get the same record bytes; the control panel (WASM) verifies the event and explains it"
+node examples/node/policy_gate.mjs
+echo
+bindings-python/.venv/bin/python examples/python/policy_gate.py
+echo
+cargo run -q -p trustcore --example policy_gate
+echo
+node examples/wasm/explain_denial.mjs
 echo
 echo "demo: done"
