@@ -29,7 +29,7 @@ export declare function enforceOrThrow(
 
 /** Options of `verifyFile`: `ChainVerifier`'s, plus the read size. */
 export interface VerifyFileOptions extends VerifyOptions {
-  /** Bytes read per call into the one reused buffer (default 1 MiB). */
+  /** Bytes read per call into the one reused buffer (default 256 KiB). */
   chunkSize?: number;
 }
 

@@ -48,31 +48,36 @@ function enforceOrThrow(policySet, request) {
 }
 
 /**
- * Verifies a JSONL export on disk in one call. The file is read through one
- * reused buffer of `chunkSize` bytes (default 1 MiB) into a native
- * `ChainVerifier`, so no read creates garbage and memory stays flat however
- * large the file (apart from 16 bytes per event for duplicate-id tracking;
+ * Verifies a JSONL export on disk in one call. Node opens the file; the
+ * addon reads it through one reused buffer of `chunkSize` bytes (default
+ * 256 KiB) into a `ChainVerifier`, so no read creates garbage and memory
+ * stays flat however large the file (apart from 16 bytes per event for duplicate-id tracking;
  * `trackIds: false` drops it). Other options are `ChainVerifier.create`'s.
  * Blocks the calling thread; file errors are Node's (`ENOENT`, ...).
  */
 function verifyFile(path, registry, options) {
-  const { chunkSize = 1 << 20, ...verifyOptions } = options ?? {};
+  const { chunkSize = 1 << 18, ...verifyOptions } = options ?? {};
   if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 1 << 30) {
     const err = new RangeError(`chunkSize must be an integer from 1 to 2^30, got ${chunkSize}`);
     err.code = 'ERR_OUT_OF_RANGE';
     throw err;
   }
-  const verifier = native.ChainVerifier.create(registry, verifyOptions);
-  const buf = Buffer.allocUnsafe(chunkSize);
+  // Node opens (so a missing file is Node's own ENOENT); the addon reads.
   const fd = fs.openSync(path, 'r');
   try {
+    if (typeof native.verifyFd === 'function') {
+      return native.verifyFd(fd, registry, verifyOptions, chunkSize);
+    }
+    // Platforms without the native reader: the same loop in JS.
+    const verifier = native.ChainVerifier.create(registry, verifyOptions);
+    const buf = Buffer.allocUnsafe(chunkSize);
     for (let n; (n = fs.readSync(fd, buf, 0, chunkSize, null)) > 0; ) {
       verifier.feed(buf.subarray(0, n));
     }
+    return verifier.finish();
   } finally {
     fs.closeSync(fd);
   }
-  return verifier.finish();
 }
 
 module.exports = Object.assign({}, native, { PolicyDeniedError, enforceOrThrow, verifyFile });

@@ -872,6 +872,7 @@ module.exports.verify = nativeBinding.verify
 module.exports.verifyConsistency = nativeBinding.verifyConsistency
 module.exports.verifyEd25519phDigest = nativeBinding.verifyEd25519phDigest
 module.exports.verifyEventInCheckpoint = nativeBinding.verifyEventInCheckpoint
+module.exports.verifyFd = nativeBinding.verifyFd
 module.exports.verifyInclusion = nativeBinding.verifyInclusion
 module.exports.verifyJsonl = nativeBinding.verifyJsonl
 module.exports.verifyJsonlAsync = nativeBinding.verifyJsonlAsync

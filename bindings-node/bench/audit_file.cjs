@@ -11,7 +11,7 @@
 'use strict';
 const { verifyFile, SecretKey, SignerRegistry } = require('../index.js');
 
-const [file, trackIds = 'true', chunkSize = String(1 << 20)] = process.argv.slice(2);
+const [file, trackIds = 'true', chunkSize = String(1 << 18)] = process.argv.slice(2);
 if (!file) {
   console.error('usage: node bench/audit_file.cjs <export.jsonl> [trackIds: true|false] [chunkSize]');
   process.exit(2);

@@ -269,6 +269,18 @@ test('verifyFile reads an export in chunks and reports what verifyJsonl does', a
       assert.throws(() => verifyFile(path.join(dir, 'good.jsonl'), registry, { chunkSize }), (e) => e instanceof RangeError && e.code === 'ERR_OUT_OF_RANGE');
     }
     assert.throws(() => verifyFile(path.join(dir, 'missing.jsonl'), registry), (e) => e.code === 'ENOENT');
+    assert.throws(() => verifyFile(dir, registry), (e) => e.code === 'EISDIR');
+    // The native reader reads from the descriptor's position and never
+    // closes it; bad descriptors are Node-style errors.
+    const fd = fs.openSync(path.join(dir, 'good.jsonl'), 'r');
+    try {
+      assert.deepEqual(trustcore.verifyFd(fd, registry), verifyJsonl(fs.readFileSync(path.join(dir, 'good.jsonl')), registry));
+      assert.equal(trustcore.verifyFd(fd, registry).rows, 0, 'at the end: nothing left to read');
+    } finally {
+      fs.closeSync(fd);
+    }
+    assertCode(() => trustcore.verifyFd(-1, registry), 'invalid_argument');
+    assert.throws(() => trustcore.verifyFd(2 ** 30, registry), (e) => e.code === 'EBADF');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1321,7 +1321,7 @@ impl IdSet {
     const SHIFT: u32 = 14;
     /// Ids per block (256 KiB).
     const BLOCK: usize = 1 << Self::SHIFT;
-    /// The recent set is merged when it holds this many ids, or 1/64 of
+    /// The recent set is merged when it holds this many ids, or 1/128 of
     /// the sorted ones if more: few merges on long chains, little memory.
     const RECENT: usize = 4096;
 
@@ -1352,7 +1352,7 @@ impl IdSet {
         if self.sorted_contains(id) || !self.recent.insert(id) {
             return false;
         }
-        if self.recent.len() >= Self::RECENT.max(self.len / 64) {
+        if self.recent.len() >= Self::RECENT.max(self.len / 128) {
             self.merge_recent();
         }
         true
