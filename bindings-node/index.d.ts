@@ -1,9 +1,12 @@
 // The package's types (hand-written entry point): everything generated from
 // the native addon (native.d.ts), plus PolicyDeniedError and enforceOrThrow
 // (implemented in index.js over the native `evaluate`).
-import type { ChainReport, Decision, PolicySet, SignerRegistry, VerifyOptions } from './native.js';
+import type { ChainReport, Decision, EventRow, PolicySet, SignerRegistry, VerifyOptions } from './native.js';
 
 export * from './native.js';
+
+/** The columns of a prepared event: every column of the row but `signature`. */
+export type PreparedEventColumns = Omit<EventRow, 'signature'>;
 
 /** Thrown by `enforceOrThrow` when the decision is `deny`. */
 export declare class PolicyDeniedError extends Error {

@@ -358,7 +358,7 @@ export declare class PreparedEvent {
    * names: `id`, `seq`, `ts`, `event_type`, `actor`, `payload`,
    * `prev_hash`, `hash`, `signer_id`).
    */
-  get event(): PreparedEventColumns
+  get event(): Omit<EventRow, 'signature'>
 }
 
 /**
@@ -1008,31 +1008,6 @@ export interface PolicyCheckRecord {
   error?: { code: 'missing_field' | 'type_mismatch'; message: string; node: string; path?: string }
   /** Canary policies only. */
   canary?: { key: string; basisPoints: number; bucket?: number; selected: boolean }
-}
-
-/**
- * The columns of a prepared event (everything but `signature`), under the
- * row's own column names.
- */
-export interface PreparedEventColumns {
-  /** Plain lowercase UUID. */
-  id: string
-  /** Position in the chain, from 1. */
-  seq: number
-  /** RFC 3339 UTC. */
-  ts: string
-  /** Event type. */
-  event_type: string
-  /** Actor. */
-  actor: string
-  /** Any JSON value. */
-  payload: unknown
-  /** The previous event's hash (hex). */
-  prev_hash: string
-  /** This event's hash (hex). */
-  hash: string
-  /** Who signs. */
-  signer_id: string
 }
 
 /** The bytes prepared for a (possibly remote) signer. */

@@ -389,17 +389,11 @@ fn body_arg(env: &Env, value: Unknown<'_>) -> napi::Result<tc::EventBody> {
 /// An event (every column but `signature`) as a plain object with the
 /// row's column names.
 fn event_json(e: &tc::Event) -> serde_json::Value {
-    serde_json::json!({
-        "id": e.id,
-        "seq": e.seq,
-        "ts": e.ts,
-        "event_type": e.event_type,
-        "actor": e.actor,
-        "payload": e.payload,
-        "prev_hash": hex(&e.prev_hash),
-        "hash": hex(&e.hash),
-        "signer_id": e.signer_id,
-    })
+    let mut row = e.to_value();
+    if let Some(columns) = row.as_object_mut() {
+        columns.remove("signature");
+    }
+    row
 }
 
 // ---------------------------------------------------------------------------
@@ -429,38 +423,10 @@ impl PreparedEvent {
     /// The event with every column but `signature` filled (the row's column
     /// names: `id`, `seq`, `ts`, `event_type`, `actor`, `payload`,
     /// `prev_hash`, `hash`, `signer_id`).
-    #[napi(getter, ts_return_type = "PreparedEventColumns")]
+    #[napi(getter, ts_return_type = "Omit<EventRow, 'signature'>")]
     pub fn event(&self) -> Json {
         Json(event_json(self.inner.event()))
     }
-}
-
-/// The columns of a prepared event (everything but `signature`), under the
-/// row's own column names.
-#[napi(object, object_from_js = false, object_to_js = false)]
-pub struct PreparedEventColumns {
-    /// Plain lowercase UUID.
-    pub id: String,
-    /// Position in the chain, from 1.
-    pub seq: f64,
-    /// RFC 3339 UTC.
-    pub ts: String,
-    /// Event type.
-    #[napi(js_name = "event_type")]
-    pub event_type: String,
-    /// Actor.
-    pub actor: String,
-    /// Any JSON value.
-    #[napi(ts_type = "unknown")]
-    pub payload: Json,
-    /// The previous event's hash (hex).
-    #[napi(js_name = "prev_hash")]
-    pub prev_hash: String,
-    /// This event's hash (hex).
-    pub hash: String,
-    /// Who signs.
-    #[napi(js_name = "signer_id")]
-    pub signer_id: String,
 }
 
 /// An audit event row, under its own column names (the JSONL export's).
@@ -564,11 +530,7 @@ pub fn verify_event_in_checkpoint(
         reason: failure.map(|f| f.reason.to_owned()),
         message: failure.map(|f| f.message.clone()),
         index: r.index as f64,
-        event: r
-            .event
-            .as_ref()
-            .and_then(|e| serde_json::from_str(&e.to_json()).ok())
-            .map(Json),
+        event: r.event.as_ref().map(|e| Json(e.to_value())),
         checkpoint: crate::merkle::opened_checkpoint(r.checkpoint),
     })
 }
@@ -999,7 +961,13 @@ pub fn verify_fd(
             format!("fd must be an open file descriptor, got {fd}"),
         ));
     }
-    let chunk = chunk_size.unwrap_or(1 << 18).clamp(1, 1 << 30) as usize;
+    let chunk = chunk_size.unwrap_or(1 << 18) as usize;
+    if !(1..=1 << 30).contains(&chunk) {
+        return Err(invalid_argument(
+            env,
+            format!("chunkSize must be an integer from 1 to 2^30, got {chunk}"),
+        ));
+    }
     // SAFETY: `fd` is an open descriptor the caller owns and keeps open for
     // this call; ManuallyDrop means it is never closed here.
     let mut file = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(fd) });

@@ -63,9 +63,6 @@ fn throw_core(env: &Env, err: trustcore::Error) -> napi::Error {
     }
 }
 
-/// The JS `Error` object for a core error (not thrown): `name` is the
-/// error's kind (`KeyError`, ...), `code` its stable code, plus `offset` and
-/// `path` where it has them.
 /// A core error as the value a Promise rejects with (for callbacks that
 /// settle a Promise, where throwing would be an uncaught exception).
 fn reject_core(env: &Env, err: trustcore::Error) -> napi::Error {
@@ -75,6 +72,9 @@ fn reject_core(env: &Env, err: trustcore::Error) -> napi::Error {
     }
 }
 
+/// The JS `Error` object for a core error (not thrown): `name` is the
+/// error's kind (`KeyError`, ...), `code` its stable code, plus `offset` and
+/// `path` where it has them.
 fn core_error_object<'e>(env: &'e Env, err: &trustcore::Error) -> napi::Result<Object<'e>> {
     let js = JsError::from(napi::Error::new(err.code(), err.to_string())).into_unknown(*env);
     let mut obj = Object::from_unknown(js)?;

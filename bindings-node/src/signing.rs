@@ -988,9 +988,6 @@ pub(crate) enum Outcome {
     Failed(napi::Error),
 }
 
-/// Calls the caller's signer function (sync or async) with the prepared
-/// message, off the JS thread, and says how it ended. Shared by
-/// `Envelope.signWith`, `ChainWriter.appendWith`.
 /// A remote signer as the JS function `(message: Buffer) => signature`
 /// (or a Promise of it), callable from the async runtime.
 pub(crate) type SignerTsfn = ThreadsafeFunction<
@@ -1019,6 +1016,9 @@ pub(crate) fn signer_tsfn(env: &Env, signer_fn: Unknown<'_>) -> napi::Result<Sig
         .build()
 }
 
+/// Calls the caller's signer function (sync or async) with the prepared
+/// message, off the JS thread, and says how it ended. Shared by
+/// `Envelope.signWith`, `ChainWriter.appendWith` and `Checkpoint.signWith`.
 pub(crate) async fn ask_remote_signer(tsfn: SignerTsfn, message: Vec<u8>) -> napi::Result<Outcome> {
     let answer = tsfn.call_async_catch(message.into()).await;
     // Release the function before awaiting its Promise.

@@ -280,6 +280,7 @@ test('verifyFile reads an export in chunks and reports what verifyJsonl does', a
       fs.closeSync(fd);
     }
     assertCode(() => trustcore.verifyFd(-1, registry), 'invalid_argument');
+    assertCode(() => trustcore.verifyFd(2 ** 30, registry, {}, 0), 'invalid_argument');
     assert.throws(() => trustcore.verifyFd(2 ** 30, registry), (e) => e.code === 'EBADF');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

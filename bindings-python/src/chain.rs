@@ -581,8 +581,7 @@ fn verify_event_in_checkpoint<'py>(
     d.set_item("index", r.index)?;
     d.set_item("checkpoint", crate::merkle::opened_dict(py, &r.checkpoint)?)?;
     if let Some(e) = &r.event {
-        let row: Value = serde_json::from_str(&e.to_json()).unwrap_or(Value::Null);
-        d.set_item("event", to_py(py, &row)?)?;
+        d.set_item("event", to_py(py, &e.to_value())?)?;
     }
     if let Some(f) = &r.failure {
         d.set_item("stage", f.stage.as_str())?;

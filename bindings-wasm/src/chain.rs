@@ -311,11 +311,6 @@ fn to_js(v: &Value) -> Result<JsValue, JsValue> {
     parse_json(&v.to_string())
 }
 
-/// A row as a plain object with its column names.
-fn event_value(e: &tc::Event) -> Value {
-    serde_json::from_str(&e.to_json()).unwrap_or(Value::Null)
-}
-
 // ---------------------------------------------------------------------------
 // ChainVerifier
 // ---------------------------------------------------------------------------
@@ -501,7 +496,7 @@ pub fn verify_row(
         None => trustcore::digest::Algorithm::Sha256,
     };
     let out = match tc::verify_row(&bytes, &registry.inner, hash_alg) {
-        Ok(e) => json!({"valid": true, "event": event_value(&e)}),
+        Ok(e) => json!({"valid": true, "event": e.to_value()}),
         Err((reason, message)) => {
             json!({"valid": false, "reason": reason.as_str(), "message": message})
         }
@@ -561,7 +556,7 @@ pub fn verify_event_in_checkpoint(
         "checkpoint": opened_json(&r.checkpoint),
     });
     if let Some(event) = &r.event {
-        out["event"] = event_value(event);
+        out["event"] = event.to_value();
     }
     if let Some(f) = &r.failure {
         out["stage"] = json!(f.stage.as_str());

@@ -413,10 +413,15 @@ impl Event {
 
     /// The row as canonical JSON (the JSONL export line).
     pub fn to_json(&self) -> String {
+        String::from_utf8(canonical(&self.to_value())).unwrap_or_default()
+    }
+
+    /// The row as a JSON value (the ten columns, under their row names).
+    pub fn to_value(&self) -> Value {
         let mut m = self.body_value();
         m.insert("hash".into(), hex::encode(self.hash).into());
         m.insert("signature".into(), STANDARD.encode(self.signature).into());
-        String::from_utf8(canonical(&Value::Object(m))).unwrap_or_default()
+        Value::Object(m)
     }
 
     /// Reads a row (strict I-JSON, exactly the ten columns, canonical
@@ -427,11 +432,16 @@ impl Event {
 
     /// Reads a row and returns it with its canonical bytes.
     fn parse_row(row: &[u8]) -> Result<(Event, Vec<u8>), (Reason, String)> {
-        let canon = canonical::canonicalize_text(row)
-            .map_err(|e| (Reason::MalformedRow, format!("not strict JSON: {e}")))?;
-        let v: Value = serde_json::from_slice(&canon)
+        let canon = canonical_row(row)?;
+        Ok((Self::from_canonical(&canon)?, canon))
+    }
+
+    /// Reads a row already in canonical form (the full reading, with every
+    /// rule's message).
+    fn from_canonical(canon: &[u8]) -> Result<Event, (Reason, String)> {
+        let v: Value = serde_json::from_slice(canon)
             .map_err(|e| (Reason::MalformedRow, format!("not JSON: {e}")))?;
-        Ok((Self::from_value(v)?, canon))
+        Self::from_value(v)
     }
 
     /// The hashed bytes (the canonical row without `hash` and `signature`)
@@ -957,10 +967,43 @@ impl Checked {
     }
 }
 
+/// A row's canonical bytes, or its `malformed_row` break.
+fn canonical_row(row: &[u8]) -> Result<Vec<u8>, (Reason, String)> {
+    canonical::canonicalize_text(row)
+        .map_err(|e| (Reason::MalformedRow, format!("not strict JSON: {e}")))
+}
+
+/// A break reason with its message.
+type Finding = (Reason, String);
+
+/// The row-local verdicts after a row was read: whether `hash` is the
+/// digest of the row (its message if not), and whether the signer's key
+/// vouches at `ts` and the signature verifies.
+fn check_read_row(
+    canon: &[u8],
+    v: &Valid<'_>,
+    registry: &SignerRegistry,
+    hash_alg: digest::Algorithm,
+) -> Result<(Option<String>, Option<Finding>), Finding> {
+    let computed = match Event::hashed_bytes(canon, &v.hash, &v.signature) {
+        Some(bytes) => *Digest::of(hash_alg, &bytes).as_bytes(),
+        // Not reachable for a row that was read; kept as the definition.
+        None => Event::from_canonical(canon)?.compute_hash(hash_alg),
+    };
+    let hash_error = (computed != v.hash).then(|| {
+        format!(
+            "hash {} is not the digest of the row ({})",
+            hex::encode(v.hash),
+            hex::encode(computed)
+        )
+    });
+    Ok((hash_error, check_signature(v, registry, hash_alg)))
+}
+
 fn check_row(row: &[u8], registry: &SignerRegistry, hash_alg: digest::Algorithm) -> Checked {
-    let canon = match canonical::canonicalize_text(row) {
+    let canon = match canonical_row(row) {
         Ok(c) => c,
-        Err(e) => return Checked::failed((Reason::MalformedRow, format!("not strict JSON: {e}"))),
+        Err(e) => return Checked::failed(e),
     };
     // The fast path reads the columns in place; anything else (and every
     // malformed row) goes through the full reading for its verdict.
@@ -968,9 +1011,7 @@ fn check_row(row: &[u8], registry: &SignerRegistry, hash_alg: digest::Algorithm)
     let v = match Columns::scan(&canon) {
         Some(cols) => cols.validate(),
         None => {
-            full = serde_json::from_slice::<Value>(&canon)
-                .map_err(|e| (Reason::MalformedRow, format!("not JSON: {e}")))
-                .and_then(Event::from_value);
+            full = Event::from_canonical(&canon);
             match &full {
                 Ok(e) => Valid::of(e),
                 Err(e) => Err(e.clone()),
@@ -981,22 +1022,10 @@ fn check_row(row: &[u8], registry: &SignerRegistry, hash_alg: digest::Algorithm)
         Ok(v) => v,
         Err(e) => return Checked::failed(e),
     };
-    let computed = match Event::hashed_bytes(&canon, &v.hash, &v.signature) {
-        Some(bytes) => *Digest::of(hash_alg, &bytes).as_bytes(),
-        // Not reachable for a row read as above; kept as the definition.
-        None => match Event::parse_row(row) {
-            Ok((e, _)) => e.compute_hash(hash_alg),
-            Err(e) => return Checked::failed(e),
-        },
+    let (hash_error, sig_error) = match check_read_row(&canon, &v, registry, hash_alg) {
+        Ok(verdicts) => verdicts,
+        Err(e) => return Checked::failed(e),
     };
-    let hash_error = (computed != v.hash).then(|| {
-        format!(
-            "hash {} is not the digest of the row ({})",
-            hex::encode(v.hash),
-            hex::encode(computed)
-        )
-    });
-    let sig_error = check_signature(&v, registry, hash_alg);
     Checked {
         event: Some(Facts {
             id: v.id.to_owned(),
@@ -1064,17 +1093,15 @@ pub fn verify_row(
     registry: &SignerRegistry,
     hash_alg: digest::Algorithm,
 ) -> Result<Event, (Reason, String)> {
-    let c = check_row(row, registry, hash_alg);
-    if let Some(e) = c.row_error {
-        return Err(e);
-    }
-    if let Some(m) = c.hash_error {
+    let (event, canon) = Event::parse_row(row)?;
+    let (hash_error, sig_error) = check_read_row(&canon, &Valid::of(&event)?, registry, hash_alg)?;
+    if let Some(m) = hash_error {
         return Err((Reason::HashMismatch, m));
     }
-    if let Some(e) = c.sig_error {
+    if let Some(e) = sig_error {
         return Err(e);
     }
-    Event::from_json(row)
+    Ok(event)
 }
 
 /// Which check of [`verify_event_in_checkpoint`] failed.
@@ -1371,18 +1398,18 @@ impl IdSet {
         }
         self.len = new_len;
         let (mut i, mut j, mut k) = (old, batch.len(), new_len);
-        while j > 0 {
+        while let Some(&b) = j.checked_sub(1).and_then(|p| batch.get(p)) {
             k -= 1;
-            let from_sorted = match (i.checked_sub(1), batch.get(j - 1)) {
-                (Some(p), Some(b)) => self.at(p).is_some_and(|v| *v > *b),
-                _ => false,
-            };
-            let v = if from_sorted {
-                i -= 1;
-                self.at(i).map_or(0, |v| *v)
-            } else {
-                j -= 1;
-                batch.get(j).copied().unwrap_or_default()
+            let top = i.checked_sub(1).and_then(|p| self.at(p)).map(|v| *v);
+            let v = match top {
+                Some(t) if t > b => {
+                    i -= 1;
+                    t
+                }
+                _ => {
+                    j -= 1;
+                    b
+                }
             };
             if let Some(slot) = self.at(k) {
                 *slot = v;
