@@ -453,7 +453,11 @@ if __name__ == "__main__":
         o = old.get(c["id"])
         if o is not None and "expected" in c and {k: v for k, v in o.items() if k != "expected"} == {k: v for k, v in c.items() if k != "expected"}:
             c["expected"] = o.get("expected")
-    with open(OUT, "w", encoding="utf-8") as f:
-        json.dump(doc, f, indent=2, ensure_ascii=False)
+    # Sorted keys, two-space indent, UTF-8 as is: exactly what the Rust
+    # runner's TRUSTCORE_BLESS=1 writes (serde_json::to_string_pretty), so
+    # generating and blessing agree byte for byte and CI can check that this
+    # generator reproduces the committed file.
+    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
+        json.dump(doc, f, indent=2, ensure_ascii=False, sort_keys=True)
         f.write("\n")
     print("wrote %s: %d cases" % (OUT, len(cases)))
