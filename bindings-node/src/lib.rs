@@ -78,7 +78,7 @@ fn reject_core(env: &Env, err: trustcore::Error) -> napi::Error {
 fn core_error_object<'e>(env: &'e Env, err: &trustcore::Error) -> napi::Result<Object<'e>> {
     let js = JsError::from(napi::Error::new(err.code(), err.to_string())).into_unknown(*env);
     let mut obj = Object::from_unknown(js)?;
-    obj.set_named_property("name", err.kind())?;
+    obj.set_named_property("name", err.kind().as_str())?;
     if let Some(offset) = err.offset() {
         obj.set_named_property("offset", offset as f64)?;
     }

@@ -91,6 +91,12 @@ create_exception!(
 );
 create_exception!(
     trustcore,
+    OptionsError,
+    TrustcoreError,
+    "An options argument that cannot be used: a key that is not an option of the call (`unknown_option`, often a misspelling) or a value of the wrong type or out of bounds (`invalid_option`)."
+);
+create_exception!(
+    trustcore,
     RegistryError,
     TrustcoreError,
     "A malformed signers file, JWKS document, approval set or rotation record, or a signer without a usable key (`code` is the reason, e.g. `signer_expired`)."
@@ -104,17 +110,19 @@ const DETACH_THRESHOLD: usize = 64 * 1024;
 /// Maps a core error to its exception class and sets `code`, `message`,
 /// `offset` and `path` on the instance; `str(exc)` is the core's Display.
 fn to_py_err(py: Python<'_>, e: trustcore::Error) -> PyErr {
+    use trustcore::ErrorKind as K;
+    let text = e.to_string();
     let err = match e.kind() {
-        "DigestError" => DigestError::new_err(e.to_string()),
-        "CanonicalJsonError" => CanonicalJsonError::new_err(e.to_string()),
-        "KeyError" => InvalidKeyError::new_err(e.to_string()),
-        "EnvelopeError" => EnvelopeError::new_err(e.to_string()),
-        "TimestampError" => TimestampError::new_err(e.to_string()),
-        "RegistryError" => RegistryError::new_err(e.to_string()),
-        "ChainError" => ChainError::new_err(e.to_string()),
-        "MerkleError" => MerkleError::new_err(e.to_string()),
-        "PolicyError" => PolicyError::new_err(e.to_string()),
-        _ => TrustcoreError::new_err(e.to_string()),
+        K::Digest => DigestError::new_err(text),
+        K::Canonical => CanonicalJsonError::new_err(text),
+        K::Key => InvalidKeyError::new_err(text),
+        K::Envelope => EnvelopeError::new_err(text),
+        K::Time => TimestampError::new_err(text),
+        K::Registry => RegistryError::new_err(text),
+        K::Chain => ChainError::new_err(text),
+        K::Merkle => MerkleError::new_err(text),
+        K::Policy => PolicyError::new_err(text),
+        K::Options => OptionsError::new_err(text),
     };
     let value = err.value(py);
     let set = || -> PyResult<()> {
@@ -641,6 +649,7 @@ fn _trustcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("EnvelopeError", py.get_type::<EnvelopeError>())?;
     m.add("TimestampError", py.get_type::<TimestampError>())?;
     m.add("RegistryError", py.get_type::<RegistryError>())?;
+    m.add("OptionsError", py.get_type::<OptionsError>())?;
     m.add("ChainError", py.get_type::<ChainError>())?;
     m.add("MerkleError", py.get_type::<MerkleError>())?;
     m.add("PolicyError", py.get_type::<PolicyError>())?;

@@ -152,7 +152,7 @@ extern "C" {
 /// A JS `Error` with `name` = the core's kind, `code`, `offset`, `path`.
 fn core_error(err: &trustcore::Error) -> JsValue {
     let js = js_sys::Error::new(&err.to_string());
-    js.set_name(err.kind());
+    js.set_name(err.kind().as_str());
     set(&js, "code", &JsValue::from_str(err.code()));
     if let Some(offset) = err.offset() {
         set(&js, "offset", &JsValue::from_f64(offset as f64));

@@ -65,29 +65,13 @@ impl FromStr for Algorithm {
     }
 }
 
-/// Stable error codes of the digest module.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// The algorithm name is not `sha256` or `blake3`.
-    UnknownAlgorithm,
-    /// The text is not `<alg>:<64 lowercase hex>`.
-    MalformedDigest,
-}
-
-impl ErrorCode {
-    /// The stable string code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::UnknownAlgorithm => "unknown_algorithm",
-            ErrorCode::MalformedDigest => "malformed_digest",
-        }
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+stable_codes! {
+    /// Stable error codes of the digest module.
+    pub enum ErrorCode {
+        /// The algorithm name is not `sha256` or `blake3`.
+        UnknownAlgorithm = "unknown_algorithm",
+        /// The text is not `<alg>:<64 lowercase hex>`.
+        MalformedDigest = "malformed_digest",
     }
 }
 

@@ -77,42 +77,26 @@ impl Algorithm {
     }
 }
 
-/// Stable error codes of the envelope module.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// The envelope JSON is not of the documented shape.
-    InvalidEnvelope,
-    /// `kind` is empty, too long, or has characters outside `[A-Za-z0-9._:/-]`.
-    InvalidKind,
-    /// The signer id is empty, too long, or has control characters.
-    InvalidSigner,
-    /// An algorithm other than `ed25519` / `ed25519ph`.
-    UnsupportedAlgorithm,
-    /// A signature that is not base64 of 64 bytes.
-    InvalidSignatureEncoding,
-    /// A remote signer's answer does not verify under the expected key.
-    RemoteSignatureInvalid,
-    /// No signature at that index.
-    NoSuchSignature,
-    /// The remote signer itself failed (threw, rejected, timed out): no
-    /// signature to check, nothing attached.
-    RemoteSignerFailed,
-}
-
-impl ErrorCode {
-    /// The stable string code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidEnvelope => "invalid_envelope",
-            ErrorCode::InvalidKind => "invalid_kind",
-            ErrorCode::InvalidSigner => "invalid_signer",
-            ErrorCode::UnsupportedAlgorithm => "unsupported_algorithm",
-            ErrorCode::InvalidSignatureEncoding => "invalid_signature_encoding",
-            ErrorCode::RemoteSignatureInvalid => "remote_signature_invalid",
-            ErrorCode::NoSuchSignature => "no_such_signature",
-            ErrorCode::RemoteSignerFailed => "remote_signer_failed",
-        }
+stable_codes! {
+    /// Stable error codes of the envelope module.
+    pub enum ErrorCode {
+        /// The envelope JSON is not of the documented shape.
+        InvalidEnvelope = "invalid_envelope",
+        /// `kind` is empty, too long, or has characters outside `[A-Za-z0-9._:/-]`.
+        InvalidKind = "invalid_kind",
+        /// The signer id is empty, too long, or has control characters.
+        InvalidSigner = "invalid_signer",
+        /// An algorithm other than `ed25519` / `ed25519ph`.
+        UnsupportedAlgorithm = "unsupported_algorithm",
+        /// A signature that is not base64 of 64 bytes.
+        InvalidSignatureEncoding = "invalid_signature_encoding",
+        /// A remote signer's answer does not verify under the expected key.
+        RemoteSignatureInvalid = "remote_signature_invalid",
+        /// No signature at that index.
+        NoSuchSignature = "no_such_signature",
+        /// The remote signer itself failed (threw, rejected, timed out): no
+        /// signature to check, nothing attached.
+        RemoteSignerFailed = "remote_signer_failed",
     }
 }
 

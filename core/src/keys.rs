@@ -33,44 +33,27 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use std::fmt;
 use zeroize::Zeroizing;
 
-/// Stable error codes of the keys module.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// Raw key bytes are not 32 bytes long.
-    InvalidLength,
-    /// The text is not valid base64 / hex / PEM / DER / JWK for an Ed25519 key.
-    InvalidEncoding,
-    /// The 32 bytes are not the encoding of a curve point.
-    InvalidKey,
-    /// A small-order (weak) public key, refused where keys are loaded for long-term use.
-    WeakKey,
-    /// A public key whose encoding is not canonical (y ≥ p, or x = 0 with the sign bit set).
-    NonCanonicalKey,
-    /// A private key and the public key stored with it do not belong together.
-    KeyMismatch,
-    /// A signature is not 64 bytes long.
-    InvalidSignatureLength,
-    /// The operating system's randomness could not be read (key generation).
-    RandomnessUnavailable,
-    /// An Ed25519ph prehash that is not a 64-byte SHA-512 digest.
-    InvalidDigestLength,
-}
-
-impl ErrorCode {
-    /// The stable string code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidLength => "invalid_key_length",
-            ErrorCode::InvalidEncoding => "invalid_key_encoding",
-            ErrorCode::InvalidKey => "invalid_key",
-            ErrorCode::WeakKey => "weak_key",
-            ErrorCode::NonCanonicalKey => "non_canonical_key",
-            ErrorCode::KeyMismatch => "key_mismatch",
-            ErrorCode::InvalidSignatureLength => "invalid_signature_length",
-            ErrorCode::RandomnessUnavailable => "randomness_unavailable",
-            ErrorCode::InvalidDigestLength => "invalid_digest_length",
-        }
+stable_codes! {
+    /// Stable error codes of the keys module.
+    pub enum ErrorCode {
+        /// Raw key bytes are not 32 bytes long.
+        InvalidLength = "invalid_key_length",
+        /// The text is not valid base64 / hex / PEM / DER / JWK for an Ed25519 key.
+        InvalidEncoding = "invalid_key_encoding",
+        /// The 32 bytes are not the encoding of a curve point.
+        InvalidKey = "invalid_key",
+        /// A small-order (weak) public key, refused where keys are loaded for long-term use.
+        WeakKey = "weak_key",
+        /// A public key whose encoding is not canonical (y ≥ p, or x = 0 with the sign bit set).
+        NonCanonicalKey = "non_canonical_key",
+        /// A private key and the public key stored with it do not belong together.
+        KeyMismatch = "key_mismatch",
+        /// A signature is not 64 bytes long.
+        InvalidSignatureLength = "invalid_signature_length",
+        /// The operating system's randomness could not be read (key generation).
+        RandomnessUnavailable = "randomness_unavailable",
+        /// An Ed25519ph prehash that is not a 64-byte SHA-512 digest.
+        InvalidDigestLength = "invalid_digest_length",
     }
 }
 

@@ -18,16 +18,60 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-/// Defines a module's `Error` (a stable code and a message) and the
-/// `Display` of its `ErrorCode`, for modules whose errors carry no position.
-macro_rules! coded_error {
-    ($(#[$doc:meta])*) => {
-        impl std::fmt::Display for ErrorCode {
+/// Declares a closed set of stable codes: the enum, `ALL` (every code, for
+/// documentation checks and the bindings' exhaustive mappings), `as_str`
+/// and `Display`, from one list, so a new code cannot be left out of any.
+macro_rules! stable_codes {
+    (
+        $(#[$doc:meta])*
+        pub enum $name:ident {
+            $($(#[doc = $vdoc:literal])* $variant:ident = $code:literal,)*
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[doc = $vdoc])* $variant,)*
+        }
+
+        impl $name {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The stable string code.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code,)*
+                }
+            }
+
+            /// What the code means (its documentation), for reference
+            /// tables and help texts.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $($name::$variant => concat!($($vdoc, "\n",)*),)*
+                }
+            }
+
+            /// The code named `code`, if there is one.
+            pub fn from_code(code: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|c| c.as_str() == code)
+            }
+        }
+
+        impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
+    };
+}
 
+/// Defines a module's `Error` (a stable code and a message), for modules
+/// whose errors carry no position.
+macro_rules! coded_error {
+    ($(#[$doc:meta])*) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
         #[error("{message} [{code}]")]
@@ -59,9 +103,11 @@ pub mod envelope;
 pub mod ffi;
 pub mod keys;
 pub mod merkle;
+pub mod options;
 pub mod policy;
 pub mod registry;
 pub mod sign;
+pub mod text;
 pub mod time;
 
 use std::fmt;
@@ -82,16 +128,44 @@ macro_rules! crate_error {
             )*
         }
 
+        /// The error kinds: one per module, each the class the bindings
+        /// raise (`CanonicalJsonError`, ...). A closed set, so each binding
+        /// maps it with an exhaustive `match` (deliberately not
+        /// `non_exhaustive`: a new kind must break every binding's build
+        /// until it is mapped).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorKind {
+            $(
+                #[doc = concat!("`", $kind, "`, from [`", stringify!($module), "`].")]
+                $variant,
+            )*
+        }
+
+        impl ErrorKind {
+            /// Every kind.
+            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$variant,)*];
+
+            /// The class name (`CanonicalJsonError`, ...).
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorKind::$variant => $kind,)* }
+            }
+
+            /// Every stable code errors of this kind can carry, with what it
+            /// means.
+            pub fn codes(self) -> Vec<(&'static str, &'static str)> {
+                match self { $(ErrorKind::$variant => $module::ErrorCode::ALL.iter().map(|c| (c.as_str(), c.description())).collect(),)* }
+            }
+        }
+
         impl Error {
             /// The stable string code (e.g. `duplicate_key`).
             pub fn code(&self) -> &'static str {
                 match self { $(Error::$variant(e) => e.code().as_str(),)* }
             }
 
-            /// The error class name the bindings use (`CanonicalJsonError`,
-            /// `DigestError`, ...).
-            pub fn kind(&self) -> &'static str {
-                match self { $(Error::$variant(_) => $kind,)* }
+            /// The error kind: the class the bindings raise.
+            pub fn kind(&self) -> ErrorKind {
+                match self { $(Error::$variant(_) => ErrorKind::$variant,)* }
             }
 
             /// The message, without position.
@@ -145,6 +219,7 @@ crate_error! {
     Registry(registry, "RegistryError", offset: none, path: no_path),
     Merkle(merkle, "MerkleError", offset: merkle::Error::offset, path: no_path),
     Policy(policy, "PolicyError", offset: none, path: policy::Error::path),
+    Options(options, "OptionsError", offset: none, path: no_path),
 }
 
 impl std::error::Error for Error {}

@@ -65,7 +65,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const ROTATION_KIND: &str = "trustcore.signer-rotation";
 
 /// Stable error codes of the registry module.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// The registry (or JWKS) document is not of the documented shape.
@@ -89,6 +89,21 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code (one per reason a key can be unusable).
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::InvalidRegistry,
+        ErrorCode::DuplicateSigner,
+        ErrorCode::InvalidPublicKey,
+        ErrorCode::InvalidWindow,
+        ErrorCode::InvalidApprovalSet,
+        ErrorCode::InvalidRotation,
+        ErrorCode::UnknownSigner,
+        ErrorCode::SignerUnusable(Reason::SignerNotYetValid),
+        ErrorCode::SignerUnusable(Reason::SignerExpired),
+        ErrorCode::SignerUnusable(Reason::SignerRevoked),
+        ErrorCode::SignerUnusable(Reason::AlgorithmMismatch),
+    ];
+
     /// The stable string code.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -102,51 +117,62 @@ impl ErrorCode {
             ErrorCode::SignerUnusable(reason) => reason.as_str(),
         }
     }
+
+    /// What the code means.
+    pub fn description(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidRegistry => {
+                "The registry (or JWKS) document is not of the documented shape."
+            }
+            ErrorCode::DuplicateSigner => "Two entries share a signer id.",
+            ErrorCode::InvalidPublicKey => {
+                "A public key is malformed, weak or not canonically encoded."
+            }
+            ErrorCode::InvalidWindow => {
+                "A window timestamp is not RFC 3339 UTC, or the window is empty."
+            }
+            ErrorCode::InvalidApprovalSet => "An approval set is not of the documented shape.",
+            ErrorCode::InvalidRotation => {
+                "A rotation record is malformed or does not carry both valid signatures."
+            }
+            ErrorCode::UnknownSigner => "A signer id that the registry does not know.",
+            ErrorCode::SignerUnusable(reason) => reason.description(),
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 coded_error! {
     /// A registry, approval-set or rotation error.
 }
 
-/// Why a signature does not count. Verdict data, not an error: reports
-/// list one per rejected signature.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Reason {
-    /// The signer id is not in the registry.
-    UnknownSigner,
-    /// The record's time is before the key's `validFrom`.
-    SignerNotYetValid,
-    /// The record's time is at or after the key's `validUntil`.
-    SignerExpired,
-    /// The record's time is at or after the key's `revokedAt`.
-    SignerRevoked,
-    /// The signature's algorithm is not the one registered for the signer.
-    AlgorithmMismatch,
-    /// The signature does not verify.
-    InvalidSignature,
-    /// Approvals: the signer is not in the approval set.
-    NotInSet,
-    /// Approvals: the signer already has a counted signature.
-    DuplicateSigner,
-    /// Approvals: the envelope is not of the kind the set approves.
-    WrongKind,
-}
-
-impl Reason {
-    /// The stable string code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::UnknownSigner => "unknown_signer",
-            Reason::SignerNotYetValid => "signer_not_yet_valid",
-            Reason::SignerExpired => "signer_expired",
-            Reason::SignerRevoked => "signer_revoked",
-            Reason::AlgorithmMismatch => "algorithm_mismatch",
-            Reason::InvalidSignature => "invalid_signature",
-            Reason::NotInSet => "not_in_set",
-            Reason::DuplicateSigner => "duplicate_signer",
-            Reason::WrongKind => "wrong_kind",
-        }
+stable_codes! {
+    /// Why a signature does not count. Verdict data, not an error: reports
+    /// list one per rejected signature.
+    pub enum Reason {
+        /// The signer id is not in the registry.
+        UnknownSigner = "unknown_signer",
+        /// The record's time is before the key's `validFrom`.
+        SignerNotYetValid = "signer_not_yet_valid",
+        /// The record's time is at or after the key's `validUntil`.
+        SignerExpired = "signer_expired",
+        /// The record's time is at or after the key's `revokedAt`.
+        SignerRevoked = "signer_revoked",
+        /// The signature's algorithm is not the one registered for the signer.
+        AlgorithmMismatch = "algorithm_mismatch",
+        /// The signature does not verify.
+        InvalidSignature = "invalid_signature",
+        /// Approvals: the signer is not in the approval set.
+        NotInSet = "not_in_set",
+        /// Approvals: the signer already has a counted signature.
+        DuplicateSigner = "duplicate_signer",
+        /// Approvals: the envelope is not of the kind the set approves.
+        WrongKind = "wrong_kind",
     }
 }
 

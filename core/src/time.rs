@@ -25,26 +25,11 @@
 
 use std::fmt;
 
-/// Stable error codes of the time module.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// Not an RFC 3339 UTC timestamp.
-    InvalidTimestamp,
-}
-
-impl ErrorCode {
-    /// The stable string code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidTimestamp => "invalid_timestamp",
-        }
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+stable_codes! {
+    /// Stable error codes of the time module.
+    pub enum ErrorCode {
+        /// Not an RFC 3339 UTC timestamp.
+        InvalidTimestamp = "invalid_timestamp",
     }
 }
 

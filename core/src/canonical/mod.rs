@@ -92,77 +92,37 @@ impl Options {
     }
 }
 
-/// Stable error codes of the canonical JSON module. The string form
-/// ([`ErrorCode::as_str`]) is what every binding exposes as `code`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// Not JSON: unexpected byte, unterminated string, bad escape, bad number
-    /// syntax, raw control character in a string, empty input.
-    Syntax,
-    /// Two members of one object have the same name after unescaping.
-    DuplicateKey,
-    /// The input is not valid UTF-8.
-    InvalidUtf8,
-    /// A surrogate code point that is not part of a valid pair: a `\uD800`
-    /// style escape, a raw encoded surrogate (WTF-8 / CESU-8 bytes), or a
-    /// JavaScript / Python string holding one.
-    LoneSurrogate,
-    /// `NaN`, `Infinity` or `-Infinity` (as text tokens or as values).
-    NonFiniteNumber,
-    /// A number that overflows a double, or an integer beyond ±(2^53−1) that
-    /// is not already the ECMAScript spelling of its double.
-    NumberOutOfRange,
-    /// Nesting deeper than the configured limit.
-    DepthLimit,
-    /// Something other than whitespace after the top-level value.
-    TrailingData,
-    /// An in-memory value of a type JSON cannot hold (undefined, a function,
-    /// BigInt, Date, Map, bytes, ...).
-    UnsupportedType,
-    /// An object key that is not a string (Python dicts).
-    NonStringKey,
-    /// An option outside its allowed range.
-    InvalidOption,
-}
-
-impl ErrorCode {
-    /// The stable string code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::Syntax => "syntax",
-            ErrorCode::DuplicateKey => "duplicate_key",
-            ErrorCode::InvalidUtf8 => "invalid_utf8",
-            ErrorCode::LoneSurrogate => "lone_surrogate",
-            ErrorCode::NonFiniteNumber => "non_finite_number",
-            ErrorCode::NumberOutOfRange => "number_out_of_range",
-            ErrorCode::DepthLimit => "depth_limit",
-            ErrorCode::TrailingData => "trailing_data",
-            ErrorCode::UnsupportedType => "unsupported_type",
-            ErrorCode::NonStringKey => "non_string_key",
-            ErrorCode::InvalidOption => "invalid_option",
-        }
-    }
-
-    /// All codes, for documentation and binding tests.
-    pub const ALL: [ErrorCode; 11] = [
-        ErrorCode::Syntax,
-        ErrorCode::DuplicateKey,
-        ErrorCode::InvalidUtf8,
-        ErrorCode::LoneSurrogate,
-        ErrorCode::NonFiniteNumber,
-        ErrorCode::NumberOutOfRange,
-        ErrorCode::DepthLimit,
-        ErrorCode::TrailingData,
-        ErrorCode::UnsupportedType,
-        ErrorCode::NonStringKey,
-        ErrorCode::InvalidOption,
-    ];
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+stable_codes! {
+    /// Stable error codes of the canonical JSON module. The string form
+    /// ([`ErrorCode::as_str`]) is what every binding exposes as `code`.
+    pub enum ErrorCode {
+        /// Not JSON: unexpected byte, unterminated string, bad escape, bad number
+        /// syntax, raw control character in a string, empty input.
+        Syntax = "syntax",
+        /// Two members of one object have the same name after unescaping.
+        DuplicateKey = "duplicate_key",
+        /// The input is not valid UTF-8.
+        InvalidUtf8 = "invalid_utf8",
+        /// A surrogate code point that is not part of a valid pair: a `\uD800`
+        /// style escape, a raw encoded surrogate (WTF-8 / CESU-8 bytes), or a
+        /// JavaScript / Python string holding one.
+        LoneSurrogate = "lone_surrogate",
+        /// `NaN`, `Infinity` or `-Infinity` (as text tokens or as values).
+        NonFiniteNumber = "non_finite_number",
+        /// A number that overflows a double, or an integer beyond ±(2^53−1) that
+        /// is not already the ECMAScript spelling of its double.
+        NumberOutOfRange = "number_out_of_range",
+        /// Nesting deeper than the configured limit.
+        DepthLimit = "depth_limit",
+        /// Something other than whitespace after the top-level value.
+        TrailingData = "trailing_data",
+        /// An in-memory value of a type JSON cannot hold (undefined, a function,
+        /// BigInt, Date, Map, bytes, ...).
+        UnsupportedType = "unsupported_type",
+        /// An object key that is not a string (Python dicts).
+        NonStringKey = "non_string_key",
+        /// An option outside its allowed range.
+        InvalidOption = "invalid_option",
     }
 }
 

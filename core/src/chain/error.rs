@@ -3,27 +3,16 @@
 
 use serde_json::{Map, Value};
 
-/// Stable error codes of the chain module (API misuse and writer failures;
-/// breaks found while verifying are [`Break`]s, not errors).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// An event body or head handed to the writer is not valid.
-    InvalidEvent,
-    /// The event's time is before the chain head's.
-    TsRegression,
-    /// A verifier state or head document is not of the documented shape.
-    InvalidState,
-}
-
-impl ErrorCode {
-    /// The stable string code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidEvent => "invalid_event",
-            ErrorCode::TsRegression => "ts_regression",
-            ErrorCode::InvalidState => "invalid_state",
-        }
+stable_codes! {
+    /// Stable error codes of the chain module (API misuse and writer failures;
+    /// breaks found while verifying are [`Break`]s, not errors).
+    pub enum ErrorCode {
+        /// An event body or head handed to the writer is not valid.
+        InvalidEvent = "invalid_event",
+        /// The event's time is before the chain head's.
+        TsRegression = "ts_regression",
+        /// A verifier state or head document is not of the documented shape.
+        InvalidState = "invalid_state",
     }
 }
 
@@ -31,66 +20,45 @@ coded_error! {
     /// A chain error.
 }
 
-/// Why an event breaks the chain. Stable codes (see the module docs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Reason {
-    /// Not strict I-JSON, or not exactly the ten columns with their types.
-    MalformedRow,
-    /// A column with a non-canonical spelling (uppercase hex, a UUID with
-    /// braces, a timestamp that is not RFC 3339 UTC, ...).
-    InvalidField,
-    /// An id seen before.
-    DuplicateId,
-    /// `seq` is not the previous `seq` + 1.
-    SeqGap,
-    /// `prev_hash` is not the previous event's `hash`.
-    PrevHashMismatch,
-    /// `hash` is not the digest of the row.
-    HashMismatch,
-    /// `ts` is before the previous event's.
-    TsRegression,
-    /// Registry: the signer is unknown.
-    UnknownSigner,
-    /// Registry: the event is dated before the key's window.
-    SignerNotYetValid,
-    /// Registry: the event is dated after the key's window.
-    SignerExpired,
-    /// Registry: the event is dated at or after the key's revocation.
-    SignerRevoked,
-    /// The signature does not verify.
-    InvalidSignature,
-    /// The chain ends before the expected head.
-    Truncated,
-    /// The chain reaches the expected head's `seq` with another hash.
-    HeadMismatch,
-    /// The Merkle root of the first `size` event hashes is not the
-    /// checkpoint's root (rows rewritten, reordered or dropped before it).
-    CheckpointMismatch,
+stable_codes! {
+    /// Why an event breaks the chain. Stable codes (see the module docs).
+    pub enum Reason {
+        /// Not strict I-JSON, or not exactly the ten columns with their types.
+        MalformedRow = "malformed_row",
+        /// A column with a non-canonical spelling (uppercase hex, a UUID with
+        /// braces, a timestamp that is not RFC 3339 UTC, ...).
+        InvalidField = "invalid_field",
+        /// An id seen before.
+        DuplicateId = "duplicate_id",
+        /// `seq` is not the previous `seq` + 1.
+        SeqGap = "seq_gap",
+        /// `prev_hash` is not the previous event's `hash`.
+        PrevHashMismatch = "prev_hash_mismatch",
+        /// `hash` is not the digest of the row.
+        HashMismatch = "hash_mismatch",
+        /// `ts` is before the previous event's.
+        TsRegression = "ts_regression",
+        /// Registry: the signer is unknown.
+        UnknownSigner = "unknown_signer",
+        /// Registry: the event is dated before the key's window.
+        SignerNotYetValid = "signer_not_yet_valid",
+        /// Registry: the event is dated after the key's window.
+        SignerExpired = "signer_expired",
+        /// Registry: the event is dated at or after the key's revocation.
+        SignerRevoked = "signer_revoked",
+        /// The signature does not verify.
+        InvalidSignature = "invalid_signature",
+        /// The chain ends before the expected head.
+        Truncated = "truncated",
+        /// The chain reaches the expected head's `seq` with another hash.
+        HeadMismatch = "head_mismatch",
+        /// The Merkle root of the first `size` event hashes is not the
+        /// checkpoint's root (rows rewritten, reordered or dropped before it).
+        CheckpointMismatch = "checkpoint_mismatch",
+    }
 }
 
 impl Reason {
-    /// The stable string code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::MalformedRow => "malformed_row",
-            Reason::InvalidField => "invalid_field",
-            Reason::DuplicateId => "duplicate_id",
-            Reason::SeqGap => "seq_gap",
-            Reason::PrevHashMismatch => "prev_hash_mismatch",
-            Reason::HashMismatch => "hash_mismatch",
-            Reason::TsRegression => "ts_regression",
-            Reason::UnknownSigner => "unknown_signer",
-            Reason::SignerNotYetValid => "signer_not_yet_valid",
-            Reason::SignerExpired => "signer_expired",
-            Reason::SignerRevoked => "signer_revoked",
-            Reason::InvalidSignature => "invalid_signature",
-            Reason::Truncated => "truncated",
-            Reason::HeadMismatch => "head_mismatch",
-            Reason::CheckpointMismatch => "checkpoint_mismatch",
-        }
-    }
-
     pub(super) fn from_registry(r: crate::registry::Reason) -> Reason {
         use crate::registry::Reason as R;
         match r {

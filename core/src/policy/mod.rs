@@ -86,84 +86,40 @@ pub use record::{
     EXPLANATION_TYPE, IMPACT_TYPE, POLICY_CHECK_TYPE,
 };
 
-use std::fmt;
-
-/// Stable error codes of the policy module.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// A policy or policy-set document that is not valid: a missing or
-    /// unknown field, a value of the wrong kind, a bad name or number.
-    InvalidPolicy,
-    /// The set's `type` is not a format this version reads.
-    UnsupportedFormat,
-    /// A condition node with an operator that does not exist.
-    UnknownOperator,
-    /// A JSON Pointer (RFC 6901) that is not well formed.
-    InvalidPointer,
-    /// A literal of the wrong type for its operator (when loading), or
-    /// operands of different types (when evaluating).
-    TypeMismatch,
-    /// Two policies with the same `id@version`, or a policy id equal to the
-    /// RBAC table's id, or two RBAC rules for the same action.
-    DuplicatePolicy,
-    /// A lifecycle state change that is not allowed, or the removal of a
-    /// policy that is not `draft` or `deprecated`.
-    InvalidTransition,
-    /// An existing `id@version` whose content (other than `state`, `mode`
-    /// and `canary`) changed: publish a new version instead.
-    ModifiedVersion,
-    /// A request that is not a JSON object or has no action string.
-    InvalidRequest,
-    /// Evaluation: a request field the condition needs is absent.
-    MissingField,
-    /// A `policyCheck` record that is malformed or whose `id` does not match
-    /// its content.
-    InvalidRecord,
-    /// A record names a policy the given set does not hold (or holds with
-    /// different content).
-    PolicyNotFound,
-}
-
-impl ErrorCode {
-    /// The stable string code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidPolicy => "invalid_policy",
-            ErrorCode::UnsupportedFormat => "unsupported_format",
-            ErrorCode::UnknownOperator => "unknown_operator",
-            ErrorCode::InvalidPointer => "invalid_pointer",
-            ErrorCode::TypeMismatch => "type_mismatch",
-            ErrorCode::DuplicatePolicy => "duplicate_policy",
-            ErrorCode::InvalidTransition => "invalid_transition",
-            ErrorCode::ModifiedVersion => "modified_version",
-            ErrorCode::InvalidRequest => "invalid_request",
-            ErrorCode::MissingField => "missing_field",
-            ErrorCode::InvalidRecord => "invalid_record",
-            ErrorCode::PolicyNotFound => "policy_not_found",
-        }
-    }
-
-    /// All codes, for documentation and binding tests.
-    pub const ALL: [ErrorCode; 12] = [
-        ErrorCode::InvalidPolicy,
-        ErrorCode::UnsupportedFormat,
-        ErrorCode::UnknownOperator,
-        ErrorCode::InvalidPointer,
-        ErrorCode::TypeMismatch,
-        ErrorCode::DuplicatePolicy,
-        ErrorCode::InvalidTransition,
-        ErrorCode::ModifiedVersion,
-        ErrorCode::InvalidRequest,
-        ErrorCode::MissingField,
-        ErrorCode::InvalidRecord,
-        ErrorCode::PolicyNotFound,
-    ];
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+stable_codes! {
+    /// Stable error codes of the policy module.
+    pub enum ErrorCode {
+        /// A policy or policy-set document that is not valid: a missing or
+        /// unknown field, a value of the wrong kind, a bad name or number.
+        InvalidPolicy = "invalid_policy",
+        /// The set's `type` is not a format this version reads.
+        UnsupportedFormat = "unsupported_format",
+        /// A condition node with an operator that does not exist.
+        UnknownOperator = "unknown_operator",
+        /// A JSON Pointer (RFC 6901) that is not well formed.
+        InvalidPointer = "invalid_pointer",
+        /// A literal of the wrong type for its operator (when loading), or
+        /// operands of different types (when evaluating).
+        TypeMismatch = "type_mismatch",
+        /// Two policies with the same `id@version`, or a policy id equal to the
+        /// RBAC table's id, or two RBAC rules for the same action.
+        DuplicatePolicy = "duplicate_policy",
+        /// A lifecycle state change that is not allowed, or the removal of a
+        /// policy that is not `draft` or `deprecated`.
+        InvalidTransition = "invalid_transition",
+        /// An existing `id@version` whose content (other than `state`, `mode`
+        /// and `canary`) changed: publish a new version instead.
+        ModifiedVersion = "modified_version",
+        /// A request that is not a JSON object or has no action string.
+        InvalidRequest = "invalid_request",
+        /// Evaluation: a request field the condition needs is absent.
+        MissingField = "missing_field",
+        /// A `policyCheck` record that is malformed or whose `id` does not match
+        /// its content.
+        InvalidRecord = "invalid_record",
+        /// A record names a policy the given set does not hold (or holds with
+        /// different content).
+        PolicyNotFound = "policy_not_found",
     }
 }
 

@@ -57,7 +57,7 @@ fn crate_error_carries_kind_code_and_path() {
     let mut doc = kernel_set();
     doc["policies"][1]["condition"]["op"] = json!("matches");
     let e = PolicySet::from_value(&doc).unwrap_err();
-    assert_eq!(e.kind(), "PolicyError");
+    assert_eq!(e.kind().as_str(), "PolicyError");
     assert_eq!(e.code(), "unknown_operator");
     assert_eq!(e.path(), Some("/policies/1/condition/op"));
     assert!(
