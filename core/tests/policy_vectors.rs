@@ -23,7 +23,7 @@ fn bless() -> bool {
 
 fn error_json(e: &trustcore::Error) -> Value {
     let mut m = serde_json::Map::new();
-    m.insert("kind".into(), json!(e.kind()));
+    m.insert("kind".into(), json!(e.kind().as_str()));
     m.insert("code".into(), json!(e.code()));
     if let Some(p) = e.path() {
         m.insert("path".into(), json!(p));
