@@ -5,7 +5,8 @@ report, good chains and each kind of break (format: ../README.md).
 Independent of trustcore: rows are built and signed here with PyPI
 `cryptography` (Ed25519) and `rfc8785` (canonical JSON), and the expected
 reports come from the small sequential verifier below, written from
-docs/audit-chain.md.
+docs/audit-chain.md. The replay cases (`replay` in the file) come from the
+small replay below, written from the same page ("Deterministic replay").
 
     /tmp/gen/bin/python test-vectors/tools/gen_chain.py
 """
@@ -236,6 +237,215 @@ def verify(text, reg_text, expected_head=None, stop_at_first=False, checkpoint=N
             "merkle": {"size": len(leaves), "root": mth(leaves).hex()}}
 
 
+# ---- the reference replay ---------------------------------------------------
+
+def event_value(row):
+    """A readable row as the JSON value of its ten columns (as its canonical
+    text reads back: 25.0 is 25)."""
+    return json.loads(canon(row))
+
+
+def replay(rows, start=ZERO):
+    """Rows (texts) in any order back into chain order from the head hash
+    `start`: unreadable rows by input position; a hash seen before counts
+    once (the first row with it is kept); rows grouped by prev_hash, a group
+    of two or more is a fork (members by hash, forks by prev_hash, hashes
+    compared as bytes); from `start`, each step takes and removes the
+    smallest-hash row of the current hash's group; whatever readable row is
+    left is an orphan (ids sorted)."""
+    groups, seen, malformed = {}, set(), []
+    for position, text in enumerate(rows):
+        row, reason = parse(text)
+        if row is None:
+            malformed.append({"position": position, "reason": reason})
+            continue
+        if row["hash"] in seen:
+            continue
+        seen.add(row["hash"])
+        groups.setdefault(row["prev_hash"], []).append(row)
+    forks = []
+    for prev in sorted(groups, key=bytes.fromhex):
+        group = groups[prev]
+        group.sort(key=lambda r: bytes.fromhex(r["hash"]))
+        if len(group) > 1:
+            forks.append({"prev_hash": prev, "ids": [r["id"] for r in group], "hashes": [r["hash"] for r in group]})
+    events, cur = [], start
+    while groups.get(cur):
+        row = groups[cur].pop(0)  # taken, so a claimed hash that loops back cannot repeat it
+        events.append(event_value(row))
+        cur = row["hash"]
+    orphans = sorted(r["id"] for g in groups.values() for r in g)
+    return {"events": events, "forks": forks, "orphans": orphans, "malformed": malformed}
+
+
+def permuted(items, salt):
+    """A fixed shuffle that depends on no library's random numbers."""
+    keyed = sorted(range(len(items)), key=lambda i: hashlib.sha256(b"%s %d" % (salt.encode(), i)).digest())
+    return [items[i] for i in keyed]
+
+
+def replay_cases():
+    out = []
+
+    def add(cid, desc, rows, start=None, events=None, orphans=None, forks=None, malformed=None):
+        """`events` (ids in order), `orphans`, `forks` (lists of ids) and
+        `malformed` (reasons by position) are what the case means, written
+        from the rows; the reference must agree with them."""
+        texts = [line(r) if isinstance(r, dict) else r for r in rows]
+        c = {"id": cid, "description": desc, "rows": texts}
+        if start is not None:
+            c["start"] = start
+        got = replay(texts, start["hash"] if start else ZERO)
+        for name, want, have in [
+            ("events", events, [e["id"] for e in got["events"]]),
+            ("orphans", orphans, got["orphans"]),
+            ("forks", forks, [f["ids"] for f in got["forks"]]),
+            ("malformed", malformed, [(m["position"], m["reason"]) for m in got["malformed"]]),
+        ]:
+            if want is not None and want != have:
+                raise SystemExit("%s: %s %r, meant %r" % (cid, name, have, want))
+        c["expected"] = got
+        out.append(c)
+
+    ids = lambda rs: [r["id"] for r in rs]
+    good = chain(10)
+    add("replay/in-order", "ten events in chain order come back as they are", good,
+        events=ids(good), orphans=[], forks=[], malformed=[])
+    add("replay/shuffled", "the same ten events in a fixed shuffled order: one chain order", permuted(good, "shuffled"),
+        events=ids(good), orphans=[], forks=[], malformed=[])
+    add("replay/reversed", "newest first (a query ordered by seq descending)", good[::-1],
+        events=ids(good), orphans=[], forks=[], malformed=[])
+    a, b = good[:6], good[3:]
+    inter = [r for pair in zip(a + [None] * (len(b) - len(a)), b) for r in pair if r is not None]
+    add("replay/two-exports-interleaved", "two workers' exports of rows 1-6 and 4-10, interleaved row by row: the overlap counts once",
+        inter, events=ids(good), orphans=[], forks=[], malformed=[])
+    add("replay/two-exports-concatenated", "the export of rows 4-10 followed by the export of rows 1-6", b + a,
+        events=ids(good), orphans=[], forks=[], malformed=[])
+
+    # A second branch from row 4: rows 5', 6', 7' by another actor. Pick
+    # the branch's first payload so that it loses (larger hash) in one case
+    # and wins (smaller hash) in the other.
+    def branch(tag, want_smaller):
+        for k in range(100):
+            rows, prev = [], good[3]["hash"]
+            for i in range(5, 8):
+                r = make_row(i, prev, good[i - 1]["ts"], id="7a2b3c4d-0000-4000-8000-%012x" % (i + 100 * k),
+                             actor="svc:worker-b", payload={"branch": tag, "n": i, "try": k})
+                rows.append(r)
+                prev = r["hash"]
+            if (bytes.fromhex(rows[0]["hash"]) < bytes.fromhex(good[4]["hash"])) == want_smaller:
+                return rows
+        raise SystemExit("no branch found")
+
+    lose = branch("b", False)
+    add("fork/branch-loses", "rows 5'-7' also hang off row 4; row 5 has the smaller hash, so rows 5-10 are followed and the other branch is orphaned",
+        permuted(good + lose, "fork-lose"), events=ids(good), orphans=sorted(ids(lose)),
+        forks=[ids(sorted([good[4], lose[0]], key=lambda r: r["hash"]))], malformed=[])
+    win = branch("w", True)
+    add("fork/branch-wins", "rows 5'-7' hang off row 4 and 5' has the smaller hash: 1-4 then 5'-7' are followed; rows 5-10 (the loser and its descendants) are orphans",
+        permuted(good + win, "fork-win"), events=ids(good[:4] + win), orphans=sorted(ids(good[4:])),
+        forks=[[win[0]["id"], good[4]["id"]]], malformed=[])
+    resigned = make_row(5, good[3]["hash"], good[4]["ts"], payload={"n": 999})
+    assert bytes.fromhex(resigned["hash"]) < bytes.fromhex(good[4]["hash"])
+    add("fork/rewritten-row-beside-original", "row 5 rewritten and re-signed, exported after the original: a fork of two rows with the same id; "
+        "the rewritten row has the smaller hash, so it is followed and the original row 5 and rows 6-10 are orphans",
+        good + [resigned], events=ids(good[:5]), orphans=ids(good[4:]), forks=[[resigned["id"], good[4]["id"]]], malformed=[])
+    other = [make_row(i, prev, "2026-03-01T13:00:%02dZ" % i, id="5e6f7a8b-0000-4000-8000-%012x" % i) for i, prev in [(1, ZERO)]]
+    for i in range(2, 6):
+        other.append(make_row(i, other[-1]["hash"], "2026-03-01T13:00:%02dZ" % i, id="5e6f7a8b-0000-4000-8000-%012x" % i))
+    first = min([good, other], key=lambda rs: bytes.fromhex(rs[0]["hash"]))
+    second = other if first is good else good
+    add("fork/two-chains-from-genesis", "two chains that both start at genesis, interleaved: the one whose first event has the smaller hash is followed, the other is orphaned",
+        [r for pair in zip(good, other + [None] * 5) for r in pair if r is not None],
+        events=ids(first), orphans=sorted(ids(second)), forks=[sorted([good[0]["id"], other[0]["id"]], key=lambda i: next(r["hash"] for r in good + other if r["id"] == i))], malformed=[])
+    alt8 = make_row(8, good[6]["hash"], good[7]["ts"], id="7a2b3c4d-0000-4000-8000-0000000000f8", actor="svc:worker-b")
+    alt3 = next(r for r in (make_row(3, good[1]["hash"], good[2]["ts"], id="7a2b3c4d-0000-4000-8000-0000000000f3",
+                                     actor="svc:worker-b", payload={"try": k}) for k in range(100))
+                if bytes.fromhex(r["hash"]) > bytes.fromhex(good[2]["hash"]))
+    assert bytes.fromhex(alt8["hash"]) > bytes.fromhex(good[7]["hash"])
+    add("fork/two-forks", "rows 3' and 8' also follow rows 2 and 7, with larger hashes than rows 3 and 8: two forks, listed in the order of their prev_hash, "
+        "each with its rows by hash; the walk passes both and 3', 8' are orphans",
+        permuted(good + [alt8, alt3], "two-forks"), events=ids(good), orphans=sorted([alt3["id"], alt8["id"]]),
+        forks=[f for _, f in sorted([(good[1]["hash"], [good[2]["id"], alt3["id"]]), (good[6]["hash"], [good[7]["id"], alt8["id"]])])],
+        malformed=[])
+
+    add("missing/middle-row", "row 5 is missing: rows 1-4 are replayed, rows 6-10 are orphans", permuted(good[:4] + good[5:], "missing"),
+        events=ids(good[:4]), orphans=ids(good[5:]), forks=[], malformed=[])
+    add("missing/first-row", "row 1 is missing: nothing hangs off genesis, every row is an orphan", good[1:],
+        events=[], orphans=ids(good[1:]), forks=[], malformed=[])
+    add("missing/fork-among-orphans", "row 5 is missing and rows 8 and 8' both follow row 7: the fork is reported although replay never reaches it",
+        permuted(good[:4] + good[5:] + [alt8], "orphan-fork"), events=ids(good[:4]), orphans=sorted(ids(good[5:] + [alt8])), malformed=[])
+
+    add("duplicates/identical-rows", "every row twice and row 3 a third time: the same row is one event, not a fork",
+        permuted(good + good + [good[2]], "dupes"), events=ids(good), orphans=[], forks=[], malformed=[])
+    respelled = [json.dumps(r, indent=1, sort_keys=False, ensure_ascii=True) for r in good[:3]]
+    add("duplicates/same-row-other-spelling", "rows 1-3 also given with other member order, whitespace and escapes: the same hash, one event each",
+        good[:5] + respelled, events=ids(good[:5]), orphans=[], forks=[], malformed=[])
+
+    def mutated(i, **over):
+        r = dict(good[i])
+        r.update(over)
+        return line(r)
+    extra = dict(good[1]); extra["extra"] = 1
+    nopayload = {k: v for k, v in good[2].items() if k != "payload"}
+    bad_rows = [
+        ("", "malformed_row"),
+        (line(good[1])[:-1], "malformed_row"),
+        ("[]", "malformed_row"),
+        ("{}", "malformed_row"),
+        (line(extra), "malformed_row"),
+        (line(nopayload), "malformed_row"),
+        (line(good[1]).replace('"actor":', '"actor":"x","actor":', 1), "malformed_row"),
+        (mutated(3, actor=7), "malformed_row"),
+        (mutated(1, id=good[1]["id"].upper()), "invalid_field"),
+        (mutated(1, hash=good[1]["hash"].upper()), "invalid_field"),
+        (mutated(1, ts="2026-03-01T13:00:02+01:00"), "invalid_field"),
+        (mutated(0, seq=0), "invalid_field"),
+        (mutated(1, seq="2"), "invalid_field"),
+        (mutated(1, signature=good[1]["signature"][:-4]), "invalid_field"),
+        (mutated(1, actor=""), "invalid_field"),
+    ]
+    mixed, want_bad = [], []
+    for i, r in enumerate(good):
+        mixed.append(r)
+        for text, reason in bad_rows[i * 2:i * 2 + 2] if i < 7 else []:
+            want_bad.append((len(mixed), reason))
+            mixed.append(text)
+    for text, reason in bad_rows[14:]:
+        want_bad.append((len(mixed), reason))
+        mixed.append(text)
+    assert len(want_bad) == len(bad_rows)
+    add("malformed/mixed-in", "unreadable rows (malformed_row: not JSON, cut short, not an object, a column too many or missing, a duplicate member, a non-string column; invalid_field: uppercase id or hash, an offset time, seq 0 or a string, a short signature, an empty actor) among the ten good rows: listed by input position, the chain is whole",
+        mixed, events=ids(good), orphans=[], forks=[], malformed=want_bad)
+    add("malformed/replaces-a-link", "row 5 is only there with an uppercase hash: it is unreadable, so rows 6-10 are orphans",
+        good[:4] + [mutated(4, hash=good[4]["hash"].upper())] + good[5:],
+        events=ids(good[:4]), orphans=ids(good[5:]), forks=[], malformed=[(4, "invalid_field")])
+
+    start4 = {"hash": good[3]["hash"], "seq": 4}
+    add("start/non-genesis", "replay from the head after row 4 (a checkpoint or an earlier run) of rows 5-10 in shuffled order",
+        permuted(good[4:], "start"), start=start4, events=ids(good[4:]), orphans=[], forks=[], malformed=[])
+    add("start/non-genesis-with-earlier-rows", "replay from the head after row 4 of the whole chain: rows 1-4 do not hang off the start and are orphans",
+        permuted(good, "start-all"), start=start4, events=ids(good[4:]), orphans=ids(good[:4]), forks=[], malformed=[])
+    add("start/head-nothing-follows", "a start head that no row names as prev_hash: no events, every row an orphan",
+        good[:3], start={"hash": hashlib.sha256(b"no such event").hexdigest(), "seq": 7}, events=[], orphans=ids(good[:3]), forks=[], malformed=[])
+    add("start/last-row", "the start head is the last row's: nothing follows, the rows before are orphans",
+        good, start={"hash": good[-1]["hash"], "seq": 10}, events=[], orphans=ids(good), forks=[], malformed=[])
+
+    add("empty/no-rows", "no rows: nothing to replay", [], events=[], orphans=[], forks=[], malformed=[])
+    add("empty/no-rows-with-start", "no rows from a non-genesis head", [], start=start4, events=[], orphans=[], forks=[], malformed=[])
+    add("empty/only-unreadable", "only unreadable rows", ["", "null", "{\"id\":1}"], events=[], orphans=[], forks=[],
+        malformed=[(0, "malformed_row"), (1, "malformed_row"), (2, "malformed_row")])
+
+    tampered = dict(good[2]); tampered["payload"] = {"n": 999}
+    add("unverified/tampered-payload", "replay orders by the hash columns and does not verify: row 3 with a changed payload keeps its place",
+        permuted(good[:2] + [tampered] + good[3:], "tampered"), events=ids(good), orphans=[], forks=[], malformed=[])
+    looped = make_row(2, good[0]["hash"], good[1]["ts"])
+    looped["hash"] = ZERO  # claims the genesis value as its own hash
+    add("unverified/claimed-hash-loops-back", "row 2 claims the all-zero hash, so the walk comes back to the start: each row is taken once and the walk ends",
+        [looped, good[0]], events=[good[0]["id"], looped["id"]], orphans=[], forks=[], malformed=[])
+    return out
+
+
 # ---- cases -------------------------------------------------------------------
 
 def main():
@@ -369,11 +579,12 @@ def main():
         "description": "Audit chains as JSONL exports with the expected verification report. Generated by tools/gen_chain.py with cryptography (Ed25519) and rfc8785; see README.md.",
         "registry": REGISTRY,
         "cases": cases,
+        "replay": replay_cases(),
     }
     with open(OUT, "w", encoding="utf-8") as f:
         json.dump(doc, f, ensure_ascii=False, indent=1)
         f.write("\n")
-    print("wrote %s: %d cases" % (os.path.relpath(OUT), len(cases)))
+    print("wrote %s: %d cases, %d replay cases" % (os.path.relpath(OUT), len(cases), len(doc["replay"])))
 
 
 if __name__ == "__main__":
