@@ -1,5 +1,6 @@
 """test-vectors/chain.json: every case whole, in 7-byte chunks and row by
-row, on 1 and 2 threads; reports compared without the `message` texts."""
+row, on 1 and 2 threads; reports compared without the `message` texts.
+The `replay` cases through `trustcore.replay`, rows as str and as bytes."""
 
 import json
 
@@ -9,6 +10,7 @@ import trustcore as tc
 from conftest import VECTORS_DIR, load_vectors
 
 CASES, IDS = load_vectors("chain.json")
+REPLAY, REPLAY_IDS = load_vectors("chain.json", "replay")
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +74,18 @@ def test_chain_vector_resumed_halfway(case, registry):
     assert report["head"] == want["head"]
     assert report["merkle"] == want["merkle"]
     assert report["rows"] == want["rows"]
+
+
+def test_replay_cases_present():
+    assert len(REPLAY) >= 20, "chain.json has its replay cases"
+
+
+@pytest.mark.parametrize("case", REPLAY, ids=REPLAY_IDS)
+def test_replay_vector(case):
+    rows = case["rows"]
+    want = case["expected"]
+    start = case.get("start")
+    assert tc.replay(rows, start) == want
+    assert tc.replay([r.encode("utf-8") for r in rows], start=start) == want
+    if start is None:
+        assert tc.replay(rows) == want
