@@ -6,7 +6,8 @@ trustcore: PyPI `rfc8785` (``rfc8785.dumps(json.loads(text))``), cross-checked
 by ``tools/check_node.mjs`` (npm `canonicalize` on ``JSON.parse``) when
 ``--node`` is given. Where the two disagree, or where rfc8785 refuses a value
 our rules accept, the case carries ``expected`` written by hand from RFC 8785
-and ``decisions.md``, and its description says so.
+and the lossy-integer rule (``../../docs/design.md#lossy-integers``), and its
+description says so.
 
 Error codes and offsets of invalid cases are written by hand from the rules
 in ``../README.md``.
@@ -186,7 +187,7 @@ ok("numbers/negative-fraction", "-1.5e-3 prints -0.0015", "-1.5e-3")
 ok("numbers/1e20", "1e20 prints in full", "1e20")
 ok("numbers/1e20-integer", "100000000000000000000 (= 1e20) is its own ECMAScript spelling: accepted",
    "100000000000000000000", expected="100000000000000000000",
-   note="PyPI rfc8785 refuses Python ints beyond 2^53-1; expected written from decisions.md, npm canonicalize agrees")
+   note="PyPI rfc8785 refuses Python ints beyond 2^53-1; expected written from ../docs/design.md#lossy-integers, npm canonicalize agrees")
 ok("numbers/1e21", "1e21 and above print in exponent form", "1e21")
 ok("numbers/1e21-plus", "1e+21 stays 1e+21", "1e+21")
 ok("numbers/1e-6", "1e-6 prints 0.000001", "1e-6")
@@ -205,19 +206,19 @@ ok("numbers/max-safe", "2^53-1 is printed as written", "9007199254740991")
 ok("numbers/neg-max-safe", "-(2^53-1)", "-9007199254740991")
 ok("numbers/2pow53", "2^53 is beyond 2^53-1 but is its own ECMAScript spelling: accepted", "9007199254740992",
    expected="9007199254740992",
-   note="PyPI rfc8785 refuses Python ints beyond 2^53-1 (IntegerDomainError); expected written from decisions.md, npm canonicalize agrees")
+   note="PyPI rfc8785 refuses Python ints beyond 2^53-1 (IntegerDomainError); expected written from ../docs/design.md#lossy-integers, npm canonicalize agrees")
 ok("numbers/neg-2pow53", "-2^53 is its own ECMAScript spelling: accepted", "-9007199254740992",
    expected="-9007199254740992",
-   note="PyPI rfc8785 refuses Python ints beyond 2^53-1; expected written from decisions.md, npm canonicalize agrees")
+   note="PyPI rfc8785 refuses Python ints beyond 2^53-1; expected written from ../docs/design.md#lossy-integers, npm canonicalize agrees")
 ok("numbers/big-exact-double", "123456789012345680000 is the ECMAScript spelling of its double: accepted",
    "123456789012345680000", expected="123456789012345680000",
-   note="PyPI rfc8785 refuses Python ints beyond 2^53-1; expected written from decisions.md, npm canonicalize agrees")
+   note="PyPI rfc8785 refuses Python ints beyond 2^53-1; expected written from ../docs/design.md#lossy-integers, npm canonicalize agrees")
 ok("numbers/2pow64-es-spelling", "18446744073709552000 is the ECMAScript spelling of 2^64: accepted",
    "18446744073709552000", expected="18446744073709552000",
-   note="PyPI rfc8785 refuses Python ints beyond 2^53-1; expected written from decisions.md, npm canonicalize agrees")
+   note="PyPI rfc8785 refuses Python ints beyond 2^53-1; expected written from ../docs/design.md#lossy-integers, npm canonicalize agrees")
 ok("numbers/34710072054341910", "34710072054341910 is the canonical spelling of the double 34710072054341912: accepted",
    "34710072054341910", expected="34710072054341910",
-   note="PyPI rfc8785 refuses Python ints beyond 2^53-1; expected written from decisions.md, npm canonicalize agrees")
+   note="PyPI rfc8785 refuses Python ints beyond 2^53-1; expected written from ../docs/design.md#lossy-integers, npm canonicalize agrees")
 ok("numbers/2pow53-plus-1-fraction",
    "the lossy-integer rule covers integer literals only: 9007199254740993.0 has a fraction, denotes the double 2^53 and prints 9007199254740992",
    "9007199254740993.0")
