@@ -1,6 +1,6 @@
 // Package vectors is the Go parity checker for trustcore's shared test
 // vectors (../canonical-json.json, ../digest.json, ../signing.json,
-// ../chain.json, ../merkle.json and ../checkpoint.json).
+// ../chain.json, ../merkle.json, ../checkpoint.json and ../policy.json).
 //
 // It has no library code: `go test ./...` runs every vector through
 // implementations independent of trustcore — github.com/gowebpki/jcs for
@@ -12,7 +12,10 @@
 // signing_test.go verifies every signature vector with crypto/ed25519
 // (pure and Ed25519ph) and re-implements the signer-registry and k-of-n
 // rules; chain_test.go re-verifies every audit chain with crypto/sha256,
-// crypto/ed25519 and jcs, break by break.
+// crypto/ed25519 and jcs, break by break, and replay_test.go replays every
+// replay case with the replay rules written again in Go; policy_test.go
+// recomputes every canary bucket and policyCheck record id of
+// ../policy.json with crypto/sha256 and jcs.
 // Disagreements that are understood are listed, with a reason, in
 // knownDifferences (vectors_test.go) and documented in
 // ../../docs/go-parity.md; any other disagreement fails the test, and so
