@@ -28,7 +28,7 @@ step() {
 
 rust_checks() {
   cargo fmt --all --check &&
-  # decisions.md: nothing may enable serde_json's arbitrary_precision or preserve_order.
+  # docs/design.md#serde_json-features: nothing may enable serde_json's arbitrary_precision or preserve_order.
   ! cargo tree --workspace -e features -i serde_json 2>/dev/null | grep -E 'arbitrary_precision|preserve_order' &&
   cargo clippy --workspace --all-targets --quiet -- -D warnings &&
   RUSTDOCFLAGS="-D warnings" cargo doc -p trustcore --no-deps --quiet

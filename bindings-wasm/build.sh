@@ -7,7 +7,7 @@
 # from the npm package `binaryen` (Debian's wasm-opt 108 breaks the module).
 #
 # Toolchain: rustup's wasm32-unknown-unknown target when it can be added,
-# otherwise Debian's rustc-web with -Zbuild-std (see ../shared/brief/toolchain.md).
+# otherwise Debian's rustc-web with -Zbuild-std (see the wasm build notes in bindings-wasm/README.md).
 # Needs `npm install` (or `npm ci`) in this folder first, for wasm-opt.
 #
 # Environment:

@@ -11,7 +11,7 @@
 //! * [`PublicKey::check_hygiene`] rejects small-order and non-canonically
 //!   encoded keys; APIs that load a key for long-term use (the signer
 //!   registry) call it. One-off [`crate::sign::verify`] does not, so its
-//!   verdicts match Go, OpenSSL and ring (`decisions.md`).
+//!   verdicts match Go, OpenSSL and ring (`docs/design.md#key-hygiene`).
 //!
 //! ```
 //! use trustcore::keys::{PublicKey, SecretKey};

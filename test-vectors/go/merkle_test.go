@@ -21,7 +21,7 @@ import (
 // case that starts to agree fails the test. Keep docs/merkle.md in step.
 var merkleKnownDifferences = map[string]string{
 	"checkpoint:invalid/invalid_base64/non-canonical-padding-bits": "Go's note.Open decodes signatures with base64.StdEncoding, which ignores non-zero padding bits; trustcore requires canonical base64 so one signature has one spelling",
-	"vkey:invalid/invalid_verifier_key/weak-key":                   "Go's note.NewVerifier does not check the key; trustcore refuses small-order keys where keys are loaded for long-term use (decisions.md, key hygiene)",
+	"vkey:invalid/invalid_verifier_key/weak-key":                   "Go's note.NewVerifier does not check the key; trustcore refuses small-order keys where keys are loaded for long-term use (docs/design.md#key-hygiene)",
 }
 
 type merkleFile struct {

@@ -26,7 +26,7 @@ import (
 // canonicalizer, not an I-JSON validator, and accepts some inputs that
 // trustcore rejects. On every valid case it produces the same bytes.
 var knownDifferences = map[string]string{
-	// decisions.md "lossy integers": an integer literal beyond ±(2^53−1) is
+	// docs/design.md#lossy-integers: an integer literal beyond ±(2^53−1) is
 	// accepted only if it is already the ECMAScript spelling of its double.
 	// gowebpki/jcs, like JSON.parse, rounds it to the nearest double and
 	// prints that, so two different integers canonicalize to the same bytes.
@@ -45,7 +45,7 @@ var knownDifferences = map[string]string{
 }
 
 const (
-	lossyInteger = "gowebpki/jcs rounds integer literals beyond ±(2^53−1) to the nearest double instead of rejecting them (decisions.md: lossy integers)"
+	lossyInteger = "gowebpki/jcs rounds integer literals beyond ±(2^53−1) to the nearest double instead of rejecting them (docs/design.md#lossy-integers)"
 	depthLimit   = "gowebpki/jcs nests up to 10000 levels and has no configurable limit; trustcore's default limit is 128 (max_depth option)"
 )
 

@@ -1,6 +1,6 @@
 //! Numbers: ECMAScript `Number.prototype.toString` output (via `ryu-js`, a
 //! maintained port of the shortest-round-trip algorithm with the ECMAScript
-//! formatting rules) and the lossy-integer rule of `decisions.md`.
+//! formatting rules) and the lossy-integer rule of `docs/design.md#lossy-integers`.
 
 use super::{Error, ErrorCode};
 
