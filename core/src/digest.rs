@@ -87,7 +87,7 @@ impl Error {
     fn new(code: ErrorCode, message: String, offset: Option<usize>) -> Self {
         Error {
             code,
-            message,
+            message: crate::text::bounded(message),
             offset,
         }
     }

@@ -82,7 +82,7 @@ macro_rules! coded_error {
 
         impl Error {
             pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-                Error { code, message: message.into() }
+                Error { code, message: crate::text::bounded(message.into()) }
             }
             /// The stable code.
             pub fn code(&self) -> ErrorCode {

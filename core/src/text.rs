@@ -21,6 +21,27 @@ pub fn quote(s: &str) -> String {
     }
 }
 
+/// The longest message kept, in bytes: a backstop for every error and
+/// break message, whatever it quotes.
+pub const MAX_MESSAGE_BYTES: usize = 1024;
+
+/// `message`, cut at [`MAX_MESSAGE_BYTES`] (on a character boundary) with
+/// a mark saying so.
+pub fn bounded(message: String) -> String {
+    if message.len() <= MAX_MESSAGE_BYTES {
+        return message;
+    }
+    let mut cut = MAX_MESSAGE_BYTES;
+    while !message.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut out = message;
+    let total = out.len();
+    out.truncate(cut);
+    out.push_str(&format!("…(message cut, {total} bytes)"));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -32,5 +53,8 @@ mod tests {
         let q = quote(&long);
         assert!(q.len() < 200, "{q}");
         assert!(q.ends_with(&format!("(+{} bytes)", 2 * (1000 - EXCERPT_CHARS))));
+        let m = bounded("é".repeat(5000));
+        assert!(m.len() < MAX_MESSAGE_BYTES + 40 && m.ends_with("10000 bytes)"), "{m}");
+        assert_eq!(bounded("short".into()), "short");
     }
 }

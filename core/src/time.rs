@@ -47,7 +47,7 @@ impl Error {
     fn at(offset: usize, message: impl Into<String>) -> Self {
         Error {
             code: ErrorCode::InvalidTimestamp,
-            message: message.into(),
+            message: crate::text::bounded(message.into()),
             offset,
         }
     }
@@ -103,6 +103,8 @@ impl Timestamp {
     /// Parses an RFC 3339 UTC timestamp (see the module docs for the form).
     pub fn parse(text: &str) -> Result<Timestamp, Error> {
         let b = text.as_bytes();
+        // Messages quote the text, cut short: it may be untrusted and long.
+        let quoted = crate::text::quote(text);
         let digits = |at: usize, n: usize, what: &str| -> Result<u32, Error> {
             let mut v = 0u32;
             for i in at..at + n {
@@ -111,7 +113,7 @@ impl Timestamp {
                     _ => {
                         return Err(Error::at(
                             i,
-                            format!("expected {n} digits of the {what} in {text:?} (form 2026-03-01T12:00:00Z)"),
+                            format!("expected {n} digits of the {what} in {quoted} (form 2026-03-01T12:00:00Z)"),
                         ))
                     }
                 }
@@ -123,12 +125,12 @@ impl Timestamp {
                 Some(&c) if c == want => Ok(()),
                 Some(b't') | Some(b' ') if want == b'T' => Err(Error::at(
                     at,
-                    format!("the date and time must be separated by an uppercase 'T' in {text:?}"),
+                    format!("the date and time must be separated by an uppercase 'T' in {quoted}"),
                 )),
                 _ => Err(Error::at(
                     at,
                     format!(
-                        "expected '{}' in {text:?} (form 2026-03-01T12:00:00Z)",
+                        "expected '{}' in {quoted} (form 2026-03-01T12:00:00Z)",
                         want as char
                     ),
                 )),
@@ -149,37 +151,37 @@ impl Timestamp {
         if year == 0 {
             return Err(Error::at(
                 0,
-                format!("year 0000 is out of range in {text:?}"),
+                format!("year 0000 is out of range in {quoted}"),
             ));
         }
         if !(1..=12).contains(&month) {
             return Err(Error::at(
                 5,
-                format!("month {month:02} does not exist in {text:?}"),
+                format!("month {month:02} does not exist in {quoted}"),
             ));
         }
         if day == 0 || day > days_in_month(year_i, month) {
             return Err(Error::at(
                 8,
-                format!("day {day:02} does not exist in {year:04}-{month:02} in {text:?}"),
+                format!("day {day:02} does not exist in {year:04}-{month:02} in {quoted}"),
             ));
         }
         if hour > 23 {
             return Err(Error::at(
                 11,
-                format!("hour {hour:02} is out of range in {text:?}"),
+                format!("hour {hour:02} is out of range in {quoted}"),
             ));
         }
         if minute > 59 {
             return Err(Error::at(
                 14,
-                format!("minute {minute:02} is out of range in {text:?}"),
+                format!("minute {minute:02} is out of range in {quoted}"),
             ));
         }
         if second > 59 {
             return Err(Error::at(
                 17,
-                format!("second {second:02} is out of range in {text:?} (leap seconds are not accepted)"),
+                format!("second {second:02} is out of range in {quoted} (leap seconds are not accepted)"),
             ));
         }
         let mut i = 19;
@@ -191,7 +193,7 @@ impl Timestamp {
                 if i - start == 9 {
                     return Err(Error::at(
                         i,
-                        format!("more than 9 fraction digits in {text:?}"),
+                        format!("more than 9 fraction digits in {quoted}"),
                     ));
                 }
                 nanos = nanos * 10 + u32::from(c - b'0');
@@ -200,22 +202,22 @@ impl Timestamp {
             if i == start {
                 return Err(Error::at(
                     i,
-                    format!("expected fraction digits after '.' in {text:?}"),
+                    format!("expected fraction digits after '.' in {quoted}"),
                 ));
             }
             nanos *= 10u32.pow((9 - (i - start)) as u32);
         }
         match &b[i.min(b.len())..] {
             b"Z" | b"+00:00" => {}
-            b"z" => return Err(Error::at(i, format!("the UTC designator must be an uppercase 'Z' in {text:?}"))),
-            [] => return Err(Error::at(i, format!("missing the UTC designator 'Z' in {text:?}"))),
+            b"z" => return Err(Error::at(i, format!("the UTC designator must be an uppercase 'Z' in {quoted}"))),
+            [] => return Err(Error::at(i, format!("missing the UTC designator 'Z' in {quoted}"))),
             [b'+' | b'-', ..] => {
                 return Err(Error::at(
                     i,
-                    format!("only UTC timestamps are accepted ('Z' or '+00:00'); convert {text:?} to UTC first"),
+                    format!("only UTC timestamps are accepted ('Z' or '+00:00'); convert {quoted} to UTC first"),
                 ))
             }
-            _ => return Err(Error::at(i, format!("unexpected text after the time in {text:?}"))),
+            _ => return Err(Error::at(i, format!("unexpected text after the time in {quoted}"))),
         }
         let days = days_from_civil(year_i, month, day);
         let seconds =

@@ -140,7 +140,7 @@ impl Error {
     pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error {
             code,
-            message: message.into(),
+            message: crate::text::bounded(message.into()),
             offset: None,
             path: None,
         }
@@ -149,7 +149,7 @@ impl Error {
     pub(crate) fn at(code: ErrorCode, offset: usize, message: impl Into<String>) -> Self {
         Error {
             code,
-            message: message.into(),
+            message: crate::text::bounded(message.into()),
             offset: Some(offset),
             path: None,
         }

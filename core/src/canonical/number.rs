@@ -80,13 +80,13 @@ pub fn integer_text_to_f64(literal: &str) -> Result<f64, Error> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::new(
             ErrorCode::Syntax,
-            format!("{literal:?} is not an integer literal"),
+            format!("{} is not an integer literal", crate::text::quote(literal)),
         ));
     }
     let v: f64 = literal.parse().map_err(|_| {
         Error::new(
             ErrorCode::Syntax,
-            format!("{literal:?} is not an integer literal"),
+            format!("{} is not an integer literal", crate::text::quote(literal)),
         )
     })?;
     check_integer(literal, v)?;

@@ -174,7 +174,7 @@ fn write<S: ValueSource>(
             if let Some(w) = named.windows(2).find(|w| w[0].0 == w[1].0) {
                 return Err(Error::new(
                     ErrorCode::DuplicateKey,
-                    format!("duplicate member name {:?}", w[1].0),
+                    format!("duplicate member name {}", crate::text::quote(&w[1].0)),
                 )
                 .in_segment(&w[1].0));
             }

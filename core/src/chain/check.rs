@@ -6,6 +6,7 @@ use super::event::*;
 use crate::digest::{self, Digest};
 use crate::envelope;
 use crate::registry::SignerRegistry;
+use crate::text::quote;
 use crate::time::Timestamp;
 
 /// What linking needs of a row that could be read.
@@ -123,7 +124,7 @@ pub(super) fn check_signature(
     let Some(rec) = registry.get(v.signer_id) else {
         return Some((
             Reason::UnknownSigner,
-            format!("signer {:?} is not in the registry", v.signer_id),
+            format!("signer {} is not in the registry", quote(v.signer_id)),
         ));
     };
     let key = match registry.key_for(v.signer_id, rec.algorithm(), &v.at) {
@@ -132,8 +133,8 @@ pub(super) fn check_signature(
             return Some((
                 Reason::from_registry(r),
                 format!(
-                    "signer {:?} does not vouch for events at {}: {}",
-                    v.signer_id,
+                    "signer {} does not vouch for events at {}: {}",
+                    quote(v.signer_id),
                     v.ts,
                     r.as_str()
                 ),
@@ -147,8 +148,8 @@ pub(super) fn check_signature(
         (
             Reason::InvalidSignature,
             format!(
-                "the signature does not verify under signer {:?}'s key",
-                v.signer_id
+                "the signature does not verify under signer {}'s key",
+                quote(v.signer_id)
             ),
         )
     })

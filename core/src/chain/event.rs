@@ -6,6 +6,7 @@ use super::error::*;
 use crate::canonical::{self, Options};
 use crate::digest::{self, Digest};
 use crate::envelope::{self, Algorithm};
+use crate::text::quote;
 use crate::time::Timestamp;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -74,7 +75,7 @@ impl Head {
             .keys()
             .find(|k| !["hash", "seq", "ts"].contains(&k.as_str()))
         {
-            return Err(bad(&format!("unknown head member {k:?}")));
+            return Err(bad(&format!("unknown head member {}", quote(k))));
         }
         let hash = obj
             .get("hash")
@@ -315,7 +316,7 @@ impl Event {
             return Err((Reason::MalformedRow, "a row is a JSON object".into()));
         };
         if let Some(k) = obj.keys().find(|k| !COLUMNS.contains(&k.as_str())) {
-            return Err((Reason::MalformedRow, format!("unknown column {k:?}")));
+            return Err((Reason::MalformedRow, format!("unknown column {}", quote(k))));
         }
         if let Some(k) = COLUMNS.iter().find(|k| !obj.contains_key(**k)) {
             return Err((Reason::MalformedRow, format!("missing column {k:?}")));
@@ -430,8 +431,8 @@ impl<'a> Columns<'a> {
         let invalid = |m: String| (Reason::InvalidField, m);
         let id_bits = uuid(self.id).ok_or_else(|| {
             invalid(format!(
-                "id {:?} is not a plain lowercase UUID (8-4-4-4-12 hex digits)",
-                self.id
+                "id {} is not a plain lowercase UUID (8-4-4-4-12 hex digits)",
+                quote(self.id)
             ))
         })?;
         let at = Timestamp::parse(self.ts).map_err(|e| invalid(format!("ts: {}", e.message())))?;

@@ -46,7 +46,10 @@ mod error;
 mod event;
 mod ids;
 mod in_checkpoint;
+mod options;
 mod replay;
+mod report;
+mod state;
 mod verifier;
 mod writer;
 
@@ -56,6 +59,12 @@ pub use event::{Event, EventBody, Head, TreeHead, EVENT_KIND, GENESIS_PREV_HASH}
 pub use in_checkpoint::{
     verify_event_in_checkpoint, EventCheckFailure, EventCheckStage, EventInCheckpoint,
 };
+pub use options::{
+    VerifyOptions, DEFAULT_MAX_BREAKS, DEFAULT_MAX_ROW_BYTES, MAX_BREAKS_LIMIT,
+    MAX_ROW_BYTES_LIMIT, MAX_THREADS,
+};
 pub use replay::{replay, Fork, Replay};
-pub use verifier::{verify_jsonl, ChainReport, ChainVerifier, VerifierState, VerifyOptions};
+pub use report::ChainReport;
+pub use state::{VerifierState, STATE_TYPE};
+pub use verifier::{verify_jsonl, ChainVerifier};
 pub use writer::{ChainWriter, PreparedEvent};

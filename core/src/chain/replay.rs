@@ -34,10 +34,16 @@ pub struct Replay {
 }
 
 impl Replay {
+    /// As a JSON value with members spelled for a host (`prevHash` in
+    /// JavaScript); the events are rows and keep their column names.
+    pub fn to_value_named(&self, naming: crate::options::Naming) -> Value {
+        naming.rename(self.to_value(), &["events"])
+    }
+
     /// As a JSON value: `{"events":[rows],"forks":[…],"orphans":[…],"malformed":[…]}`.
     pub fn to_value(&self) -> Value {
         serde_json::json!({
-            "events": self.events.iter().map(|e| serde_json::from_str::<Value>(&e.to_json()).unwrap_or(Value::Null)).collect::<Vec<_>>(),
+            "events": self.events.iter().map(Event::to_value).collect::<Vec<_>>(),
             "forks": self.forks.iter().map(|f| serde_json::json!({
                 "prev_hash": hex::encode(f.prev_hash),
                 "ids": f.ids,
@@ -59,23 +65,34 @@ impl Replay {
 /// for hashes, signatures and windows. Memory is proportional to the input.
 pub fn replay<R: AsRef<[u8]>>(rows: &[R], start: &Head) -> Replay {
     use std::collections::BTreeMap;
-    let mut by_prev: BTreeMap<[u8; 32], Vec<Event>> = BTreeMap::new();
     let mut malformed = Vec::new();
-    let mut seen_hashes: HashSet<[u8; 32]> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut by_prev: BTreeMap<[u8; 32], Vec<(String, Event)>> = BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
         match Event::from_json(row.as_ref()) {
             Ok(e) => {
-                // The same row twice is one event, not a fork.
-                if seen_hashes.insert(e.hash) {
-                    by_prev.entry(e.prev_hash).or_default().push(e);
+                // The same row twice (in any spelling) is one event, not a
+                // fork; two rows with the same hash but another signature
+                // are two events competing for one place: a fork.
+                let canon = e.to_json();
+                if seen.insert(canon.clone()) {
+                    by_prev.entry(e.prev_hash).or_default().push((canon, e));
                 }
             }
             Err((reason, _)) => malformed.push((i, reason)),
         }
     }
+    let mut by_prev: BTreeMap<[u8; 32], Vec<Event>> = by_prev
+        .into_iter()
+        .map(|(prev, mut list)| {
+            // By hash, then by the canonical row: the order never depends
+            // on the input's.
+            list.sort_by(|a, b| (a.1.hash, &a.0).cmp(&(b.1.hash, &b.0)));
+            (prev, list.into_iter().map(|(_, e)| e).collect())
+        })
+        .collect();
     let mut forks = Vec::new();
     for (prev, list) in by_prev.iter_mut() {
-        list.sort_by_key(|e| e.hash);
         if list.len() > 1 {
             forks.push(Fork {
                 prev_hash: *prev,

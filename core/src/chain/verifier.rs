@@ -5,173 +5,21 @@ use super::check::*;
 use super::error::*;
 use super::event::*;
 use super::ids::*;
-use crate::digest;
+use super::options::VerifyOptions;
+use super::report::ChainReport;
+use super::state::VerifierState;
 use crate::merkle::Frontier;
 use crate::registry::SignerRegistry;
 use crate::time::Timestamp;
-use serde_json::Value;
+use std::collections::BTreeMap;
 use std::sync::Arc;
-
-/// How a [`ChainVerifier`] runs.
-#[derive(Clone, Debug)]
-pub struct VerifyOptions {
-    /// The chain's digest algorithm (default SHA-256).
-    pub hash_alg: digest::Algorithm,
-    /// Stop at the first break (default: collect all).
-    pub stop_at_first: bool,
-    /// Keep every id to detect duplicates (default true; 16 bytes per
-    /// event). Off, memory is constant.
-    pub track_ids: bool,
-    /// When set, [`ChainVerifier::finish`] checks the chain reaches this head
-    /// (`truncated` if it ends before, `head_mismatch` if its hash at that
-    /// seq differs).
-    pub expected_head: Option<Head>,
-    /// When set, the verifier checks the RFC 6962 root of the event hashes
-    /// when it reaches `size` rows against this one (a signed checkpoint's:
-    /// `checkpoint_mismatch`), and that the chain reaches that size
-    /// (`truncated`).
-    pub checkpoint: Option<TreeHead>,
-    /// The longest row accepted, in bytes (default 1 MiB). A longer one is a
-    /// `malformed_row` break, and its bytes are skipped up to the next
-    /// newline without being buffered: a stream without newlines cannot
-    /// make the verifier hold it in memory.
-    pub max_row_bytes: usize,
-    /// Threads for signature checks: `None` = every core. Only the
-    /// `parallel` feature uses more than one; the verdict never depends on
-    /// it.
-    pub threads: Option<usize>,
-}
-
-impl Default for VerifyOptions {
-    fn default() -> Self {
-        VerifyOptions {
-            hash_alg: digest::Algorithm::Sha256,
-            stop_at_first: false,
-            track_ids: true,
-            expected_head: None,
-            checkpoint: None,
-            max_row_bytes: 1 << 20,
-            threads: None,
-        }
-    }
-}
-
-/// A verifier's resumable state (what a streaming consumer checkpoints).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VerifierState {
-    /// The head reached.
-    pub head: Head,
-    /// Rows read so far (the next row's position).
-    pub position: u64,
-    /// Events accepted so far.
-    pub count: u64,
-    /// Breaks found so far.
-    pub breaks: u64,
-    /// The Merkle frontier over the event hashes read so far (size and
-    /// subtree roots, largest first).
-    pub merkle: Frontier,
-    /// The verifier stopped at a break (`stop_at_first`): a resumed one
-    /// reads nothing more.
-    pub stopped: bool,
-}
-
-impl VerifierState {
-    /// `{"head":{…},"position":n,"count":n,"breaks":n,"type":"trustcore.chain-verifier-state/v1"}`.
-    pub fn to_value(&self) -> Value {
-        serde_json::json!({
-            "type": "trustcore.chain-verifier-state/v1",
-            "head": self.head.to_value(),
-            "position": self.position,
-            "count": self.count,
-            "breaks": self.breaks,
-            "stopped": self.stopped,
-            "merkle": {
-                "size": self.merkle.size(),
-                "hashes": self.merkle.hashes().iter().map(hex::encode).collect::<Vec<_>>(),
-            },
-        })
-    }
-
-    /// Reads a state written by [`VerifierState::to_value`].
-    pub fn from_value(v: &Value) -> Result<Self, Error> {
-        let bad = |m: &str| Error::new(ErrorCode::InvalidState, m.to_string());
-        if v.get("type").and_then(Value::as_str) != Some("trustcore.chain-verifier-state/v1") {
-            return Err(bad(
-                "\"type\" must be \"trustcore.chain-verifier-state/v1\"",
-            ));
-        }
-        let n = |k: &str| {
-            v.get(k)
-                .and_then(Value::as_u64)
-                .ok_or_else(|| bad(&format!("{k:?} must be a non-negative integer")))
-        };
-        let m = v.get("merkle").unwrap_or(&Value::Null);
-        let hashes = m
-            .get("hashes")
-            .and_then(Value::as_array)
-            .ok_or_else(|| bad("\"merkle\" needs \"size\" and \"hashes\""))?
-            .iter()
-            .map(|h| h.as_str().and_then(hex32))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| bad("merkle hashes must be 64 lowercase hex digits"))?;
-        let size = m
-            .get("size")
-            .and_then(Value::as_u64)
-            .ok_or_else(|| bad("\"merkle\" needs \"size\" and \"hashes\""))?;
-        let merkle = Frontier::from_parts(size, &hashes).map_err(|e| bad(e.message()))?;
-        Ok(VerifierState {
-            head: Head::from_value(v.get("head").unwrap_or(&Value::Null))?,
-            position: n("position")?,
-            count: n("count")?,
-            breaks: n("breaks")?,
-            merkle,
-            stopped: match v.get("stopped") {
-                None => false,
-                Some(b) => b
-                    .as_bool()
-                    .ok_or_else(|| bad("\"stopped\" must be a boolean"))?,
-            },
-        })
-    }
-}
-
-/// The outcome of verifying a chain.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChainReport {
-    /// No breaks.
-    pub valid: bool,
-    /// The head reached (the last event accepted or resynchronised on).
-    pub head: Head,
-    /// Rows read.
-    pub rows: u64,
-    /// The breaks, in stream order (only the first with `stop_at_first`).
-    pub breaks: Vec<Break>,
-    /// The RFC 6962 tree head over the hashes of every readable row, in
-    /// stream order: what a checkpoint of this chain commits to.
-    pub merkle: TreeHead,
-}
-
-impl ChainReport {
-    /// As a JSON value.
-    pub fn to_value(&self) -> Value {
-        serde_json::json!({
-            "valid": self.valid,
-            "head": self.head.to_value(),
-            "rows": self.rows,
-            "breaks": self.breaks.iter().map(Break::to_value).collect::<Vec<_>>(),
-            "merkle": self.merkle.to_value(),
-        })
-    }
-
-    /// As canonical JSON text.
-    pub fn to_json(&self) -> String {
-        String::from_utf8(canonical(&self.to_value())).unwrap_or_default()
-    }
-}
 
 /// Rows buffered before a batch is checked (in parallel with the
 /// `parallel` feature).
 pub(super) const BATCH: usize = 1024;
+/// Bytes buffered before a batch is checked: with long rows, a batch is cut
+/// short so the buffer stays small whatever the input.
+pub(super) const BATCH_BYTES: usize = 8 << 20;
 
 /// Verifies a chain fed one row (or one chunk of JSONL bytes) at a time.
 #[derive(Debug)]
@@ -183,45 +31,100 @@ pub struct ChainVerifier {
     position: u64,
     count: u64,
     breaks: Vec<Break>,
-    break_count: u64,
+    break_counts: BTreeMap<Reason, u64>,
     ids: IdSet,
     tree: Frontier,
     pending: Vec<Vec<u8>>,
+    pending_bytes: usize,
     partial: Vec<u8>,
     /// Bytes of the current over-long line skipped so far (0: none).
     skipping: usize,
     /// Pending rows that stand for over-long lines: (index, length).
     too_long: Vec<(usize, usize)>,
     stopped: bool,
+    /// The trusted head, once the chain reached its seq and it was checked.
+    pinned_head: Option<(u64, [u8; 32])>,
+    /// The checkpoint, once the chain reached its size and it was checked.
+    pinned_checkpoint: Option<(u64, [u8; 32])>,
 }
 
 impl ChainVerifier {
     /// A verifier for a chain from its first event.
     pub fn new(registry: SignerRegistry, options: VerifyOptions) -> Self {
-        Self::resume(
-            registry,
-            options,
-            VerifierState {
-                head: Head::default(),
-                position: 0,
-                count: 0,
-                breaks: 0,
-                merkle: Frontier::new(),
-                stopped: false,
-            },
-        )
+        let state = VerifierState::from_head(Head::default(), options.hash_alg);
+        Self::start(registry, options, state)
     }
 
-    /// A verifier that continues from a trusted head or a saved state
-    /// (ids from before are not known, so duplicates across the resume
-    /// point are not detected).
-    pub fn resume(registry: SignerRegistry, options: VerifyOptions, state: VerifierState) -> Self {
+    /// A verifier that continues from a saved state (or from
+    /// [`VerifierState::from_head`]). Ids from before are not known, so
+    /// duplicates across the resume point are not detected.
+    ///
+    /// A state can never weaken the checks: `invalid_state` when the state
+    /// is for another digest algorithm, when it is past the trusted head's
+    /// seq (or the checkpoint's size) without having checked that same
+    /// anchor, or when it checked a different one; an anchor the state is
+    /// exactly at is checked at once.
+    pub fn resume(
+        registry: SignerRegistry,
+        options: VerifyOptions,
+        state: VerifierState,
+    ) -> Result<Self, Error> {
+        let bad = |m: String| Error::new(ErrorCode::InvalidState, m);
+        if state.hash_alg != options.hash_alg {
+            return Err(bad(format!(
+                "the state is of a {} chain, the options say {}",
+                state.hash_alg.name(),
+                options.hash_alg.name()
+            )));
+        }
+        if let Some(eh) = &options.expected_head {
+            match state.pinned_head {
+                Some(p) if p != (eh.seq, eh.hash) => {
+                    return Err(bad(format!(
+                        "the state checked a trusted head at seq {}; the options give another (seq {})",
+                        p.0, eh.seq
+                    )))
+                }
+                Some(_) => {}
+                None if state.head.seq > eh.seq || (state.head.seq == eh.seq && state.position > 0) => {
+                    return Err(bad(format!(
+                        "the state is at seq {}, past the trusted head's seq {} it never checked: resume from a state saved before it, or verify from the start",
+                        state.head.seq, eh.seq
+                    )))
+                }
+                None => {}
+            }
+        }
+        if let Some(cp) = &options.checkpoint {
+            match state.pinned_checkpoint {
+                Some(p) if p != (cp.size, cp.root) => {
+                    return Err(bad(format!(
+                        "the state checked a checkpoint of size {}; the options give another (size {})",
+                        p.0, cp.size
+                    )))
+                }
+                Some(_) => {}
+                None if state.merkle.size() > cp.size => {
+                    return Err(bad(format!(
+                        "the state covers {} events, past the checkpoint's size {} it never checked: resume from a state saved before it, or verify from the start",
+                        state.merkle.size(),
+                        cp.size
+                    )))
+                }
+                None => {}
+            }
+        }
+        Ok(Self::start(registry, options, state))
+    }
+
+    /// Builds the verifier and checks the anchors the state is exactly at.
+    fn start(registry: SignerRegistry, options: VerifyOptions, state: VerifierState) -> Self {
         let last_ts = state
             .head
             .ts
             .as_deref()
             .and_then(|t| Timestamp::parse(t).ok());
-        ChainVerifier {
+        let mut v = ChainVerifier {
             registry: Arc::new(registry),
             options,
             head: state.head,
@@ -229,15 +132,22 @@ impl ChainVerifier {
             position: state.position,
             count: state.count,
             breaks: Vec::new(),
-            break_count: state.breaks,
+            break_counts: state.break_counts,
             ids: IdSet::default(),
             tree: state.merkle,
             pending: Vec::with_capacity(BATCH),
+            pending_bytes: 0,
             partial: Vec::new(),
             skipping: 0,
             too_long: Vec::new(),
             stopped: state.stopped,
+            pinned_head: state.pinned_head,
+            pinned_checkpoint: state.pinned_checkpoint,
+        };
+        if !v.stopped {
+            v.check_anchors(None);
         }
+        v
     }
 
     /// Feeds one row (one JSONL line, without its newline).
@@ -250,7 +160,8 @@ impl ChainVerifier {
             return;
         }
         self.pending.push(row.to_vec());
-        if self.pending.len() >= BATCH {
+        self.pending_bytes += row.len();
+        if self.pending.len() >= BATCH || self.pending_bytes >= BATCH_BYTES {
             self.flush();
         }
     }
@@ -309,6 +220,7 @@ impl ChainVerifier {
         self.check_and_link(&rows, &too_long);
         self.pending = rows;
         self.pending.clear();
+        self.pending_bytes = 0;
     }
 
     /// The verdict for row `i` of a batch: an over-long row (its bytes
@@ -437,17 +349,60 @@ impl ChainVerifier {
         reason: Reason,
         message: String,
     ) {
-        self.break_count += 1;
+        *self.break_counts.entry(reason).or_insert(0) += 1;
         if self.options.stop_at_first {
             self.stopped = true;
         }
-        self.breaks.push(Break {
-            position,
-            seq: event.map(|e| e.seq),
-            id: event.map(|e| e.id.clone()),
-            reason,
-            message,
-        });
+        if self.breaks.len() < self.options.max_breaks {
+            self.breaks.push(Break {
+                position,
+                seq: event.map(|e| e.seq),
+                id: event.map(|e| e.id.clone()),
+                reason,
+                message: crate::text::bounded(message),
+            });
+        }
+    }
+
+    /// Checks the trusted head once the chain's head reaches its seq, and
+    /// the checkpoint once the tree reaches its size; `event` is the row
+    /// that got there (`None`: the state the verifier started from).
+    fn check_anchors(&mut self, event: Option<&Facts>) {
+        let position = self.position.saturating_sub(u64::from(event.is_some()));
+        if let Some(eh) = self.options.expected_head.clone() {
+            if self.pinned_head.is_none() && self.head.seq >= eh.seq {
+                self.pinned_head = Some((eh.seq, eh.hash));
+                if self.head.seq != eh.seq {
+                    let m = format!(
+                        "the chain reaches seq {} without the trusted head at seq {}",
+                        self.head.seq, eh.seq
+                    );
+                    self.report(position, event, Reason::HeadMismatch, m);
+                } else if self.head.hash != eh.hash {
+                    let m = format!(
+                        "the chain's hash at seq {} is {}, the trusted head's is {}",
+                        eh.seq,
+                        hex::encode(self.head.hash),
+                        hex::encode(eh.hash)
+                    );
+                    self.report(position, event, Reason::HeadMismatch, m);
+                }
+            }
+        }
+        if let Some(cp) = self.options.checkpoint {
+            if self.pinned_checkpoint.is_none() && self.tree.size() == cp.size && !self.stopped {
+                self.pinned_checkpoint = Some((cp.size, cp.root));
+                if self.tree.root() != cp.root {
+                    let m = format!(
+                        "the Merkle root of the first {} events is {}, the checkpoint's is {}",
+                        cp.size,
+                        hex::encode(self.tree.root()),
+                        hex::encode(cp.root)
+                    );
+                    self.report(position, event, Reason::CheckpointMismatch, m);
+                }
+            }
+        }
     }
 
     /// The order-dependent checks, then the row's own verdicts.
@@ -499,17 +454,6 @@ impl ChainVerifier {
             None => self.count += 1,
         }
         self.tree.push_data(&event.hash);
-        if let Some(cp) = self.options.checkpoint {
-            if self.tree.size() == cp.size && self.tree.root() != cp.root && !self.stopped {
-                let m = format!(
-                    "the Merkle root of the first {} events is {}, the checkpoint's is {}",
-                    cp.size,
-                    hex::encode(self.tree.root()),
-                    hex::encode(cp.root)
-                );
-                self.report(position, Some(&event), Reason::CheckpointMismatch, m);
-            }
-        }
         // Resynchronise on the row's own claims, so one bad row is one break.
         if c.at.is_some() {
             self.last_ts = c.at;
@@ -517,8 +461,11 @@ impl ChainVerifier {
         self.head = Head {
             hash: event.hash,
             seq: event.seq,
-            ts: Some(event.ts),
+            ts: Some(event.ts.clone()),
         };
+        if !self.stopped {
+            self.check_anchors(Some(&event));
+        }
     }
 
     /// Checks everything fed so far (a partial last line stays buffered) and
@@ -529,9 +476,12 @@ impl ChainVerifier {
             head: self.head.clone(),
             position: self.position,
             count: self.count,
-            breaks: self.break_count,
+            break_counts: self.break_counts.clone(),
             merkle: self.tree.clone(),
             stopped: self.stopped,
+            hash_alg: self.options.hash_alg,
+            pinned_head: self.pinned_head,
+            pinned_checkpoint: self.pinned_checkpoint,
         }
     }
 
@@ -553,26 +503,16 @@ impl ChainVerifier {
         }
         self.flush();
         if let Some(expected) = self.options.expected_head.clone() {
-            if !self.stopped {
-                if self.head.seq < expected.seq {
-                    let m = format!(
-                        "the chain ends at seq {}; the expected head is at seq {}",
-                        self.head.seq, expected.seq
-                    );
-                    self.report(self.position, None, Reason::Truncated, m);
-                } else if self.head.seq == expected.seq && self.head.hash != expected.hash {
-                    let m = format!(
-                        "the chain's hash at seq {} is {}, the expected head's is {}",
-                        expected.seq,
-                        hex::encode(self.head.hash),
-                        hex::encode(expected.hash)
-                    );
-                    self.report(self.position, None, Reason::HeadMismatch, m);
-                }
+            if !self.stopped && self.pinned_head.is_none() {
+                let m = format!(
+                    "the chain ends at seq {}; the trusted head is at seq {}",
+                    self.head.seq, expected.seq
+                );
+                self.report(self.position, None, Reason::Truncated, m);
             }
         }
         if let Some(cp) = self.options.checkpoint {
-            if !self.stopped && self.tree.size() < cp.size {
+            if !self.stopped && self.pinned_checkpoint.is_none() {
                 let m = format!(
                     "the chain has {} events; the checkpoint commits to {}",
                     self.tree.size(),
@@ -582,10 +522,12 @@ impl ChainVerifier {
             }
         }
         ChainReport {
-            valid: self.break_count == 0,
+            valid: self.break_counts.is_empty(),
             head: self.head,
             rows: self.position,
+            count: self.count,
             breaks: self.breaks,
+            break_counts: self.break_counts,
             merkle: TreeHead {
                 size: self.tree.size(),
                 root: self.tree.root(),

@@ -137,7 +137,7 @@ impl Error {
     pub(crate) fn new(code: ErrorCode, message: impl Into<String>, path: Option<String>) -> Self {
         Error {
             code,
-            message: message.into(),
+            message: crate::text::bounded(message.into()),
             path,
         }
     }
