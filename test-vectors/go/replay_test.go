@@ -15,18 +15,19 @@ import (
 
 // The `replay` cases of chain.json, replayed by the rules of
 // docs/audit-chain.md ("Deterministic replay") and test-vectors/README.md,
-// written again here in Go: rows are read by parseRow (chain_test.go), a
-// hash already seen counts once, rows are grouped by prev_hash, every group
-// of two or more is a fork (rows by hash, forks by prev_hash, hashes as
-// bytes), and the walk from the start hash takes and removes the
-// smallest-hash row of each group it reaches. Results are compared as
+// written again here in Go: rows are read by parseRow (chain_test.go), the
+// same canonical row seen again counts once, rows are grouped by prev_hash,
+// every group of two or more is a fork (rows by hash, then by canonical row
+// bytes; forks by prev_hash; hashes as bytes), and the walk from the start
+// hash takes and removes the first row of each group it reaches. Results are compared as
 // canonical JSON (gowebpki/jcs), so number spellings do not matter.
 
 type replayRow struct {
-	row  map[string]any
-	id   string
-	hash []byte
-	prev []byte
+	row   map[string]any
+	canon []byte
+	id    string
+	hash  []byte
+	prev  []byte
 }
 
 type replayFork struct {
@@ -59,11 +60,15 @@ func goReplay(rows []string, start []byte) replayResult {
 		}
 		h, _ := hex.DecodeString(row["hash"].(string))
 		p, _ := hex.DecodeString(row["prev_hash"].(string))
-		if seen[string(h)] {
+		canon, err := jcs.Transform([]byte(text))
+		if err != nil {
+			panic(err) // parseRow accepted it
+		}
+		if seen[string(canon)] {
 			continue
 		}
-		seen[string(h)] = true
-		groups[string(p)] = append(groups[string(p)], replayRow{row, row["id"].(string), h, p})
+		seen[string(canon)] = true
+		groups[string(p)] = append(groups[string(p)], replayRow{row, canon, row["id"].(string), h, p})
 	}
 	prevs := make([]string, 0, len(groups))
 	for p := range groups {
@@ -72,7 +77,12 @@ func goReplay(rows []string, start []byte) replayResult {
 	sort.Strings(prevs) // byte order of the raw hashes
 	for _, p := range prevs {
 		g := groups[p]
-		sort.Slice(g, func(a, b int) bool { return bytes.Compare(g[a].hash, g[b].hash) < 0 })
+		sort.Slice(g, func(a, b int) bool {
+			if c := bytes.Compare(g[a].hash, g[b].hash); c != 0 {
+				return c < 0
+			}
+			return bytes.Compare(g[a].canon, g[b].canon) < 0
+		})
 		if len(g) > 1 {
 			f := replayFork{PrevHash: hex.EncodeToString([]byte(p))}
 			for _, r := range g {

@@ -46,6 +46,8 @@ type signer struct {
 	ValidFrom  string `json:"validFrom"`
 	ValidUntil string `json:"validUntil"`
 	RevokedAt  string `json:"revokedAt"`
+	// The signer this key was rotated from: its revocation applies here too.
+	RotatedFrom string `json:"rotatedFrom"`
 }
 
 func loadSigning(t *testing.T) map[string]json.RawMessage {
@@ -137,6 +139,24 @@ func reasonFor(t *testing.T, reg []signer, id, alg string, at time.Time) (string
 			return "signer_not_yet_valid", nil
 		case s.ValidUntil != "" && !at.Before(instant(t, s.ValidUntil)):
 			return "signer_expired", nil
+		}
+		// Revocation is transitive along rotatedFrom links.
+		seen := map[string]bool{}
+		for cur := s; cur.RotatedFrom != "" && !seen[cur.RotatedFrom]; {
+			seen[cur.RotatedFrom] = true
+			found := false
+			for _, p := range reg {
+				if p.SignerID == cur.RotatedFrom {
+					cur, found = p, true
+					break
+				}
+			}
+			if !found {
+				return "unknown_signer", nil
+			}
+			if cur.RevokedAt != "" && !at.Before(instant(t, cur.RevokedAt)) {
+				return "signer_revoked", nil
+			}
 		}
 		registered := s.Algorithm
 		if registered == "" {

@@ -172,27 +172,61 @@ def mth(leaves):
     return hashlib.sha256(b"\x01" + mth(leaves[:k]) + mth(leaves[k:])).digest()
 
 
+MAX_BREAKS = 1000
+
+
 def verify(text, reg_text, expected_head=None, stop_at_first=False, checkpoint=None):
+    """The reference verifier. Anchors: the trusted head is checked at the
+    row that brings the head to its seq or past it (head_mismatch unless it
+    is exactly that seq and hash), the checkpoint when the tree reaches its
+    size (checkpoint_mismatch); never reached: truncated at the end. A
+    checkpoint of size 0 is checked before the first row."""
     reg = json.loads(reg_text)["signers"]
     head = {"hash": ZERO, "seq": 0}
     last_ts = None
     ids = set()
     breaks = []
+    counts = {}
     leaves = []
     stopped = False
     position = 0
+    count = 0
+    pinned_head = pinned_cp = False
+
+    def report(b):
+        nonlocal stopped
+        counts[b["reason"]] = counts.get(b["reason"], 0) + 1
+        if len(breaks) < MAX_BREAKS:
+            breaks.append(b)
+        if stop_at_first:
+            stopped = True
+
+    def anchors(pos, row):
+        nonlocal pinned_head, pinned_cp
+        where = {"position": pos}
+        if row is not None:
+            where.update(seq=row["seq"], id=row["id"])
+        if expected_head and not pinned_head and head["seq"] >= expected_head["seq"]:
+            pinned_head = True
+            if head["seq"] != expected_head["seq"] or head["hash"] != expected_head["hash"]:
+                report(dict(where, reason="head_mismatch"))
+        if checkpoint and not pinned_cp and not stopped and len(leaves) == checkpoint["size"]:
+            pinned_cp = True
+            if mth(leaves).hex() != checkpoint["root"]:
+                report(dict(where, reason="checkpoint_mismatch"))
+
+    anchors(0, None)
     lines = [l[:-1] if l.endswith("\r") else l for l in text.split("\n")]
     for ln in lines:
+        if stopped:
+            break
         if not ln.strip():
             continue
         pos = position
         position += 1
         row, err = parse(ln)
         if row is None:
-            breaks.append({"position": pos, "reason": err})
-            if stop_at_first:
-                stopped = True
-                break
+            report({"position": pos, "reason": err})
             continue
         t = instant(row["ts"])
         reason = None
@@ -216,24 +250,20 @@ def verify(text, reg_text, expected_head=None, stop_at_first=False, checkpoint=N
                 except InvalidSignature:
                     reason = "invalid_signature"
         if reason:
-            breaks.append({"position": pos, "seq": row["seq"], "id": row["id"], "reason": reason})
-            stopped = stop_at_first
+            report({"position": pos, "seq": row["seq"], "id": row["id"], "reason": reason})
+        else:
+            count += 1
         last_ts = t
         head = {"hash": row["hash"], "seq": row["seq"], "ts": row["ts"]}
         leaves.append(bytes.fromhex(row["hash"]))
-        if checkpoint and not stopped and len(leaves) == checkpoint["size"] and mth(leaves).hex() != checkpoint["root"]:
-            breaks.append({"position": pos, "seq": row["seq"], "id": row["id"], "reason": "checkpoint_mismatch"})
-            stopped = stop_at_first
-        if stopped:
-            break
-    if expected_head and not stopped:
-        if head["seq"] < expected_head["seq"]:
-            breaks.append({"position": position, "reason": "truncated"})
-        elif head["seq"] == expected_head["seq"] and head["hash"] != expected_head["hash"]:
-            breaks.append({"position": position, "reason": "head_mismatch"})
-    if checkpoint and not stopped and len(leaves) < checkpoint["size"]:
-        breaks.append({"position": position, "reason": "truncated"})
-    return {"valid": not breaks, "head": head, "rows": position, "breaks": breaks,
+        if not stopped:
+            anchors(pos, row)
+    if expected_head and not stopped and not pinned_head:
+        report({"position": position, "reason": "truncated"})
+    if checkpoint and not stopped and not pinned_cp:
+        report({"position": position, "reason": "truncated"})
+    return {"valid": not counts, "head": head, "rows": position, "count": count, "breaks": breaks,
+            "break_count": sum(counts.values()), "break_counts": counts,
             "merkle": {"size": len(leaves), "root": mth(leaves).hex()}}
 
 
@@ -247,26 +277,28 @@ def event_value(row):
 
 def replay(rows, start=ZERO):
     """Rows (texts) in any order back into chain order from the head hash
-    `start`: unreadable rows by input position; a hash seen before counts
-    once (the first row with it is kept); rows grouped by prev_hash, a group
-    of two or more is a fork (members by hash, forks by prev_hash, hashes
-    compared as bytes); from `start`, each step takes and removes the
-    smallest-hash row of the current hash's group; whatever readable row is
-    left is an orphan (ids sorted)."""
+    `start`: unreadable rows by input position; a row seen before (the same
+    canonical row, in any spelling) counts once; rows grouped by prev_hash, a
+    group of two or more is a fork (members by hash, then by canonical row
+    bytes; forks by prev_hash; hashes compared as bytes), so two rows with
+    one hash and different signatures are a fork too; from `start`, each step
+    takes and removes the first row of the current hash's group; whatever
+    readable row is left is an orphan (ids sorted)."""
     groups, seen, malformed = {}, set(), []
     for position, text in enumerate(rows):
         row, reason = parse(text)
         if row is None:
             malformed.append({"position": position, "reason": reason})
             continue
-        if row["hash"] in seen:
-            continue
-        seen.add(row["hash"])
+        key = canon(row)
+        if key in seen:
+            continue  # the same row again, in any spelling
+        seen.add(key)
         groups.setdefault(row["prev_hash"], []).append(row)
     forks = []
     for prev in sorted(groups, key=bytes.fromhex):
         group = groups[prev]
-        group.sort(key=lambda r: bytes.fromhex(r["hash"]))
+        group.sort(key=lambda r: (bytes.fromhex(r["hash"]), canon(r)))
         if len(group) > 1:
             forks.append({"prev_hash": prev, "ids": [r["id"] for r in group], "hashes": [r["hash"] for r in group]})
     events, cur = [], start
@@ -378,6 +410,11 @@ def replay_cases():
 
     add("duplicates/identical-rows", "every row twice and row 3 a third time: the same row is one event, not a fork",
         permuted(good + good + [good[2]], "dupes"), events=ids(good), orphans=[], forks=[], malformed=[])
+    twin = make_row(4, good[2]["hash"], good[3]["ts"], sign_key=K2)
+    assert twin["hash"] == good[3]["hash"] and twin["signature"] != good[3]["signature"]
+    add("fork/same-hash-other-signature", "row 4 twice with the same hash but another signature (the hash does not cover it): "
+        "two rows compete for one place, a fork whatever the input order; the one first by canonical row is followed",
+        permuted(good + [twin], "twin"), events=ids(good), orphans=[good[3]["id"]], forks=[[good[3]["id"], good[3]["id"]]], malformed=[])
     respelled = [json.dumps(r, indent=1, sort_keys=False, ensure_ascii=True) for r in good[:3]]
     add("duplicates/same-row-other-spelling", "rows 1-3 also given with other member order, whitespace and escapes: the same hash, one event each",
         good[:5] + respelled, events=ids(good[:5]), orphans=[], forks=[], malformed=[])
@@ -572,6 +609,29 @@ def main():
     add("checkpoint/rewritten", "a valid chain of the same length that is not the checkpointed one", other, checkpoint=cp)
     cp5 = {"size": 5, "root": mth([bytes.fromhex(r["hash"]) for r in good[:5]]).hex()}
     add("checkpoint/rewritten-after", "rows after a checkpoint of 5 were replaced: the checkpoint still matches, the links break", good[:5] + other[5:], checkpoint=cp5)
+
+    # Trusted anchors pin history: the log holder re-signs a rewritten
+    # history with the real key and extends it past the anchor.
+    def continue_from(prefix, n, tag):
+        rows, prev = list(prefix), prefix[-1]["hash"] if prefix else ZERO
+        for i in range(len(prefix) + 1, len(prefix) + n + 1):
+            r = make_row(i, prev, "2026-03-01T12:30:%02dZ" % i, payload={"forged": tag, "n": i})
+            rows.append(r)
+            prev = r["hash"]
+        return rows
+    head3 = {"hash": good[2]["hash"], "seq": 3}
+    add("anchor/rewritten-before-head-and-extended", "rows 2-3 rewritten and re-signed by the real key, the chain extended past the trusted head at seq 3: "
+        "refused at the row that reaches seq 3, however the chain continues", continue_from(good[:1], 6, "a"), expected_head=head3)
+    add("anchor/extended-after-head", "the true rows 1-3 and an extension after the trusted head: valid", continue_from(good[:3], 4, "b"), expected_head=head3)
+    jump = [good[0], good[1], make_row(4, good[1]["hash"], good[3]["ts"])]
+    add("anchor/jumps-past-head", "seq 3 is skipped (2 then 4): the trusted head at seq 3 is never reached", jump, expected_head=head3)
+    add("anchor/rewritten-inside-checkpoint", "rows 2-10 rewritten and re-signed, extended to 12: the checkpoint of 10 refuses it",
+        continue_from(good[:1], 11, "d"), checkpoint=cp)
+    empty_root = mth([]).hex()
+    add("checkpoint/empty-right-root", "a checkpoint of size 0 with the empty tree's root, over an empty export", [], raw="",
+        checkpoint={"size": 0, "root": empty_root})
+    add("checkpoint/empty-wrong-root", "a checkpoint of size 0 whose root is not the empty tree's: checked before the first row",
+        good[:2], checkpoint={"size": 0, "root": "ab" * 32})
 
     doc = {
         "format": "trustcore-vectors/chain",

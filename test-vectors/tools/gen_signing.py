@@ -308,11 +308,24 @@ MAIN = [
 ]
 KEY_OF = {e["signerId"]: n for e, n in zip(MAIN, [1, 2, 3, 4, 5, 6, 7, 8, 9])}
 ROT = [entry("kernel-signer", 1, validFrom="2026-01-01T00:00:00Z")]
+# kernel-signer found compromised on 2026-06-20: a thief holding its key
+# tries to install a successor of their own (rotation cases).
+ROT_REVOKED = [entry("kernel-signer", 1, validFrom="2026-01-01T00:00:00Z", revokedAt="2026-06-20T00:00:00Z")]
+# Keys rotated root -> mid -> leaf, then the root revoked: revocation follows
+# rotatedFrom to every successor (lookup cases).
+LINEAGE = [
+    entry("root-signer", 1, validUntil="2026-03-01T00:00:00Z", revokedAt="2026-05-01T00:00:00Z"),
+    entry("mid-signer", 2, validFrom="2026-02-01T00:00:00Z", validUntil="2026-04-01T00:00:00Z", rotatedFrom="root-signer"),
+    entry("leaf-signer", 3, validFrom="2026-03-15T00:00:00Z", rotatedFrom="mid-signer"),
+    entry("anchored-signer", 4, validFrom="2026-03-15T00:00:00Z"),
+]
 
 REGISTRIES = {
     "main": json.dumps({"signers": MAIN}, ensure_ascii=False, indent=1),
     "seed": json.dumps({"signers": [{"signerId": "kernel-signer", "publicKey": b64(KEYS[1].pk)}]}),
     "rotation": json.dumps({"signers": ROT}),
+    "rotation-revoked": json.dumps({"signers": ROT_REVOKED}),
+    "lineage": json.dumps({"signers": LINEAGE}),
 }
 
 
@@ -354,6 +367,14 @@ def reason_for(entries, sid, alg, at):
         return "signer_not_yet_valid"
     if "validUntil" in e and t >= instant(e["validUntil"]):
         return "signer_expired"
+    # Revocation is transitive: a key rotated from a revoked key (directly
+    # or through others) vouches for nothing at or after that revocation.
+    cur, seen = e, set()
+    while cur.get("rotatedFrom") and cur["rotatedFrom"] not in seen:
+        seen.add(cur["rotatedFrom"])
+        cur = next(x for x in entries if x["signerId"] == cur["rotatedFrom"])
+        if "revokedAt" in cur and t >= instant(cur["revokedAt"]):
+            return "signer_revoked"
     if e.get("algorithm", "ed25519") != alg:
         return "algorithm_mismatch"
     return None
@@ -402,6 +423,10 @@ def registry_cases():
         return json.dumps({"signers": list(entries)})
 
     err("duplicate-id", "two keys under one id", signers(entry("a", 1), entry("a", 2)), "duplicate_signer")
+    load.append({"id": "load/lineage", "description": "rotatedFrom links to signers of the same file", "format": "signers", "document": REGISTRIES["lineage"], "signers": [e["signerId"] for e in LINEAGE]})
+    err("rotated-from-unknown", "rotatedFrom names a signer that is not in the file (revocation could not follow it)", signers(entry("b", 2, rotatedFrom="gone")), "invalid_registry")
+    err("rotated-from-loop", "rotatedFrom links that loop", signers(entry("a", 1, rotatedFrom="b"), entry("b", 2, rotatedFrom="a")), "invalid_registry")
+    err("rotated-from-self", "a signer rotated from itself", signers(entry("a", 1, rotatedFrom="a")), "invalid_registry")
     err("unknown-member", "a misspelt validUntil would leave the key valid forever", signers(entry("a", 1, validUntill="2027-01-01T00:00:00Z")), "invalid_registry")
     err("missing-signers", "no signers array", "{}", "invalid_registry")
     err("extra-top-level", "unknown top-level member", '{"signers":[],"version":2}', "invalid_registry")
@@ -464,6 +489,16 @@ def registry_cases():
         ("Kernel-Signer", "ed25519", "2026-03-01T00:00:00Z"),
     ]:
         lookups.append({"id": "lookup/%s/%s/%s" % (sid, alg, at), "registry": "main", "signerId": sid, "alg": alg, "at": at, "reason": reason_for(MAIN, sid, alg, at)})
+    for sid, at in [
+        ("mid-signer", "2026-03-20T00:00:00Z"),
+        ("leaf-signer", "2026-04-30T23:59:59Z"),
+        ("leaf-signer", "2026-05-01T00:00:00Z"),
+        ("leaf-signer", "2030-01-01T00:00:00Z"),
+        ("anchored-signer", "2030-01-01T00:00:00Z"),
+        ("root-signer", "2026-04-01T00:00:00Z"),
+    ]:
+        lookups.append({"id": "lookup/lineage/%s/%s" % (sid, at), "registry": "lineage", "signerId": sid, "alg": "ed25519", "at": at,
+                        "reason": reason_for(LINEAGE, sid, "ed25519", at)})
     return load, jw, lookups
 
 
@@ -532,14 +567,15 @@ def rotation_cases():
 
     both = [(KEYS[1], "kernel-signer", "ed25519"), (KEYS[2], "kernel-signer-2", "ed25519")]
 
-    def ok(i, desc, p, signers=both):
-        prev = dict(ROT[0])
+    def ok(i, desc, p, signers=both, registry="rotation"):
+        prev = dict((ROT_REVOKED if registry == "rotation-revoked" else ROT)[0])
         prev["validUntil"] = p["previousValidUntil"]
-        cases.append({"id": "rotation/" + i, "description": desc, "registry": "rotation", "envelope": rot(p, signers),
-                      "after": registry_doc([prev, p["next"]])})
+        nxt_after = dict(p["next"], rotatedFrom=p["previous"])
+        cases.append({"id": "rotation/" + i, "description": desc, "registry": registry, "envelope": rot(p, signers),
+                      "after": registry_doc([prev, nxt_after])})
 
-    def bad(i, desc, env_text, code):
-        cases.append({"id": "rotation/" + i, "description": desc, "registry": "rotation", "envelope": env_text, "error": code})
+    def bad(i, desc, env_text, code, registry="rotation"):
+        cases.append({"id": "rotation/" + i, "description": desc, "registry": registry, "envelope": env_text, "error": code})
 
     ok("good", "signed by the old and the new key, one month of overlap", payload())
     ok("adjacent", "the new key starts exactly when the old one ends", payload(previousValidUntil="2026-06-01T00:00:00Z"))
@@ -556,6 +592,23 @@ def rotation_cases():
     bad("same-id", "the next signer needs a new id", rot(payload(next=entry("kernel-signer", 2, validFrom="2026-06-01T00:00:00Z")), [both[0], (KEYS[2], "kernel-signer", "ed25519")]), "invalid_rotation")
     bad("wrong-kind", "a rotation record has its own kind", rot(payload(), both, kind="upgrade.applied"), "invalid_rotation")
     bad("unknown-member", "unknown payload member", rot(payload(reason="scheduled"), both), "invalid_rotation")
+    bad("back-dated-next", "next.validFrom before rotatedAt: the new key would vouch for records dated before the rotation",
+        rot(payload(next=entry("kernel-signer-2", 2, validFrom="2026-05-01T00:00:00Z")), both), "invalid_rotation")
+    bad("next-rotated-from-another", "next.rotatedFrom names another signer than previous",
+        rot(payload(next=entry("kernel-signer-2", 2, validFrom="2026-06-01T00:00:00Z", rotatedFrom="someone-else")), both), "invalid_rotation")
+    # The thief's variants, against a registry where kernel-signer is revoked
+    # at 2026-06-20T00:00:00Z.
+    rv = "rotation-revoked"
+    bad("revoked/back-dated-far-future", "rotatedAt back-dated before the revocation with previousValidUntil far in the future",
+        rot(payload(previousValidUntil="2099-01-01T00:00:00Z"), both), "invalid_rotation", rv)
+    bad("revoked/after-revocation", "a rotation dated after the revocation",
+        rot(payload(rotatedAt="2026-06-25T00:00:00Z", next=entry("kernel-signer-2", 2, validFrom="2026-06-25T00:00:00Z")), both), "invalid_rotation", rv)
+    bad("revoked/next-starts-at-revocation", "the new key would start at the revocation",
+        rot(payload(previousValidUntil="2026-06-20T00:00:00Z", next=entry("kernel-signer-2", 2, validFrom="2026-06-20T00:00:00Z")), both), "invalid_rotation", rv)
+    bad("revoked/overlap-past-revocation", "an overlap that would outlive the revocation",
+        rot(payload(), both), "invalid_rotation", rv)
+    ok("revoked/inside-window", "everything before the revocation: accepted, and the successor records rotatedFrom so the revocation reaches it",
+        payload(previousValidUntil="2026-06-20T00:00:00Z"), registry=rv)
     bad("weak-next-key", "the next key must pass hygiene", rot(payload(next={"signerId": "kernel-signer-2", "publicKey": b64(bytes([1] + [0] * 31)), "validFrom": "2026-06-01T00:00:00Z"}), both[:1]), "invalid_public_key")
     return cases
 
