@@ -54,7 +54,10 @@ mod tests {
         assert!(q.len() < 200, "{q}");
         assert!(q.ends_with(&format!("(+{} bytes)", 2 * (1000 - EXCERPT_CHARS))));
         let m = bounded("é".repeat(5000));
-        assert!(m.len() < MAX_MESSAGE_BYTES + 40 && m.ends_with("10000 bytes)"), "{m}");
+        assert!(
+            m.len() < MAX_MESSAGE_BYTES + 40 && m.ends_with("10000 bytes)"),
+            "{m}"
+        );
         assert_eq!(bounded("short".into()), "short");
     }
 }

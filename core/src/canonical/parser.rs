@@ -307,7 +307,10 @@ impl<'a> Parser<'a> {
                 return Err(Error::at(
                     ErrorCode::DuplicateKey,
                     offset,
-                    format!("duplicate member name {} in one object", crate::text::quote(&name)),
+                    format!(
+                        "duplicate member name {} in one object",
+                        crate::text::quote(&name)
+                    ),
                 ));
             }
             // Append the members in sorted order after the object's bytes,

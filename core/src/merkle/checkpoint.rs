@@ -53,6 +53,7 @@ impl Checkpoint {
                 format!("tree size {size} is beyond 2^63 - 1"),
             ));
         }
+        check_empty_root(size, &root).map_err(|e| e.shifted(0))?;
         Ok(Checkpoint {
             origin: origin.to_string(),
             size,
@@ -149,6 +150,7 @@ impl Checkpoint {
         };
         let size = parse_size(size_text).map_err(|e| e.shifted(*size_at))?;
         let root = parse_root(root_text).map_err(|e| e.shifted(*root_at))?;
+        check_empty_root(size, &root).map_err(|e| e.shifted(*root_at))?;
         Ok(Checkpoint {
             origin: (*origin).to_string(),
             size,
@@ -193,6 +195,19 @@ impl Checkpoint {
     pub fn prepare(&self, signer: &VerifierKey) -> Result<PreparedNote, Error> {
         Ok(self.to_note()?.prepare(signer))
     }
+}
+
+/// A tree of size 0 has one root, `SHA-256("")`: any other would let a
+/// checkpoint of nothing carry a root that checks nothing.
+fn check_empty_root(size: u64, root: &Hash) -> Result<(), Error> {
+    if size == 0 && *root != super::empty_root() {
+        return Err(Error::at(
+            ErrorCode::InvalidRootHash,
+            0,
+            "a checkpoint of size 0 has the empty tree's root, SHA-256(\"\") (47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=)",
+        ));
+    }
+    Ok(())
 }
 
 fn parse_size(text: &str) -> Result<u64, Error> {
@@ -466,6 +481,26 @@ mod tests {
         assert_eq!(
             check_against_checkpoint(&cp, &forged),
             ChainStatus::RootMismatch
+        );
+    }
+}
+
+#[cfg(test)]
+mod empty_tree_tests {
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_of_nothing_has_the_empty_root() {
+        assert!(Checkpoint::new("o", 0, super::super::empty_root()).is_ok());
+        let e = Checkpoint::new("o", 0, [7; 32]).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidRootHash);
+        let text = format!(
+            "o\n0\n{}\n",
+            base64::engine::general_purpose::STANDARD.encode([7u8; 32])
+        );
+        assert_eq!(
+            Checkpoint::parse(&text).unwrap_err().code(),
+            ErrorCode::InvalidRootHash
         );
     }
 }

@@ -6,6 +6,7 @@
 //! nodes that were evaluated, in document (pre-)order, each with its result.
 
 use super::doc::{Doc, Kind, Val};
+use super::glob::MAX_MATCH_WORK;
 use super::model::{kind, Canary, Effect, Leaf, Mode, Node, Op, Operand, Pointer, PolicySet};
 use super::model::{request_options, Policy, State, OUTPUT_MAX_DEPTH};
 use super::rbac::RbacTable;
@@ -133,17 +134,61 @@ impl<'d> Cx<'d> {
 /// Per-evaluation buffers, reused by every policy of one decision.
 struct Scratch<'a> {
     steps: Vec<Step<'a>>,
-    ev: Vec<Evidence<'a>>,
+    ev: EvidenceList<'a>,
     buf: Vec<u8>,
 }
 
-fn note<'a>(ev: &mut Vec<Evidence<'a>>, ptr: &'a Pointer, v: Option<Val<'a>>) {
-    if !ev.iter().any(|(p, _)| *p == ptr.text) {
-        ev.push((&ptr.text, v.map(|v| v.raw())));
+/// The evidence of one check: pointers in first-use order, each once.
+/// A set beside the list keeps de-duplication linear in the number of
+/// pointers (a policy with 50,000 leaves must not cost 50,000²).
+#[derive(Default)]
+struct EvidenceList<'a> {
+    list: Vec<Evidence<'a>>,
+    seen: std::collections::HashSet<&'a str>,
+}
+
+impl<'a> EvidenceList<'a> {
+    fn clear(&mut self) {
+        self.list.clear();
+        self.seen.clear();
     }
 }
 
+impl<'a> std::ops::Deref for EvidenceList<'a> {
+    type Target = Vec<Evidence<'a>>;
+    fn deref(&self) -> &Self::Target {
+        &self.list
+    }
+}
+
+impl<'a> std::ops::DerefMut for EvidenceList<'a> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.list
+    }
+}
+
+fn note<'a>(ev: &mut EvidenceList<'a>, ptr: &'a Pointer, v: Option<Val<'a>>) {
+    if ev.seen.insert(ptr.text.as_str()) {
+        ev.list.push((&ptr.text, v.map(|v| v.raw())));
+    }
+}
+
+/// The largest request evaluated, as canonical JSON.
+pub const MAX_REQUEST_BYTES: usize = 1 << 20;
+/// The longest action string, in bytes (`METHOD /path`).
+pub const MAX_ACTION_BYTES: usize = 4096;
+
 fn run(set: &PolicySet, canonical: &[u8]) -> Result<Decision, Error> {
+    if canonical.len() > MAX_REQUEST_BYTES {
+        return Err(Error::new(
+            ErrorCode::RequestTooLarge,
+            format!(
+                "the request is {} bytes as canonical JSON; at most {MAX_REQUEST_BYTES} are evaluated",
+                canonical.len()
+            ),
+            Some(String::new()),
+        ));
+    }
     let doc = Doc::new(canonical).ok_or_else(|| {
         Error::new(
             ErrorCode::InvalidRequest,
@@ -177,6 +222,17 @@ fn run(set: &PolicySet, canonical: &[u8]) -> Result<Decision, Error> {
             ))
         }
     };
+    if action.len() > MAX_ACTION_BYTES {
+        return Err(Error::new(
+            ErrorCode::InvalidRequest,
+            format!(
+                "the action at {:?} is {} bytes; an action (\"METHOD /path\") has at most {MAX_ACTION_BYTES}",
+                set.fields.action.text,
+                action.len()
+            ),
+            Some(set.fields.action.text.clone()),
+        ));
+    }
     let request_digest = sha256_id(canonical);
     let mut cx = Cx {
         req,
@@ -185,7 +241,7 @@ fn run(set: &PolicySet, canonical: &[u8]) -> Result<Decision, Error> {
     };
     let mut scratch = Scratch {
         steps: Vec::with_capacity(16),
-        ev: Vec::with_capacity(8),
+        ev: EvidenceList::default(),
         buf: Vec::with_capacity(1024),
     };
     // Policies are kept in record order, and the RBAC record's place among
@@ -265,7 +321,16 @@ fn check_policy<'a>(
         match found {
             Some(v) if v.kind() == Kind::String => {
                 let r = v.as_str().unwrap_or(Cow::Borrowed(""));
-                if !globs.iter().any(|g| g.matches(&r)) {
+                if let Some(g) = globs.iter().find(|g| g.work(&r) > MAX_MATCH_WORK) {
+                    resource_error = fail(
+                        ErrorCode::EvaluationLimit,
+                        format!(
+                            "matching the resource ({} characters) against glob {} would take more than the evaluation limit",
+                            r.chars().count(),
+                            crate::text::quote(g.as_str())
+                        ),
+                    );
+                } else if !globs.iter().any(|g| g.matches(&r)) {
                     return None;
                 }
             }
@@ -375,7 +440,7 @@ fn require_roles<'a>(
     needed: &[Vec<u8>],
     cx: &mut Cx<'a>,
     ptr: &'a Pointer,
-    ev: &mut Vec<Evidence<'a>>,
+    ev: &mut EvidenceList<'a>,
     steps: &mut Vec<Step<'a>>,
     node: &'a str,
 ) -> Result<bool, EvalError<'a>> {
@@ -462,7 +527,7 @@ fn eval_node<'a>(
     n: &'a Node,
     cx: &mut Cx<'a>,
     steps: &mut Vec<Step<'a>>,
-    ev: &mut Vec<Evidence<'a>>,
+    ev: &mut EvidenceList<'a>,
 ) -> Result<bool, EvalError<'a>> {
     match n {
         Node::All { at, items } | Node::Any { at, items } => {
@@ -589,7 +654,7 @@ impl<'a> Rhs<'a> {
 fn eval_leaf<'a>(
     l: &'a Leaf,
     req: Val<'a>,
-    ev: &mut Vec<Evidence<'a>>,
+    ev: &mut EvidenceList<'a>,
 ) -> Result<bool, EvalError<'a>> {
     let err = |code, message: String, path: &'a Pointer| EvalError {
         code,
@@ -748,6 +813,20 @@ fn eval_leaf<'a>(
                 )));
             };
             let lit = rhs.as_str().unwrap_or(Cow::Borrowed(""));
+            if let Op::Glob(g) = &l.op {
+                if g.work(&s) > MAX_MATCH_WORK {
+                    return Err(err(
+                        ErrorCode::EvaluationLimit,
+                        format!(
+                            "matching the {} characters at {:?} against glob {} would take more than the evaluation limit",
+                            s.chars().count(),
+                            ptr.text,
+                            crate::text::quote(g.as_str())
+                        ),
+                        ptr,
+                    ));
+                }
+            }
             Ok(match &l.op {
                 Op::StartsWith => s.starts_with(lit.as_ref()),
                 Op::EndsWith => s.ends_with(lit.as_ref()),

@@ -12,6 +12,15 @@
 //! remembers the last `*`): O(pattern × subject) in the worst case and
 //! linear in the usual ones, with no recursion.
 
+/// The longest pattern accepted, in characters (checked at load).
+pub const MAX_PATTERN_CHARS: usize = 256;
+
+/// The most work one match may take (pattern tokens × subject characters,
+/// for patterns that need general matching): beyond it evaluation stops
+/// with `evaluation_limit`, so a long request value cannot make a decision
+/// slow. Exact and prefix patterns are linear and never limited.
+pub const MAX_MATCH_WORK: usize = 1 << 22;
+
 /// One element of a compiled pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Token {
@@ -44,6 +53,12 @@ impl Glob {
     /// Compiles a pattern; `Err` holds a message when it ends with a lone
     /// backslash.
     pub fn new(pattern: &str) -> Result<Glob, String> {
+        let chars_in = pattern.chars().count();
+        if chars_in > MAX_PATTERN_CHARS {
+            return Err(format!(
+                "a glob has at most {MAX_PATTERN_CHARS} characters, this one {chars_in}"
+            ));
+        }
         let mut tokens = Vec::with_capacity(pattern.len());
         let mut chars = pattern.chars();
         while let Some(c) = chars.next() {
@@ -57,11 +72,10 @@ impl Glob {
                 '?' => tokens.push(Token::One),
                 '\\' => match chars.next() {
                     Some(n) => tokens.push(Token::Lit(n)),
-                    None => {
-                        return Err(format!(
-                            "glob {pattern:?} ends with a lone backslash; write \\\\ for a literal backslash"
-                        ))
-                    }
+                    None => return Err(format!(
+                        "glob {} ends with a lone backslash; write \\\\ for a literal backslash",
+                        crate::text::quote(pattern)
+                    )),
                 },
                 c => tokens.push(Token::Lit(c)),
             }
@@ -88,6 +102,15 @@ impl Glob {
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.source
+    }
+
+    /// The work [`Glob::matches`] may take on `subject`, to compare with
+    /// [`MAX_MATCH_WORK`] before matching.
+    pub fn work(&self, subject: &str) -> usize {
+        match self.shape {
+            Shape::General => self.tokens.len().saturating_mul(subject.chars().count()),
+            _ => 0,
+        }
     }
 
     /// Whether `subject` matches the whole pattern.

@@ -77,8 +77,8 @@ mod model;
 mod rbac;
 mod record;
 
-pub use eval::{canary_bucket, evaluate, evaluate_value};
-pub use glob::Glob;
+pub use eval::{canary_bucket, evaluate, evaluate_value, MAX_ACTION_BYTES, MAX_REQUEST_BYTES};
+pub use glob::{Glob, MAX_MATCH_WORK, MAX_PATTERN_CHARS};
 pub use impact::{impact, ImpactReport};
 pub use model::{Effect, Mode, Policy, PolicySet, Severity, State, POLICY_SET_TYPE};
 pub use record::{
@@ -110,8 +110,16 @@ stable_codes! {
         /// An existing `id@version` whose content (other than `state`, `mode`
         /// and `canary`) changed: publish a new version instead.
         ModifiedVersion = "modified_version",
-        /// A request that is not a JSON object or has no action string.
+        /// A request that is not a JSON object or has no action string (or an
+        /// action longer than 4,096 bytes).
         InvalidRequest = "invalid_request",
+        /// A request larger than 1 MiB as canonical JSON: refused before
+        /// evaluation, like an unreadable one (callers treat it as a denial).
+        RequestTooLarge = "request_too_large",
+        /// Evaluation: a check would take more work than the documented
+        /// limit (a general glob over a very long value); the check fails
+        /// closed (denies) unless the policy is simulated.
+        EvaluationLimit = "evaluation_limit",
         /// Evaluation: a request field the condition needs is absent.
         MissingField = "missing_field",
         /// A `policyCheck` record that is malformed or whose `id` does not match

@@ -178,3 +178,55 @@ fn update_rules() {
         (ErrorCode::InvalidTransition, Some("/policies/1/state"))
     );
 }
+
+#[test]
+fn hostile_requests_and_policies_are_bounded() {
+    // A request over the size limit is refused before evaluation.
+    let big = serde_json::to_vec(&json!({"action": "POST /kernel/allocate",
+        "body": {"blob": "x".repeat(MAX_REQUEST_BYTES)}}))
+    .unwrap();
+    assert_eq!(
+        evaluate(&kernel(), &big).unwrap_err().code(),
+        "request_too_large"
+    );
+    // An action far longer than any route.
+    let long_action =
+        serde_json::to_vec(&json!({"action": format!("POST /{}", "a".repeat(5000))})).unwrap();
+    assert_eq!(
+        evaluate(&kernel(), &long_action).unwrap_err().code(),
+        "invalid_request"
+    );
+    // Glob patterns are bounded when loaded.
+    let mut doc = kernel_set();
+    doc["policies"][0]["target"]["actions"] = json!(["*".to_owned() + &"?a".repeat(200)]);
+    assert_eq!(
+        PolicySet::from_value(&doc).unwrap_err().code(),
+        "invalid_policy"
+    );
+    // A general glob over a huge value stops at the work limit and denies
+    // (fail closed), quickly, with its own code in the record.
+    let mut doc = kernel_set();
+    doc["policies"][0]["condition"] =
+        json!({"op": "glob", "path": "/body/note", "value": format!("*{}*b", "a?".repeat(100))});
+    let set = PolicySet::from_value(&doc).unwrap();
+    let req = serde_json::to_vec(&json!({"action": "POST /kernel/allocate",
+        "subject": {"id": "u", "roles": ["Operator"]}, "body": {"amount": 1, "note": "a".repeat(900_000)}}))
+    .unwrap();
+    let d = evaluate(&set, &req).unwrap();
+    assert!(!d.is_allowed(), "{}", d.to_json());
+    assert!(d.to_json().contains("evaluation_limit"), "{}", d.to_json());
+}
+
+#[test]
+fn evidence_of_many_leaves_is_linear() {
+    // 50,000 distinct pointers in one condition: de-duplication must not
+    // be quadratic (this took seconds before).
+    let leaves: Vec<Value> = (0..50_000)
+        .map(|i| json!({"op": "exists", "path": format!("/body/f{i}")}))
+        .collect();
+    let mut doc = kernel_set();
+    doc["policies"][0]["condition"] = json!({"any": leaves});
+    let set = PolicySet::from_value(&doc).unwrap();
+    let d = evaluate(&set, &alloc("u", json!(1))).unwrap();
+    assert_eq!(d.checks().len(), 3);
+}
