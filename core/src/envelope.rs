@@ -44,9 +44,10 @@ pub const SIGNING_INPUT_TYPE: &str = "trustcore.signing-input/v1";
 
 /// A signature algorithm. Recorded in the envelope and inside the signed
 /// bytes, so the two can never be confused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Algorithm {
-    /// Pure Ed25519 (RFC 8032) over the signing input.
+    /// Pure Ed25519 (RFC 8032) over the signing input (the default).
+    #[default]
     Ed25519,
     /// Ed25519ph (RFC 8032, empty context) over SHA-512 of the signing input,
     /// for KMS products that sign only digests.

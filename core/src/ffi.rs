@@ -30,6 +30,34 @@ pub fn options(max_depth: Option<f64>) -> Result<Options, Error> {
     }
 }
 
+/// Canonicalization options as a binding hands them over: `{max_depth?}`
+/// (`maxDepth` in JavaScript), an integer in 1..=1024 (default 128).
+/// `unknown_option` / `invalid_option` otherwise.
+pub fn canonicalize_options(
+    value: Option<&serde_json::Value>,
+    naming: crate::options::Naming,
+) -> Result<Options, Error> {
+    let mut r = crate::options::Reader::new(value, naming)?;
+    let depth = r.uint("max_depth", 1..=MAX_DEPTH_LIMIT as u64)?;
+    r.finish()?;
+    match depth {
+        None => Ok(Options::default()),
+        Some(d) => Ok(Options::default().with_max_depth(d as usize)?),
+    }
+}
+
+/// Options that name only the chain's digest algorithm: `{hash_alg?}`
+/// (`hashAlg`), `"sha256"` (default) or `"blake3"`.
+pub fn hash_alg_options(
+    value: Option<&serde_json::Value>,
+    naming: crate::options::Naming,
+) -> Result<Algorithm, Error> {
+    let mut r = crate::options::Reader::new(value, naming)?;
+    let alg = r.choice("hash_alg", &["sha256", "blake3"])?;
+    r.finish()?;
+    algorithm(alg)
+}
+
 /// Parses an optional algorithm name (default `sha256`).
 pub fn algorithm(name: Option<&str>) -> Result<Algorithm, Error> {
     match name {

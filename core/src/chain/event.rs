@@ -183,6 +183,57 @@ pub struct EventBody {
     pub payload: Value,
 }
 
+impl EventBody {
+    /// Reads a body as a binding hands it over: `{id, ts, event_type,
+    /// actor, payload}` (`eventType` in JavaScript), every member required
+    /// (`payload` may be `null`), nothing else. `invalid_event` otherwise,
+    /// naming the member; the writer fills `seq`, `prev_hash`, `hash`,
+    /// `signer_id` and `signature`.
+    pub fn from_value(v: &Value, naming: crate::options::Naming) -> Result<EventBody, Error> {
+        let bad = |m: String| Error::new(ErrorCode::InvalidEvent, m);
+        let names: Vec<String> = ["id", "ts", "event_type", "actor", "payload"]
+            .iter()
+            .map(|n| naming.name(n).into_owned())
+            .collect();
+        let Value::Object(m) = v else {
+            return Err(bad(format!(
+                "an event body is an object {{{}}}",
+                names.join(", ")
+            )));
+        };
+        if let Some(k) = m.keys().find(|k| !names.contains(k)) {
+            return Err(bad(format!(
+                "unknown body member {} (a body has {}; the writer fills seq, prev_hash, hash, signer_id and signature)",
+                quote(k),
+                names.join(", ")
+            )));
+        }
+        let text = |i: usize| -> Result<String, Error> {
+            match m.get(&names[i]) {
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(other) => Err(bad(format!(
+                    "body.{} must be a string, got {}",
+                    names[i],
+                    crate::options::describe(other)
+                ))),
+                None => Err(bad(format!("the body needs {}", names[i]))),
+            }
+        };
+        Ok(EventBody {
+            id: text(0)?,
+            ts: text(1)?,
+            event_type: text(2)?,
+            actor: text(3)?,
+            payload: m.get(&names[4]).cloned().ok_or_else(|| {
+                bad(format!(
+                    "the body needs {} (any JSON value; null for none)",
+                    names[4]
+                ))
+            })?,
+        })
+    }
+}
+
 /// One event (row).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {

@@ -5,6 +5,7 @@ use super::check::*;
 use super::event::*;
 use crate::digest;
 use crate::registry::SignerRegistry;
+use serde_json::{Map, Value};
 
 /// Which check of [`verify_event_in_checkpoint`] failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +55,30 @@ impl EventInCheckpoint {
     /// True when the row verified and the proof leads to the root.
     pub fn valid(&self) -> bool {
         self.failure.is_none()
+    }
+
+    /// `{"valid", "stage"?, "reason"?, "message"?, "index", "event"?,
+    /// "checkpoint": {opened checkpoint}}` (the event is a row and keeps its
+    /// column names).
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("valid".into(), self.valid().into());
+        if let Some(f) = &self.failure {
+            m.insert("stage".into(), f.stage.as_str().into());
+            m.insert("reason".into(), f.reason.into());
+            m.insert("message".into(), f.message.clone().into());
+        }
+        m.insert("index".into(), self.index.into());
+        if let Some(e) = &self.event {
+            m.insert("event".into(), e.to_value());
+        }
+        m.insert("checkpoint".into(), self.checkpoint.to_value());
+        Value::Object(m)
+    }
+
+    /// [`Self::to_value`] with members spelled for a host.
+    pub fn to_value_named(&self, naming: crate::options::Naming) -> Value {
+        naming.rename(self.to_value(), &["event"])
     }
 }
 

@@ -67,4 +67,4 @@ pub use replay::{replay, Fork, Replay};
 pub use report::ChainReport;
 pub use state::{VerifierState, STATE_TYPE};
 pub use verifier::{verify_jsonl, ChainVerifier};
-pub use writer::{ChainWriter, PreparedEvent};
+pub use writer::{ChainWriter, PreparedEvent, WriterOptions};

@@ -9,6 +9,41 @@ use crate::envelope::{self, Algorithm, Envelope};
 use crate::keys::{PublicKey, SecretKey};
 use crate::time::Timestamp;
 
+/// How a [`ChainWriter`] is made, as the bindings hand it over.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct WriterOptions {
+    /// Continue a chain from this head (default: a new chain).
+    pub head: Head,
+    /// The signature algorithm the registry records for the signer.
+    pub alg: Algorithm,
+    /// The chain's digest algorithm.
+    pub hash_alg: digest::Algorithm,
+}
+
+impl WriterOptions {
+    /// Reads `{head?, alg?, hash_alg?}` (`hashAlg` in JavaScript); unknown
+    /// keys are `unknown_option`, bad values `invalid_option`
+    /// (`invalid_state` for a malformed head).
+    pub fn from_value(
+        value: Option<&serde_json::Value>,
+        naming: crate::options::Naming,
+    ) -> Result<Self, crate::Error> {
+        let mut r = crate::options::Reader::new(value, naming)?;
+        let mut out = WriterOptions::default();
+        if let Some(h) = r.value("head") {
+            out.head = Head::from_value(h)?;
+        }
+        if let Some(a) = r.choice("alg", &["ed25519", "ed25519ph"])? {
+            out.alg = Algorithm::from_name(a)?;
+        }
+        if let Some(a) = r.choice("hash_alg", &["sha256", "blake3"])? {
+            out.hash_alg = digest::Algorithm::from_name(a)?;
+        }
+        r.finish()?;
+        Ok(out)
+    }
+}
+
 /// An event prepared for a (possibly remote) signer.
 #[derive(Clone, Debug)]
 pub struct PreparedEvent {
@@ -59,6 +94,21 @@ impl ChainWriter {
             alg,
             key: expected_key,
         })
+    }
+
+    /// [`ChainWriter::new`] with [`WriterOptions`].
+    pub fn with_options(
+        signer_id: &str,
+        expected_key: PublicKey,
+        options: WriterOptions,
+    ) -> Result<Self, crate::Error> {
+        Self::new(
+            options.head,
+            options.hash_alg,
+            signer_id,
+            options.alg,
+            expected_key,
+        )
     }
 
     /// The current head.

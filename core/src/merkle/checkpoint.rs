@@ -252,6 +252,61 @@ pub struct OpenedCheckpoint {
     pub note: Note,
 }
 
+impl Checkpoint {
+    /// `{"origin","size","root":"<64 hex>","extensions":[…]}`.
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::json!({
+            "origin": self.origin,
+            "size": self.size,
+            "root": hex::encode(self.root),
+            "extensions": self.extensions,
+        })
+    }
+}
+
+impl OpenedCheckpoint {
+    /// The checkpoint, the trusted keys that signed it (their verifier key
+    /// text) and the signatures by unknown keys (`{name, key_hash}` with the
+    /// key hash as 8 hex digits): `{"checkpoint":{…},"signers":[…],"unknown":[…]}`.
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::json!({
+            "checkpoint": self.checkpoint.to_value(),
+            "signers": self.verified.signers.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+            "unknown": self.verified.unknown.iter().map(|u| serde_json::json!({
+                "name": u.name(),
+                "key_hash": format!("{:08x}", u.key_hash()),
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// [`Self::to_value`] with members spelled for a host (`keyHash`).
+    pub fn to_value_named(&self, naming: crate::options::Naming) -> serde_json::Value {
+        naming.rename(self.to_value(), &[])
+    }
+}
+
+impl ChainStatus {
+    /// `consistent`, `truncated`, `root_mismatch` or `needs_proof`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ChainStatus::Consistent => "consistent",
+            ChainStatus::Truncated { .. } => "truncated",
+            ChainStatus::RootMismatch => "root_mismatch",
+            ChainStatus::NeedsProof { .. } => "needs_proof",
+        }
+    }
+
+    /// `{"status", "chain_size", "checkpoint_size"}` for a chain of
+    /// `chain_size` leaves against a checkpoint of `checkpoint_size`.
+    pub fn to_value(&self, chain_size: u64, checkpoint_size: u64) -> serde_json::Value {
+        serde_json::json!({
+            "status": self.as_str(),
+            "chain_size": chain_size,
+            "checkpoint_size": checkpoint_size,
+        })
+    }
+}
+
 /// Parses a signed checkpoint (untrusted bytes), verifies its signatures
 /// against `trusted` ([`Note::verify`]: unknown keys ignored, a bad
 /// signature by a trusted key rejects the whole note) and parses the body.

@@ -72,10 +72,12 @@ impl Glob {
                 '?' => tokens.push(Token::One),
                 '\\' => match chars.next() {
                     Some(n) => tokens.push(Token::Lit(n)),
-                    None => return Err(format!(
+                    None => {
+                        return Err(format!(
                         "glob {} ends with a lone backslash; write \\\\ for a literal backslash",
                         crate::text::quote(pattern)
-                    )),
+                    ))
+                    }
                 },
                 c => tokens.push(Token::Lit(c)),
             }

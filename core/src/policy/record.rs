@@ -509,6 +509,41 @@ impl Decision {
     pub fn verdict(&self) -> Verdict {
         self.verdict
     }
+
+    /// The message of a denial, the same in every binding (the
+    /// `PolicyDeniedError` / `PolicyDenied` message): `denied by
+    /// <id>@<version>: <rationale>` for each determining check, or the
+    /// default's; `None` when the request is allowed.
+    pub fn denial_message(&self) -> Option<String> {
+        if self.is_allowed() {
+            return None;
+        }
+        if self.determined_by.is_empty() {
+            return Some("denied by default: no enforced policy allowed the request".into());
+        }
+        let parts: Vec<String> = self
+            .determined_by
+            .iter()
+            .map(|d| {
+                let rationale = self
+                    .checks
+                    .iter()
+                    .find(|c| c.id == d.policy_check_id)
+                    .and_then(|c| {
+                        c.to_value()
+                            .get("rationale")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                    })
+                    .filter(|r| !r.is_empty());
+                match rationale {
+                    Some(r) => format!("{}@{}: {r}", d.policy_id, d.policy_version),
+                    None => format!("{}@{}", d.policy_id, d.policy_version),
+                }
+            })
+            .collect();
+        Some(format!("denied by {}", parts.join("; ")))
+    }
     /// Whether the request is allowed.
     pub fn is_allowed(&self) -> bool {
         self.verdict == Verdict::Allow
