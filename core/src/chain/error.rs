@@ -48,9 +48,12 @@ stable_codes! {
         SignerRevoked = "signer_revoked",
         /// The signature does not verify.
         InvalidSignature = "invalid_signature",
-        /// The chain ends before the expected head.
+        /// The chain ends before the trusted head's seq or the checkpoint's
+        /// size.
         Truncated = "truncated",
-        /// The chain reaches the expected head's `seq` with another hash.
+        /// The row that brings the chain to the trusted head's `seq` has
+        /// another hash, or the chain skips that `seq`: history up to the
+        /// anchor was rewritten.
         HeadMismatch = "head_mismatch",
         /// The Merkle root of the first `size` event hashes is not the
         /// checkpoint's root (rows rewritten, reordered or dropped before it).
