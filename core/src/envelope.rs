@@ -194,6 +194,22 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Bytes prepared for `signer` to sign with `alg` that are not an
+    /// envelope's signing input (a chain profile that signs its hash input
+    /// or digest directly): the same fail-closed [`Prepared::attach`].
+    pub fn raw(alg: Algorithm, signer: &str, input: Vec<u8>) -> Prepared {
+        Prepared {
+            alg,
+            signer: signer.to_string(),
+            input,
+        }
+    }
+
+    /// The algorithm the signature is made with.
+    pub fn alg(&self) -> Algorithm {
+        self.alg
+    }
+
     /// What the signer must sign: the signing input (`ed25519`) or its
     /// 64-byte SHA-512 digest (`ed25519ph`, e.g. KMS `MessageType: DIGEST`).
     pub fn message(&self) -> Vec<u8> {

@@ -105,6 +105,7 @@ pub mod keys;
 pub mod merkle;
 pub mod options;
 pub mod policy;
+pub mod profile;
 pub mod registry;
 pub mod sign;
 pub mod text;
@@ -220,6 +221,7 @@ crate_error! {
     Merkle(merkle, "MerkleError", offset: merkle::Error::offset, path: no_path),
     Policy(policy, "PolicyError", offset: none, path: policy::Error::path),
     Options(options, "OptionsError", offset: none, path: no_path),
+    Profile(profile, "ProfileError", offset: none, path: profile::Error::path),
 }
 
 impl std::error::Error for Error {}

@@ -211,7 +211,10 @@ fn the_issue_state_is_refused() {
     // recomputed so only the consistency rules stand in the way.
     let st = VerifierState {
         stopped: true,
-        ..VerifierState::from_head(Head::default(), HashAlg::Sha256)
+        ..VerifierState::from_head(
+            Head::default(),
+            &trustcore::profile::ChainProfile::trustcore_v1(),
+        )
     };
     let e = VerifierState::from_value(&st.to_value()).unwrap_err();
     assert_eq!(e.code().as_str(), "invalid_state");

@@ -131,7 +131,7 @@ fn remote_signatures_are_checked_before_they_are_attached() {
     let right = trustcore::sign::sign_prehashed_digest(&key(), &p.message()).unwrap();
     let e = w.attach(p, &right).unwrap();
     assert_eq!(w.head().seq, 1);
-    assert_eq!(w.head().hash, e.hash);
+    assert_eq!(w.head().hash, e.hash());
     // A registry that says kernel-signer signs ed25519 refuses the ph row.
     let r = verify(&[e.to_json()], None, 1);
     assert_eq!(r.breaks[0].reason.as_str(), "invalid_signature");
@@ -261,7 +261,7 @@ proptest! {
         let order: Vec<String> = r.events.iter().map(|e| e.to_json()).collect();
         prop_assert_eq!(&order, &rows);
         prop_assert!(r.forks.is_empty() && r.orphans.is_empty() && r.malformed.is_empty());
-        prop_assert_eq!(r.events.last().map(|e| e.hash), Some(head.hash));
+        prop_assert_eq!(r.events.last().map(|e| e.hash()), Some(head.hash));
     }
 }
 
@@ -423,7 +423,7 @@ fn one_event_against_a_signed_checkpoint() {
         let proof = tree.inclusion_proof(i, 10).unwrap();
         let r = check(&rows[i as usize], i, &proof);
         assert!(r.valid(), "{i}: {:?}", r.failure);
-        assert_eq!(r.event.unwrap().seq, i + 1);
+        assert_eq!(r.event.unwrap().seq(), Some(i + 1));
         assert_eq!(r.checkpoint.checkpoint.size(), 10);
         // The right row at the wrong index, or with another row's proof.
         let other = tree.inclusion_proof((i + 1) % 10, 10).unwrap();

@@ -2,8 +2,9 @@
 //! (the browser's check).
 
 use super::check::*;
-use super::event::*;
+use super::row::Row;
 use crate::digest;
+use crate::profile::ChainProfile;
 use crate::registry::SignerRegistry;
 use serde_json::{Map, Value};
 
@@ -45,8 +46,8 @@ pub struct EventInCheckpoint {
     pub checkpoint: crate::merkle::OpenedCheckpoint,
     /// The event's position (leaf index) the proof is for.
     pub index: u64,
-    /// The event, when its row verified on its own.
-    pub event: Option<Event>,
+    /// The row, when it verified on its own.
+    pub event: Option<Row>,
     /// `None`: the event is valid and included at `index`.
     pub failure: Option<EventCheckFailure>,
 }
@@ -99,6 +100,21 @@ pub fn verify_event_in_checkpoint(
     registry: &SignerRegistry,
     hash_alg: digest::Algorithm,
 ) -> Result<EventInCheckpoint, crate::merkle::Error> {
+    let profile = ChainProfile::trustcore_v1().with_hash_alg(hash_alg);
+    verify_event_in_checkpoint_with(row, index, proof, checkpoint_note, keys, registry, &profile)
+}
+
+/// [`verify_event_in_checkpoint`] for a row of any profile (its leaf is
+/// `SHA-256(0x00 || hash)` of the decoded hash column).
+pub fn verify_event_in_checkpoint_with(
+    row: &[u8],
+    index: u64,
+    proof: &[crate::merkle::Hash],
+    checkpoint_note: &[u8],
+    keys: &[crate::merkle::VerifierKey],
+    registry: &SignerRegistry,
+    profile: &ChainProfile,
+) -> Result<EventInCheckpoint, crate::merkle::Error> {
     let checkpoint = crate::merkle::open_checkpoint(checkpoint_note, keys)?;
     let mut out = EventInCheckpoint {
         checkpoint,
@@ -106,7 +122,7 @@ pub fn verify_event_in_checkpoint(
         event: None,
         failure: None,
     };
-    let event = match verify_row(row, registry, hash_alg) {
+    let event = match verify_row_with(row, registry, profile) {
         Ok(e) => e,
         Err((reason, message)) => {
             out.failure = Some(EventCheckFailure {
@@ -119,7 +135,7 @@ pub fn verify_event_in_checkpoint(
     };
     let cp = &out.checkpoint.checkpoint;
     if let Err(e) = crate::merkle::verify_inclusion(
-        &crate::merkle::leaf_hash(&event.hash),
+        &crate::merkle::leaf_hash(&event.hash()),
         index,
         cp.size(),
         proof,

@@ -49,22 +49,25 @@ mod in_checkpoint;
 mod options;
 mod replay;
 mod report;
+mod row;
 mod state;
 mod verifier;
 mod writer;
 
-pub use check::verify_row;
+pub use check::{verify_row, verify_row_with};
 pub use error::{Break, Error, ErrorCode, Reason};
 pub use event::{Event, EventBody, Head, TreeHead, EVENT_KIND, GENESIS_PREV_HASH};
 pub use in_checkpoint::{
-    verify_event_in_checkpoint, EventCheckFailure, EventCheckStage, EventInCheckpoint,
+    verify_event_in_checkpoint, verify_event_in_checkpoint_with, EventCheckFailure,
+    EventCheckStage, EventInCheckpoint,
 };
 pub use options::{
     VerifyOptions, DEFAULT_MAX_BREAKS, DEFAULT_MAX_ROW_BYTES, MAX_BREAKS_LIMIT,
     MAX_ROW_BYTES_LIMIT, MAX_THREADS,
 };
-pub use replay::{replay, Fork, Replay};
+pub use replay::{replay, replay_with, Fork, Replay};
 pub use report::ChainReport;
+pub use row::Row;
 pub use state::{VerifierState, STATE_TYPE};
 pub use verifier::{verify_jsonl, ChainVerifier};
 pub use writer::{ChainWriter, PreparedEvent, WriterOptions};

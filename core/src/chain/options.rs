@@ -4,7 +4,9 @@
 use super::event::{Head, TreeHead};
 use crate::digest;
 use crate::options::{Naming, Reader};
+use crate::profile::ChainProfile;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Default of [`VerifyOptions::max_breaks`].
 pub const DEFAULT_MAX_BREAKS: usize = 1000;
@@ -49,6 +51,10 @@ pub struct VerifyOptions {
     /// `parallel` feature uses more than one; the verdict never depends on
     /// it.
     pub threads: Option<usize>,
+    /// How the table's rows are linked, hashed and signed
+    /// (`docs/chain-profiles.md`); `None`: trustcore/v1 with `hash_alg`.
+    /// A given profile carries its own digest algorithm.
+    pub profile: Option<Arc<ChainProfile>>,
 }
 
 impl Default for VerifyOptions {
@@ -62,11 +68,21 @@ impl Default for VerifyOptions {
             max_row_bytes: DEFAULT_MAX_ROW_BYTES,
             max_breaks: DEFAULT_MAX_BREAKS,
             threads: None,
+            profile: None,
         }
     }
 }
 
 impl VerifyOptions {
+    /// The profile rows are read under (trustcore/v1 with `hash_alg` when
+    /// none is given).
+    pub fn profile(&self) -> Arc<ChainProfile> {
+        match &self.profile {
+            Some(p) => Arc::clone(p),
+            None => Arc::new(ChainProfile::trustcore_v1().with_hash_alg(self.hash_alg)),
+        }
+    }
+
     /// Reads options as a binding hands them over (`None`: the defaults):
     /// `hash_alg` (`"sha256"` | `"blake3"`), `stop_at_first`, `track_ids`
     /// (booleans), `expected_head` (`{hash, seq, ts?}`), `checkpoint`
@@ -85,8 +101,26 @@ impl VerifyOptions {
     /// Reads these options' keys from `r` (for calls whose options are a
     /// superset of these), leaving unknown keys to the caller's `finish`.
     pub fn read(&mut self, r: &mut Reader<'_>) -> Result<(), crate::Error> {
-        if let Some(alg) = r.choice("hash_alg", &["sha256", "blake3"])? {
+        let alg = r.choice("hash_alg", &["sha256", "blake3"])?;
+        if let Some(alg) = alg {
             self.hash_alg = digest::Algorithm::from_name(alg)?;
+        }
+        if let Some(p) = r.value("profile") {
+            let profile = ChainProfile::from_name_or_value(p)?;
+            if alg.is_some() && self.hash_alg != profile.hash_alg {
+                return Err(r
+                    .invalid(
+                        "hash_alg",
+                        &format!(
+                            "the profile's own digest ({}), or left out",
+                            profile.hash_alg.name()
+                        ),
+                        &Value::from(self.hash_alg.name()),
+                    )
+                    .into());
+            }
+            self.hash_alg = profile.hash_alg;
+            self.profile = Some(Arc::new(profile));
         }
         if let Some(b) = r.bool("stop_at_first")? {
             self.stop_at_first = b;

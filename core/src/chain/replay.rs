@@ -3,6 +3,8 @@
 
 use super::error::*;
 use super::event::*;
+use super::row::Row;
+use crate::profile::ChainProfile;
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -21,8 +23,8 @@ pub struct Fork {
 /// The outcome of [`replay`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Replay {
-    /// The events in chain order, from the start head.
-    pub events: Vec<Event>,
+    /// The rows in chain order, from the start head.
+    pub events: Vec<Row>,
     /// Every fork met (and ones among unreachable events), ordered by
     /// `prev_hash`.
     pub forks: Vec<Fork>,
@@ -43,7 +45,7 @@ impl Replay {
     /// As a JSON value: `{"events":[rows],"forks":[…],"orphans":[…],"malformed":[…]}`.
     pub fn to_value(&self) -> Value {
         serde_json::json!({
-            "events": self.events.iter().map(Event::to_value).collect::<Vec<_>>(),
+            "events": self.events.iter().map(Row::to_value).collect::<Vec<_>>(),
             "forks": self.forks.iter().map(|f| serde_json::json!({
                 "prev_hash": hex::encode(f.prev_hash),
                 "ids": f.ids,
@@ -64,30 +66,42 @@ impl Replay {
 /// Replay orders; it does not verify: feed `events` to a [`ChainVerifier`](super::ChainVerifier)
 /// for hashes, signatures and windows. Memory is proportional to the input.
 pub fn replay<R: AsRef<[u8]>>(rows: &[R], start: &Head) -> Replay {
+    replay_with(rows, start, &ChainProfile::trustcore_v1())
+}
+
+/// [`replay`] of rows of any profile (the genesis spelling of `prev_hash`
+/// links to the genesis head).
+pub fn replay_with<R: AsRef<[u8]>>(rows: &[R], start: &Head, profile: &ChainProfile) -> Replay {
     use std::collections::BTreeMap;
+    let v1 = profile.is_trustcore_v1();
     let mut malformed = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
-    let mut by_prev: BTreeMap<[u8; 32], Vec<(String, Event)>> = BTreeMap::new();
+    let mut by_prev: BTreeMap<[u8; 32], Vec<(String, Row)>> = BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
-        match Event::from_json(row.as_ref()) {
+        let read = if v1 {
+            Event::from_json(row.as_ref()).map(|e| Row::from(&e))
+        } else {
+            Row::read(row.as_ref(), profile)
+        };
+        match read {
             Ok(e) => {
                 // The same row twice (in any spelling) is one event, not a
                 // fork; two rows with the same hash but another signature
                 // are two events competing for one place: a fork.
                 let canon = e.to_json();
                 if seen.insert(canon.clone()) {
-                    by_prev.entry(e.prev_hash).or_default().push((canon, e));
+                    by_prev.entry(e.prev_hash()).or_default().push((canon, e));
                 }
             }
             Err((reason, _)) => malformed.push((i, reason)),
         }
     }
-    let mut by_prev: BTreeMap<[u8; 32], Vec<Event>> = by_prev
+    let mut by_prev: BTreeMap<[u8; 32], Vec<Row>> = by_prev
         .into_iter()
         .map(|(prev, mut list)| {
             // By hash, then by the canonical row: the order never depends
             // on the input's.
-            list.sort_by(|a, b| (a.1.hash, &a.0).cmp(&(b.1.hash, &b.0)));
+            list.sort_by(|a, b| (a.1.hash(), &a.0).cmp(&(b.1.hash(), &b.0)));
             (prev, list.into_iter().map(|(_, e)| e).collect())
         })
         .collect();
@@ -96,8 +110,8 @@ pub fn replay<R: AsRef<[u8]>>(rows: &[R], start: &Head) -> Replay {
         if list.len() > 1 {
             forks.push(Fork {
                 prev_hash: *prev,
-                ids: list.iter().map(|e| e.id.clone()).collect(),
-                hashes: list.iter().map(|e| e.hash).collect(),
+                ids: list.iter().map(|e| e.id().to_string()).collect(),
+                hashes: list.iter().map(Row::hash).collect(),
             });
         }
     }
@@ -110,10 +124,14 @@ pub fn replay<R: AsRef<[u8]>>(rows: &[R], start: &Head) -> Replay {
             break;
         }
         let next = list.remove(0);
-        cur = next.hash;
+        cur = next.hash();
         events.push(next);
     }
-    let mut orphans: Vec<String> = by_prev.into_values().flatten().map(|e| e.id).collect();
+    let mut orphans: Vec<String> = by_prev
+        .into_values()
+        .flatten()
+        .map(|e| e.id().to_string())
+        .collect();
     orphans.sort();
     Replay {
         events,

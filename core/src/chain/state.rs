@@ -40,6 +40,9 @@ pub struct VerifierState {
     pub stopped: bool,
     /// The chain's digest algorithm.
     pub hash_alg: digest::Algorithm,
+    /// The profile the rows were read under: its name and digest
+    /// ([`ChainProfile::digest`](crate::profile::ChainProfile::digest)).
+    pub profile: (String, String),
     /// The trusted head already checked, if one was: `(seq, hash)`.
     pub pinned_head: Option<(u64, [u8; 32])>,
     /// The checkpoint tree head already checked, if one was.
@@ -50,7 +53,7 @@ impl VerifierState {
     /// The state of a verifier that has read nothing and starts after a
     /// trusted `head` (the genesis head for a whole chain): to verify only
     /// the rows appended since. The Merkle tree then covers those rows only.
-    pub fn from_head(head: Head, hash_alg: digest::Algorithm) -> Self {
+    pub fn from_head(head: Head, profile: &crate::profile::ChainProfile) -> Self {
         VerifierState {
             head,
             position: 0,
@@ -58,7 +61,8 @@ impl VerifierState {
             break_counts: BTreeMap::new(),
             merkle: Frontier::new(),
             stopped: false,
-            hash_alg,
+            hash_alg: profile.hash_alg,
+            profile: (profile.name.clone(), profile.digest()),
             pinned_head: None,
             pinned_checkpoint: None,
         }
@@ -87,6 +91,10 @@ impl VerifierState {
         );
         m.insert("stopped".into(), self.stopped.into());
         m.insert("hash_alg".into(), self.hash_alg.name().into());
+        m.insert(
+            "profile".into(),
+            serde_json::json!({"name": self.profile.0, "digest": self.profile.1}),
+        );
         m.insert(
             "merkle".into(),
             serde_json::json!({
@@ -137,7 +145,7 @@ impl VerifierState {
             }
             _ => return Err(bad(format!("\"type\" must be {STATE_TYPE:?}"))),
         }
-        const MEMBERS: [&str; 12] = [
+        const MEMBERS: [&str; 13] = [
             "type",
             "head",
             "position",
@@ -146,6 +154,7 @@ impl VerifierState {
             "break_counts",
             "stopped",
             "hash_alg",
+            "profile",
             "merkle",
             "pinned_head",
             "pinned_checkpoint",
@@ -222,6 +231,19 @@ impl VerifierState {
                 .and_then(Value::as_bool)
                 .ok_or_else(|| bad("\"stopped\" must be a boolean".into()))?,
             hash_alg,
+            profile: {
+                let p = obj.get("profile").unwrap_or(&Value::Null);
+                let name = p.get("name").and_then(Value::as_str);
+                let d = p.get("digest").and_then(Value::as_str);
+                match (name, d, p.as_object().map(|o| o.len())) {
+                    (Some(n), Some(d), Some(2)) => (n.to_string(), d.to_string()),
+                    _ => {
+                        return Err(bad(
+                            "\"profile\" must be {\"name\":…,\"digest\":\"sha256:…\"}".into(),
+                        ))
+                    }
+                }
+            },
             pinned_head: pin("pinned_head", "seq", "hash")?,
             pinned_checkpoint: pin("pinned_checkpoint", "size", "root")?,
         };

@@ -9,6 +9,7 @@ use super::options::VerifyOptions;
 use super::report::ChainReport;
 use super::state::VerifierState;
 use crate::merkle::Frontier;
+use crate::profile::ChainProfile;
 use crate::registry::SignerRegistry;
 use crate::time::Timestamp;
 use std::collections::BTreeMap;
@@ -25,6 +26,9 @@ pub(super) const BATCH_BYTES: usize = 8 << 20;
 #[derive(Debug)]
 pub struct ChainVerifier {
     registry: Arc<SignerRegistry>,
+    profile: Arc<ChainProfile>,
+    /// The profile's name and digest (what a state records).
+    profile_id: (String, String),
     options: VerifyOptions,
     head: Head,
     last_ts: Option<Timestamp>,
@@ -51,7 +55,7 @@ pub struct ChainVerifier {
 impl ChainVerifier {
     /// A verifier for a chain from its first event.
     pub fn new(registry: SignerRegistry, options: VerifyOptions) -> Self {
-        let state = VerifierState::from_head(Head::default(), options.hash_alg);
+        let state = VerifierState::from_head(Head::default(), &options.profile());
         Self::start(registry, options, state)
     }
 
@@ -75,6 +79,16 @@ impl ChainVerifier {
                 "the state is of a {} chain, the options say {}",
                 state.hash_alg.name(),
                 options.hash_alg.name()
+            )));
+        }
+        let profile = options.profile();
+        if state.profile.1 != profile.digest() {
+            return Err(bad(format!(
+                "the state is of a chain read under profile {} ({}); the options give {} ({})",
+                state.profile.0,
+                state.profile.1,
+                profile.name,
+                profile.digest()
             )));
         }
         if let Some(eh) = &options.expected_head {
@@ -124,8 +138,11 @@ impl ChainVerifier {
             .ts
             .as_deref()
             .and_then(|t| Timestamp::parse(t).ok());
+        let profile = options.profile();
         let mut v = ChainVerifier {
             registry: Arc::new(registry),
+            profile_id: (profile.name.clone(), profile.digest()),
+            profile,
             options,
             head: state.head,
             last_ts,
@@ -244,7 +261,7 @@ impl ChainVerifier {
             }
             let c = match self.overlong(too_long, i) {
                 Some(c) => c,
-                None => check_row(row, &self.registry, self.options.hash_alg),
+                None => check_row(row, &self.registry, &self.profile),
             };
             self.link(c);
         }
@@ -286,7 +303,7 @@ impl ChainVerifier {
         let next = AtomicUsize::new(0);
         let quit = AtomicBool::new(false);
         let registry = Arc::clone(&self.registry);
-        let alg = self.options.hash_alg;
+        let profile = Arc::clone(&self.profile);
         // Checks run `r` into its slot; false when there is none left.
         let take_run = || {
             let r = next.fetch_add(1, Ordering::Relaxed);
@@ -295,7 +312,7 @@ impl ChainVerifier {
             };
             let checked = run
                 .iter()
-                .map(|row| check_row(row, &registry, alg))
+                .map(|row| check_row(row, &registry, &profile))
                 .collect();
             if let Some(slot) = slots.get(r) {
                 *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(checked);
@@ -356,7 +373,7 @@ impl ChainVerifier {
         if self.breaks.len() < self.options.max_breaks {
             self.breaks.push(Break {
                 position,
-                seq: event.map(|e| e.seq),
+                seq: event.and_then(|e| e.seq),
                 id: event.map(|e| e.id.clone()),
                 reason,
                 message: crate::text::bounded(message),
@@ -416,16 +433,21 @@ impl ChainVerifier {
             self.report(position, None, reason, message);
             return;
         };
+        // A profile without a seq column numbers rows by their place.
+        let seq = event.seq.unwrap_or(self.head.seq.wrapping_add(1));
         let mut reason: Option<(Reason, String)> = None;
         if self.options.track_ids && !self.ids.insert(event.id_bits) {
             reason = Some((
                 Reason::DuplicateId,
                 format!("id {} appeared before", event.id),
             ));
-        } else if event.seq != self.head.seq.wrapping_add(1) {
+        } else if event
+            .seq
+            .is_some_and(|s| s != self.head.seq.wrapping_add(1))
+        {
             reason = Some((
                 Reason::SeqGap,
-                format!("seq {} follows seq {}", event.seq, self.head.seq),
+                format!("seq {} follows seq {}", seq, self.head.seq),
             ));
         } else if event.prev_hash != self.head.hash {
             reason = Some((
@@ -460,7 +482,7 @@ impl ChainVerifier {
         }
         self.head = Head {
             hash: event.hash,
-            seq: event.seq,
+            seq,
             ts: Some(event.ts.clone()),
         };
         if !self.stopped {
@@ -479,7 +501,8 @@ impl ChainVerifier {
             break_counts: self.break_counts.clone(),
             merkle: self.tree.clone(),
             stopped: self.stopped,
-            hash_alg: self.options.hash_alg,
+            hash_alg: self.profile.hash_alg,
+            profile: self.profile_id.clone(),
             pinned_head: self.pinned_head,
             pinned_checkpoint: self.pinned_checkpoint,
         }
