@@ -39,15 +39,24 @@ fn profile(name: &str) -> Arc<ChainProfile> {
 fn body(p: &ChainProfile, i: u64) -> Map<String, Value> {
     let c = &p.columns;
     let mut m = Map::new();
-    m.insert(c.id.clone(), format!("6f1c2a4e-0000-4000-8000-{i:012x}").into());
-    m.insert(c.ts.clone(), format!("2026-03-01T12:{:02}:{:02}.250Z", i / 60, i % 60).into());
+    m.insert(
+        c.id.clone(),
+        format!("6f1c2a4e-0000-4000-8000-{i:012x}").into(),
+    );
+    m.insert(
+        c.ts.clone(),
+        format!("2026-03-01T12:{:02}:{:02}.250Z", i / 60, i % 60).into(),
+    );
     if let Some(e) = &c.event_type {
         m.insert(e.clone(), "manifest.signed".into());
     }
     if let Some(a) = &c.actor {
         m.insert(a.clone(), "svc:kernel".into());
     }
-    m.insert(c.payload.clone(), json!({"n": i, "note": "café \u{1F600}", "amount": 12.5}));
+    m.insert(
+        c.payload.clone(),
+        json!({"n": i, "note": "café \u{1F600}", "amount": 12.5}),
+    );
     for e in &p.extra {
         m.insert(e.name.clone(), json!("tenant-a"));
     }
@@ -85,7 +94,10 @@ fn verify(p: &Arc<ChainProfile>, rows: &[String]) -> trustcore::chain::ChainRepo
 fn every_builtin_writes_rows_that_verify_and_break_where_tampered() {
     for name in BUILTIN_NAMES {
         let p = profile(name);
-        for signer in [("kernel-signer", 1, Algorithm::Ed25519), ("kms", 2, Algorithm::Ed25519ph)] {
+        for signer in [
+            ("kernel-signer", 1, Algorithm::Ed25519),
+            ("kms", 2, Algorithm::Ed25519ph),
+        ] {
             let rows = write(&p, 6, signer);
             let r = verify(&p, &rows);
             assert!(r.valid, "{name}: {}", r.to_json());
@@ -115,7 +127,11 @@ fn every_builtin_writes_rows_that_verify_and_break_where_tampered() {
             m.remove(&c.signature);
             let r = verify(&p, &[rows[0].clone(), serde_json::to_string(&m).unwrap()]);
             assert_eq!(r.breaks[0].reason.as_str(), "malformed_row", "{name}");
-            assert!(r.breaks[0].message.contains(&c.signature), "{name}: {}", r.breaks[0].message);
+            assert!(
+                r.breaks[0].message.contains(&c.signature),
+                "{name}: {}",
+                r.breaks[0].message
+            );
             // Replay restores the order of shuffled rows under the profile.
             let mut shuffled = rows.clone();
             shuffled.reverse();
@@ -146,7 +162,10 @@ fn the_generic_reader_agrees_with_the_trustcore_fast_path() {
     assert!(a.valid && b.valid);
     assert_eq!((a.head, a.merkle, a.count), (b.head, b.merkle, b.count));
     // And the same rows written by the generic writer are byte-identical.
-    assert_eq!(write(&generic, 8, ("kernel-signer", 1, Algorithm::Ed25519)), rows);
+    assert_eq!(
+        write(&generic, 8, ("kernel-signer", 1, Algorithm::Ed25519)),
+        rows
+    );
 }
 
 #[test]
@@ -176,7 +195,11 @@ fn postgres_timestamps_are_written_and_read_canonically() {
     let first: Value = serde_json::from_str(&rows[0]).unwrap();
     assert_eq!(first["created_at"], "2026-03-01 12:00:01.25+00");
     // Trailing zeros, a T or another offset are not PostgreSQL's text.
-    for bad in ["2026-03-01 12:00:01.250+00", "2026-03-01T12:00:01.25+00", "2026-03-01 12:00:01.25+01"] {
+    for bad in [
+        "2026-03-01 12:00:01.250+00",
+        "2026-03-01T12:00:01.25+00",
+        "2026-03-01 12:00:01.25+01",
+    ] {
         let mut m: Map<String, Value> = serde_json::from_str(&rows[0]).unwrap();
         m.insert("created_at".into(), bad.into());
         let r = verify(&p, &[serde_json::to_string(&m).unwrap()]);
@@ -193,15 +216,47 @@ fn profile_documents_are_checked_with_a_path() {
         let e = ChainProfile::from_value(&d).unwrap_err();
         assert_eq!((e.code().as_str(), e.path()), (code, Some(path)), "{e}");
     };
-    check(&|d| d["type"] = json!("trustcore.chain-profile/v2"), "unsupported_profile_version", "/type");
-    check(&|d| d["hash"]["input"] = json!("sha256(row)"), "invalid_profile", "/hash/input");
-    check(&|d| d["columns"]["hash"] = json!("prev_hash"), "invalid_profile", "/columns/hash");
-    check(&|d| d["columns"]["id"] = json!("id; DROP TABLE"), "invalid_profile", "/columns/id");
-    check(&|d| d["columns"]["payloads"] = json!("x"), "invalid_profile", "/columns/payloads");
+    check(
+        &|d| d["type"] = json!("trustcore.chain-profile/v2"),
+        "unsupported_profile_version",
+        "/type",
+    );
+    check(
+        &|d| d["hash"]["input"] = json!("sha256(row)"),
+        "invalid_profile",
+        "/hash/input",
+    );
+    check(
+        &|d| d["columns"]["hash"] = json!("prev_hash"),
+        "invalid_profile",
+        "/columns/hash",
+    );
+    check(
+        &|d| d["columns"]["id"] = json!("id; DROP TABLE"),
+        "invalid_profile",
+        "/columns/id",
+    );
+    check(
+        &|d| d["columns"]["payloads"] = json!("x"),
+        "invalid_profile",
+        "/columns/payloads",
+    );
     check(&|d| d["order"] = json!("seq"), "invalid_profile", "/order");
-    check(&|d| d["signature"]["encoding"] = json!("base58"), "invalid_profile", "/signature/encoding");
-    check(&|d| d["extraColumns"] = json!([{"name": "payload"}]), "invalid_profile", "/extraColumns/0/name");
-    check(&|d| d["hash"]["input"] = json!("trustcore/v1"), "invalid_profile", "/hash/input");
+    check(
+        &|d| d["signature"]["encoding"] = json!("base58"),
+        "invalid_profile",
+        "/signature/encoding",
+    );
+    check(
+        &|d| d["extraColumns"] = json!([{"name": "payload"}]),
+        "invalid_profile",
+        "/extraColumns/0/name",
+    );
+    check(
+        &|d| d["hash"]["input"] = json!("trustcore/v1"),
+        "invalid_profile",
+        "/hash/input",
+    );
     let e = ChainProfile::builtin("kernel/v2").unwrap_err();
     assert_eq!(e.code().as_str(), "unknown_profile");
 }
@@ -220,7 +275,7 @@ fn inference_names_each_builtin_from_three_rows() {
         // every spelling is returned, never a guess.
         let later = infer_profile(&rows[2..5], &registry()).unwrap();
         assert!(later.matches.len() > 1, "{name}: {}", later.to_value());
-        assert!(later.matches.iter().any(|m| *m == *p), "{name}");
+        assert!(later.matches.contains(&p), "{name}");
         assert!(later.to_value()["ambiguous"].as_bool().unwrap());
     }
 }
@@ -241,14 +296,29 @@ fn inference_says_how_far_it_got() {
     let inf = infer_profile(&rows, &other).unwrap();
     assert!(inf.matches.is_empty());
     let v = inf.to_value();
-    assert!(v["notes"][0].as_str().unwrap().contains("hash matches under row"), "{v}");
+    assert!(
+        v["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("hash matches under row"),
+        "{v}"
+    );
     // Edited rows: the hash matches nowhere.
     let edited: Vec<String> = rows.iter().map(|r| r.replace("café", "cafe")).collect();
     let inf = infer_profile(&edited, &registry()).unwrap();
     assert!(inf.matches.is_empty());
-    assert!(inf.notes.iter().any(|n| n.contains("no known construction") || n.contains("edited")), "{:?}", inf.notes);
+    assert!(
+        inf.notes
+            .iter()
+            .any(|n| n.contains("no known construction") || n.contains("edited")),
+        "{:?}",
+        inf.notes
+    );
     assert_eq!(
-        infer_profile::<&[u8]>(&[], &registry()).unwrap_err().code().as_str(),
+        infer_profile::<&[u8]>(&[], &registry())
+            .unwrap_err()
+            .code()
+            .as_str(),
         "invalid_sample"
     );
 }

@@ -47,6 +47,7 @@ mod event;
 mod ids;
 mod in_checkpoint;
 mod options;
+mod recheck;
 mod replay;
 mod report;
 mod row;
@@ -65,6 +66,7 @@ pub use options::{
     VerifyOptions, DEFAULT_MAX_BREAKS, DEFAULT_MAX_ROW_BYTES, MAX_BREAKS_LIMIT,
     MAX_ROW_BYTES_LIMIT, MAX_THREADS,
 };
+pub use recheck::{recheck, RecheckItem, RecheckReport, RecheckStatus, RecheckVerdict};
 pub use replay::{replay, replay_with, Fork, Replay};
 pub use report::ChainReport;
 pub use row::Row;

@@ -17,6 +17,8 @@ pub enum ErrorCode {
     /// A rotation record is malformed or does not carry both valid
     /// signatures.
     InvalidRotation,
+    /// A revocation record is malformed or lacks an authority's signature.
+    InvalidRevocation,
     /// A signer id that the registry does not know.
     UnknownSigner,
     /// The signer's key does not vouch for the record (window, revocation,
@@ -33,6 +35,7 @@ impl ErrorCode {
         ErrorCode::InvalidWindow,
         ErrorCode::InvalidApprovalSet,
         ErrorCode::InvalidRotation,
+        ErrorCode::InvalidRevocation,
         ErrorCode::UnknownSigner,
         ErrorCode::SignerUnusable(Reason::SignerNotYetValid),
         ErrorCode::SignerUnusable(Reason::SignerExpired),
@@ -49,6 +52,7 @@ impl ErrorCode {
             ErrorCode::InvalidWindow => "invalid_window",
             ErrorCode::InvalidApprovalSet => "invalid_approval_set",
             ErrorCode::InvalidRotation => "invalid_rotation",
+            ErrorCode::InvalidRevocation => "invalid_revocation",
             ErrorCode::UnknownSigner => "unknown_signer",
             ErrorCode::SignerUnusable(reason) => reason.as_str(),
         }
@@ -70,6 +74,9 @@ impl ErrorCode {
             ErrorCode::InvalidApprovalSet => "An approval set is not of the documented shape.",
             ErrorCode::InvalidRotation => {
                 "A rotation record is malformed or does not carry both valid signatures."
+            }
+            ErrorCode::InvalidRevocation => {
+                "A revocation record is malformed or lacks the signature of another registered signer whose key vouches at revokedAt."
             }
             ErrorCode::UnknownSigner => "A signer id that the registry does not know.",
             ErrorCode::SignerUnusable(reason) => reason.description(),

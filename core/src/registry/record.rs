@@ -7,6 +7,7 @@ use crate::envelope::Algorithm;
 use crate::keys::PublicKey;
 use crate::text::quote;
 use crate::time::Timestamp;
+use base64::Engine as _;
 
 use serde_json::{Map, Value};
 
@@ -23,6 +24,9 @@ pub(super) struct Bound {
 pub struct SignerRecord {
     pub(super) signer_id: String,
     pub(super) public_key: PublicKey,
+    /// The key was given as base64 of SPKI DER (what a KMS `GetPublicKey`
+    /// returns): written back the same way.
+    pub(super) spki: bool,
     pub(super) algorithm: Algorithm,
     pub(super) valid_from: Option<Bound>,
     pub(super) valid_until: Option<Bound>,
@@ -81,6 +85,7 @@ impl SignerRecord {
         Ok(SignerRecord {
             signer_id: signer_id.to_string(),
             public_key,
+            spki: false,
             algorithm: Algorithm::Ed25519,
             valid_from: None,
             valid_until: None,
@@ -126,18 +131,33 @@ impl SignerRecord {
                     ),
                 )
             })?;
-        let public_key = PublicKey::from_base64(key_text)
-            .and_then(|k| k.check_hygiene().map(|()| k))
-            .map_err(|e| {
-                Error::new(
-                    ErrorCode::InvalidPublicKey,
-                    format!(
-                        "{at} (signer {id:?}): {} [{}]",
-                        e.message(),
-                        e.code().as_str()
-                    ),
-                )
-            })?;
+        // Raw (32 bytes) or SPKI DER (44 bytes: what a KMS GetPublicKey
+        // returns), both as standard base64; the same hygiene either way.
+        let spki = key_text.len() > 44;
+        let public_key = if spki {
+            base64::engine::general_purpose::STANDARD
+                .decode(key_text)
+                .map_err(|e| {
+                    crate::keys::Error::new(
+                        crate::keys::ErrorCode::InvalidEncoding,
+                        format!("the public key is not standard padded base64: {e}"),
+                    )
+                })
+                .and_then(|der| PublicKey::from_spki_der(&der))
+        } else {
+            PublicKey::from_base64(key_text)
+        }
+        .and_then(|k| k.check_hygiene().map(|()| k))
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidPublicKey,
+                format!(
+                    "{at} (signer {id:?}): {} [{}]",
+                    e.message(),
+                    e.code().as_str()
+                ),
+            )
+        })?;
         let algorithm = match obj.get("algorithm") {
             None => Algorithm::Ed25519,
             Some(Value::String(name)) => Algorithm::from_name(name).map_err(|e| {
@@ -178,6 +198,7 @@ impl SignerRecord {
         let record = SignerRecord {
             signer_id: id.to_string(),
             public_key,
+            spki,
             algorithm,
             valid_from: bound(obj, "validFrom", id, at)?,
             valid_until: bound(obj, "validUntil", id, at)?,
@@ -202,7 +223,12 @@ impl SignerRecord {
     pub fn to_value(&self) -> Value {
         let mut m = Map::new();
         m.insert("signerId".into(), self.signer_id.clone().into());
-        m.insert("publicKey".into(), self.public_key.to_base64().into());
+        let key = if self.spki {
+            base64::engine::general_purpose::STANDARD.encode(self.public_key.to_spki_der())
+        } else {
+            self.public_key.to_base64()
+        };
+        m.insert("publicKey".into(), key.into());
         if self.algorithm != Algorithm::Ed25519 {
             m.insert("algorithm".into(), self.algorithm.name().into());
         }
