@@ -98,6 +98,7 @@ macro_rules! coded_error {
 
 pub mod canonical;
 pub mod chain;
+pub mod cli;
 pub mod digest;
 pub mod envelope;
 pub mod ffi;
@@ -108,6 +109,7 @@ pub mod policy;
 pub mod profile;
 pub mod registry;
 pub mod sign;
+pub mod sql;
 pub mod text;
 pub mod time;
 
@@ -222,6 +224,8 @@ crate_error! {
     Policy(policy, "PolicyError", offset: none, path: policy::Error::path),
     Options(options, "OptionsError", offset: none, path: no_path),
     Profile(profile, "ProfileError", offset: none, path: profile::Error::path),
+    Cli(cli, "CliError", offset: none, path: no_path),
+    Sql(sql, "SqlError", offset: none, path: no_path),
 }
 
 impl std::error::Error for Error {}

@@ -1,0 +1,605 @@
+//! PostgreSQL, without a connection: the SQL every front end sends and how
+//! its answers become rows, defined once (the core does no IO; the
+//! `trustcore` binary, the Node and the Python helpers only execute these
+//! statements and stream the text they return).
+//!
+//! * Reading: [`SelectPlan`] checks the table's columns against the
+//!   profile (a missing column or one of the wrong type is an error naming
+//!   it) and builds one `SELECT` that returns each row as JSON text in the
+//!   profile's spelling — `timestamptz` rendered exactly as the writer
+//!   wrote it (RFC 3339 with trimmed fraction digits, or PostgreSQL's own
+//!   text), `jsonb` payloads as JSON — in the profile's order, to be read
+//!   through a server-side cursor in bounded memory.
+//! * Appending: [`AppendPlan`] gives the lock, the head query and the
+//!   `INSERT` with its parameters, so that one transaction locks the head,
+//!   builds and signs the next row and inserts it: concurrent appenders
+//!   serialize, and the unique `prev_hash` of [`migration`] makes a fork
+//!   impossible to insert even by a writer that skips the lock.
+//! * [`migration`]: the table of a profile, with those constraints.
+
+use crate::chain::{Head, Row};
+use crate::digest::{self, Digest};
+use crate::profile::{ChainProfile, Genesis, Order, TimeFormat};
+use crate::text::quote;
+use crate::time::Timestamp;
+use serde_json::Value;
+
+stable_codes! {
+    /// Stable error codes of the PostgreSQL plans.
+    pub enum ErrorCode {
+        /// A table name that is not `name` or `schema.name` of SQL
+        /// identifier characters.
+        InvalidTableName = "invalid_table_name",
+        /// The table does not exist (or has no columns visible).
+        MissingTable = "missing_table",
+        /// A column the profile maps is not in the table.
+        MissingColumn = "missing_column",
+        /// A column's type does not fit its role.
+        ColumnType = "column_type",
+        /// A row that cannot be written to the table as it is typed.
+        UnwritableRow = "unwritable_row",
+    }
+}
+
+coded_error! {
+    /// A PostgreSQL plan error.
+}
+
+fn ident_ok(s: &str) -> bool {
+    let mut c = s.chars();
+    matches!(c.next(), Some(f) if f.is_ascii_alphabetic() || f == '_')
+        && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+        && s.len() <= 63
+}
+
+/// A table name, `name` or `schema.name`, quoted for SQL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// The schema, when given.
+    pub schema: Option<String>,
+    /// The table.
+    pub name: String,
+}
+
+impl Table {
+    /// Parses `name` or `schema.name` (SQL identifier characters only, so
+    /// nothing can be injected).
+    pub fn parse(s: &str) -> Result<Table, Error> {
+        let parts: Vec<&str> = s.split('.').collect();
+        let ok = !parts.is_empty() && parts.len() <= 2 && parts.iter().all(|p| ident_ok(p));
+        if !ok {
+            return Err(Error::new(
+                ErrorCode::InvalidTableName,
+                format!(
+                    "table {} is not a name or schema.name of letters, digits and _",
+                    quote(s)
+                ),
+            ));
+        }
+        Ok(match parts.as_slice() {
+            [schema, name] => Table {
+                schema: Some(schema.to_string()),
+                name: name.to_string(),
+            },
+            _ => Table {
+                schema: None,
+                name: s.to_string(),
+            },
+        })
+    }
+
+    /// The quoted name for SQL.
+    pub fn sql(&self) -> String {
+        match &self.schema {
+            Some(s) => format!("\"{s}\".\"{}\"", self.name),
+            None => format!("\"{}\"", self.name),
+        }
+    }
+
+    /// The query listing the table's columns and their types: parameters
+    /// `$1` the schema (or NULL for the current one), `$2` the table.
+    pub fn columns_query() -> &'static str {
+        "SELECT column_name::text, data_type::text FROM information_schema.columns \
+         WHERE table_schema = COALESCE($1, current_schema()) AND table_name = $2 ORDER BY ordinal_position"
+    }
+
+    /// The parameters of [`Table::columns_query`].
+    pub fn columns_params(&self) -> [Option<String>; 2] {
+        [self.schema.clone(), Some(self.name.clone())]
+    }
+}
+
+/// How one column is read and written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Uuid,
+    Text,
+    Int,
+    Timestamptz,
+    Json,
+    Jsonb,
+    /// An extra column: rendered by PostgreSQL's `to_json`.
+    Any,
+}
+
+fn kind_of(data_type: &str) -> Option<Kind> {
+    Some(match data_type {
+        "uuid" => Kind::Uuid,
+        "text" | "character varying" | "character" => Kind::Text,
+        "bigint" | "integer" | "smallint" => Kind::Int,
+        "timestamp with time zone" => Kind::Timestamptz,
+        "json" => Kind::Json,
+        "jsonb" => Kind::Jsonb,
+        _ => return None,
+    })
+}
+
+/// A table's columns checked against a profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Layout {
+    table: Table,
+    /// (column, kind, role name) in the profile's member order.
+    columns: Vec<(String, Kind)>,
+}
+
+fn layout(
+    profile: &ChainProfile,
+    table: &Table,
+    types: &[(String, String)],
+) -> Result<Layout, Error> {
+    if types.is_empty() {
+        return Err(Error::new(
+            ErrorCode::MissingTable,
+            format!(
+                "table {} does not exist (or this user cannot see its columns); create it with the profile's migration",
+                table.sql()
+            ),
+        ));
+    }
+    let c = &profile.columns;
+    let roles: Vec<(&str, &str, &[Kind])> = {
+        let mut v: Vec<(&str, &str, &[Kind])> = vec![
+            (c.id.as_str(), "id", &[Kind::Uuid, Kind::Text]),
+            (c.ts.as_str(), "timestamp", &[Kind::Timestamptz, Kind::Text]),
+            (
+                c.payload.as_str(),
+                "payload",
+                &[Kind::Jsonb, Kind::Json, Kind::Text],
+            ),
+            (c.prev_hash.as_str(), "prev_hash", &[Kind::Text]),
+            (c.hash.as_str(), "hash", &[Kind::Text]),
+            (c.signer.as_str(), "signer", &[Kind::Text]),
+            (c.signature.as_str(), "signature", &[Kind::Text]),
+        ];
+        if let Some(s) = &c.seq {
+            v.push((s.as_str(), "seq", &[Kind::Int]));
+        }
+        if let Some(e) = &c.event_type {
+            v.push((e.as_str(), "event type", &[Kind::Text]));
+        }
+        if let Some(a) = &c.actor {
+            v.push((a.as_str(), "actor", &[Kind::Text]));
+        }
+        v
+    };
+    let mut columns = Vec::new();
+    for name in profile.column_names() {
+        let Some((_, ty)) = types.iter().find(|(n, _)| n == name) else {
+            return Err(Error::new(
+                ErrorCode::MissingColumn,
+                format!(
+                    "table {} has no column {} (profile {} needs it)",
+                    table.sql(),
+                    quote(name),
+                    profile.name
+                ),
+            ));
+        };
+        let kind = match roles.iter().find(|(n, _, _)| *n == name) {
+            None => Kind::Any,
+            Some((_, role, allowed)) => {
+                let k = kind_of(ty).filter(|k| allowed.contains(k));
+                k.ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::ColumnType,
+                        format!(
+                            "column {} of table {} has type {ty}, which cannot hold the {role}",
+                            quote(name),
+                            table.sql()
+                        ),
+                    )
+                })?
+            }
+        };
+        columns.push((name.to_string(), kind));
+    }
+    if columns.len() > 50 {
+        return Err(Error::new(
+            ErrorCode::ColumnType,
+            "a profile of more than 50 columns cannot be read in one json_build_object",
+        ));
+    }
+    Ok(Layout {
+        table: table.clone(),
+        columns,
+    })
+}
+
+/// The SQL expression of a column in the row JSON.
+fn read_expr(profile: &ChainProfile, name: &str, kind: Kind) -> String {
+    let col = format!("\"{name}\"");
+    match kind {
+        Kind::Timestamptz if name == profile.columns.ts => {
+            // Exactly Timestamp's canonical rendering: trailing fraction
+            // zeros (and a bare '.') trimmed, in UTC.
+            let (sep, zone) = match profile.timestamp {
+                TimeFormat::Rfc3339 => ("\"T\"", "Z"),
+                TimeFormat::Postgres => (" ", "+00"),
+            };
+            format!(
+                "rtrim(rtrim(to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD{sep}HH24:MI:SS.US'), '0'), '.') || '{zone}'"
+            )
+        }
+        Kind::Uuid => format!("{col}::text"),
+        Kind::Text if name == profile.columns.payload => format!("{col}::json"),
+        _ => col,
+    }
+}
+
+fn order_sql(profile: &ChainProfile, desc: bool) -> String {
+    let d = if desc { " DESC" } else { "" };
+    match (&profile.order, &profile.columns.seq) {
+        (Order::Seq, Some(s)) => format!("\"{s}\"{d}"),
+        _ => format!(
+            "\"{}\"{d}, \"{}\"{d}",
+            profile.columns.ts, profile.columns.id
+        ),
+    }
+}
+
+fn row_json_sql(profile: &ChainProfile, l: &Layout) -> String {
+    let pairs: Vec<String> = l
+        .columns
+        .iter()
+        .map(|(n, k)| format!("'{n}', {}", read_expr(profile, n, *k)))
+        .collect();
+    format!("json_build_object({})::text", pairs.join(", "))
+}
+
+/// The streaming read of a table under a profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelectPlan {
+    /// The query: one text column, each row's JSON, in chain order;
+    /// parameter `$1` is the number of rows to skip (a resumed state's
+    /// position, else 0).
+    pub sql: String,
+}
+
+impl SelectPlan {
+    /// Checks `types` (the answer of [`Table::columns_query`]: column name
+    /// and `data_type`) against `profile` and builds the query.
+    pub fn new(
+        profile: &ChainProfile,
+        table: &Table,
+        types: &[(String, String)],
+    ) -> Result<SelectPlan, Error> {
+        let l = layout(profile, table, types)?;
+        Ok(SelectPlan {
+            sql: format!(
+                "SELECT {} FROM {} ORDER BY {} OFFSET $1::bigint",
+                row_json_sql(profile, &l),
+                l.table.sql(),
+                order_sql(profile, false)
+            ),
+        })
+    }
+
+    /// Rows a front end fetches per round trip from its server-side cursor.
+    pub const FETCH_ROWS: u32 = 5000;
+}
+
+/// One transaction that appends a row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppendPlan {
+    /// `SELECT pg_advisory_xact_lock($1)`, with [`AppendPlan::lock_key`].
+    pub lock_sql: String,
+    /// The lock's key: the table's, the same in every process.
+    pub lock_key: i64,
+    /// The head row as JSON text (no row: a new chain), and the number of
+    /// rows (the head's place, for profiles without a seq column).
+    pub head_sql: String,
+    /// The `INSERT`, parameters in [`AppendPlan::params`] order.
+    pub insert_sql: String,
+    layout: Vec<(String, Kind)>,
+    timestamptz: bool,
+}
+
+impl AppendPlan {
+    /// Checks the table's columns and builds the statements.
+    pub fn new(
+        profile: &ChainProfile,
+        table: &Table,
+        types: &[(String, String)],
+    ) -> Result<AppendPlan, Error> {
+        let l = layout(profile, table, types)?;
+        let key_digest = Digest::of(
+            digest::Algorithm::Sha256,
+            format!("trustcore:{}", l.table.sql()).as_bytes(),
+        );
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&key_digest.as_bytes()[..8]);
+        let cols: Vec<String> = l.columns.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+        let values: Vec<String> = l
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, (_, k))| {
+                let cast = match k {
+                    Kind::Uuid => "::uuid",
+                    Kind::Int => "::bigint",
+                    Kind::Timestamptz => "::timestamptz",
+                    Kind::Json => "::json",
+                    Kind::Jsonb => "::jsonb",
+                    Kind::Text | Kind::Any => "",
+                };
+                format!("${}{cast}", i + 1)
+            })
+            .collect();
+        let timestamptz = l
+            .columns
+            .iter()
+            .any(|(n, k)| *n == profile.columns.ts && *k == Kind::Timestamptz);
+        Ok(AppendPlan {
+            lock_sql: "SELECT pg_advisory_xact_lock($1::bigint)".into(),
+            lock_key: i64::from_be_bytes(first),
+            head_sql: format!(
+                "SELECT (SELECT {} FROM {t} ORDER BY {} LIMIT 1), (SELECT count(*) FROM {t})",
+                row_json_sql(profile, &l),
+                order_sql(profile, true),
+                t = l.table.sql()
+            ),
+            insert_sql: format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                l.table.sql(),
+                cols.join(", "),
+                values.join(", ")
+            ),
+            layout: l.columns,
+            timestamptz,
+        })
+    }
+
+    /// The writer's head from the answer of `head_sql` (the last row's JSON
+    /// or none, and the row count).
+    pub fn head(
+        &self,
+        profile: &ChainProfile,
+        row: Option<&str>,
+        count: i64,
+    ) -> Result<Head, crate::Error> {
+        let Some(text) = row else {
+            return Ok(Head::default());
+        };
+        let r = Row::read(text.as_bytes(), profile).map_err(|(reason, m)| {
+            Error::new(
+                ErrorCode::UnwritableRow,
+                format!(
+                    "the table's last row cannot be read ({}): {m}",
+                    reason.as_str()
+                ),
+            )
+        })?;
+        let at = Timestamp::parse(r.ts())
+            .or_else(|_| {
+                let pg = r.ts().replacen(' ', "T", 1).replacen("+00", "Z", 1);
+                Timestamp::parse(&pg)
+            })
+            .map_err(|e| Error::new(ErrorCode::UnwritableRow, e.message().to_string()))?;
+        Ok(Head {
+            hash: r.hash(),
+            seq: r.seq().unwrap_or(count.max(0) as u64),
+            ts: Some(match profile.timestamp {
+                TimeFormat::Rfc3339 => r.ts().to_string(),
+                TimeFormat::Postgres => at.to_string(),
+            }),
+        })
+    }
+
+    /// A body's timestamp as the table will give it back: for a
+    /// `timestamptz` column of an RFC 3339 profile, the canonical text at
+    /// microsecond precision (what [`SelectPlan`] renders), so the hash a
+    /// writer makes is the hash a reader finds. More than six fraction
+    /// digits are refused rather than rounded.
+    pub fn body_ts(&self, profile: &ChainProfile, ts: &str) -> Result<String, crate::Error> {
+        if !self.timestamptz || profile.timestamp != TimeFormat::Rfc3339 {
+            return Ok(ts.to_string());
+        }
+        let at = Timestamp::parse(ts)?;
+        if at.subsec_nanos() % 1000 != 0 {
+            return Err(Error::new(
+                ErrorCode::UnwritableRow,
+                format!(
+                    "ts {} has sub-microsecond digits, which a timestamptz column cannot keep",
+                    quote(ts)
+                ),
+            )
+            .into());
+        }
+        Ok(at.to_string())
+    }
+
+    /// The `INSERT`'s parameters for a written row, as text (NULL for JSON
+    /// null), in column order.
+    pub fn params(&self, row: &Row) -> Vec<Option<String>> {
+        let v = row.to_value();
+        self.layout
+            .iter()
+            .map(|(name, kind)| match v.get(name) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) if !matches!(kind, Kind::Json | Kind::Jsonb | Kind::Any) => {
+                    Some(s.clone())
+                }
+                Some(other) => Some(
+                    String::from_utf8(
+                        crate::canonical::canonicalize_value(other, &Default::default())
+                            .unwrap_or_default(),
+                    )
+                    .unwrap_or_default(),
+                ),
+            })
+            .collect()
+    }
+}
+
+/// The table of a profile, with the constraints that make a fork impossible
+/// to insert: a unique `prev_hash` (NULL included for a null genesis), a
+/// unique hash, a unique `seq` from 1, and the id as primary key.
+/// Idempotent (`IF NOT EXISTS`).
+pub fn migration(profile: &ChainProfile, table: &Table) -> String {
+    let c = &profile.columns;
+    let mut cols = vec![format!("  \"{}\" uuid PRIMARY KEY", c.id)];
+    if let Some(s) = &c.seq {
+        cols.push(format!(
+            "  \"{s}\" bigint NOT NULL UNIQUE CHECK (\"{s}\" >= 1)"
+        ));
+    }
+    cols.push(format!("  \"{}\" timestamptz NOT NULL", c.ts));
+    if let Some(e) = &c.event_type {
+        cols.push(format!("  \"{e}\" text NOT NULL"));
+    }
+    if let Some(a) = &c.actor {
+        cols.push(format!("  \"{a}\" text NOT NULL"));
+    }
+    cols.push(format!("  \"{}\" jsonb NOT NULL", c.payload));
+    let prev_null = if profile.genesis == Genesis::Null {
+        ""
+    } else {
+        " NOT NULL"
+    };
+    cols.push(format!(
+        "  \"{}\" text{prev_null} UNIQUE NULLS NOT DISTINCT",
+        c.prev_hash
+    ));
+    cols.push(format!("  \"{}\" text NOT NULL UNIQUE", c.hash));
+    cols.push(format!("  \"{}\" text NOT NULL", c.signer));
+    cols.push(format!("  \"{}\" text NOT NULL", c.signature));
+    for e in &profile.extra {
+        cols.push(format!("  \"{}\" jsonb", e.name));
+    }
+    let mut out = format!(
+        "-- trustcore: the {} table of profile {} (generated by trustcore::sql::migration).\n\
+         -- A unique prev_hash means two rows can never claim the same predecessor: a fork cannot be inserted.\n\
+         CREATE TABLE IF NOT EXISTS {} (\n{}\n);\n",
+        table.name,
+        profile.name,
+        table.sql(),
+        cols.join(",\n")
+    );
+    if profile.order == Order::Ts {
+        out.push_str(&format!(
+            "CREATE INDEX IF NOT EXISTS \"{}_order\" ON {} (\"{}\", \"{}\");\n",
+            table.name,
+            table.sql(),
+            c.ts,
+            c.id
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn types(p: &ChainProfile) -> Vec<(String, String)> {
+        let c = &p.columns;
+        let mut v = vec![
+            (c.id.clone(), "uuid".to_string()),
+            (c.ts.clone(), "timestamp with time zone".to_string()),
+            (c.payload.clone(), "jsonb".to_string()),
+            (c.prev_hash.clone(), "text".to_string()),
+            (c.hash.clone(), "text".to_string()),
+            (c.signer.clone(), "text".to_string()),
+            (c.signature.clone(), "text".to_string()),
+        ];
+        v.extend(c.seq.iter().map(|s| (s.clone(), "bigint".to_string())));
+        v.extend(c.event_type.iter().map(|s| (s.clone(), "text".to_string())));
+        v.extend(c.actor.iter().map(|s| (s.clone(), "text".to_string())));
+        v
+    }
+
+    #[test]
+    fn plans_check_columns_and_never_take_an_injected_name() {
+        let p = ChainProfile::trustcore_v1();
+        let t = Table::parse("audit_events").unwrap();
+        let plan = SelectPlan::new(&p, &t, &types(&p)).unwrap();
+        assert!(
+            plan.sql.contains("ORDER BY \"seq\" OFFSET $1"),
+            "{}",
+            plan.sql
+        );
+        assert!(
+            plan.sql.contains("to_char(\"ts\" AT TIME ZONE 'UTC'"),
+            "{}",
+            plan.sql
+        );
+        assert_eq!(
+            Table::parse("x; DROP TABLE y").unwrap_err().code(),
+            ErrorCode::InvalidTableName
+        );
+        assert_eq!(
+            Table::parse("audit.events").unwrap().sql(),
+            "\"audit\".\"events\""
+        );
+        let mut missing = types(&p);
+        missing.retain(|(n, _)| n != "signature");
+        assert_eq!(
+            SelectPlan::new(&p, &t, &missing).unwrap_err().code(),
+            ErrorCode::MissingColumn
+        );
+        let mut wrong = types(&p);
+        wrong.iter_mut().for_each(|(n, ty)| {
+            if n == "payload" {
+                *ty = "integer".into()
+            }
+        });
+        let e = SelectPlan::new(&p, &t, &wrong).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::ColumnType);
+        assert!(e.message().contains("payload"), "{e}");
+        assert_eq!(
+            SelectPlan::new(&p, &t, &[]).unwrap_err().code(),
+            ErrorCode::MissingTable
+        );
+        let a = AppendPlan::new(&p, &t, &types(&p)).unwrap();
+        assert!(
+            a.insert_sql.starts_with("INSERT INTO \"audit_events\""),
+            "{}",
+            a.insert_sql
+        );
+        assert_eq!(
+            a.body_ts(&p, "2026-03-01T12:00:00.250000Z").unwrap(),
+            "2026-03-01T12:00:00.25Z"
+        );
+        assert!(a.body_ts(&p, "2026-03-01T12:00:00.0000001Z").is_err());
+    }
+
+    #[test]
+    fn the_committed_migration_is_the_default_profiles() {
+        let sql = migration(
+            &ChainProfile::trustcore_v1(),
+            &Table::parse("audit_events").unwrap(),
+        );
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../sql/migrations/0001_audit_events.sql"
+        );
+        if std::env::var_os("TRUSTCORE_BLESS").is_some() {
+            std::fs::write(path, &sql).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(
+            committed, sql,
+            "sql/migrations/0001_audit_events.sql is not trustcore::sql::migration's output; rerun with TRUSTCORE_BLESS=1"
+        );
+    }
+}
