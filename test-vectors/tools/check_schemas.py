@@ -50,7 +50,7 @@ for name, s in SCHEMAS.items():
 for vec, schema in [("canonical-json.json", "canonical-json-vectors.schema.json"), ("digest.json", "digest-vectors.schema.json"),
                     ("signing.json", "signing-vectors.schema.json"), ("chain.json", "chain-vectors.schema.json"),
                     ("merkle.json", "merkle-vectors.schema.json"), ("checkpoint.json", "checkpoint-vectors.schema.json"),
-                    ("policy.json", "policy-vectors.schema.json")]:
+                    ("policy.json", "policy-vectors.schema.json"), ("profiles.json", "profile-vectors.schema.json")]:
     check(schema, vectors(vec), vec)
 
 s = vectors("signing.json")
@@ -80,6 +80,30 @@ for c in ch["cases"]:
             check("audit-event.schema.json", json.loads(line), "%s row %d" % (c["id"], i))
     report = dict(c["expected"], breaks=[dict(b, message="-") for b in c["expected"]["breaks"]])
     check("chain-report.schema.json", report, c["id"] + " expected")
+
+pr = vectors("profiles.json")
+check("signers.schema.json", json.loads(pr["registry"]), "profiles.json registry")
+for d in pr["profiles"]:
+    check("chain-profile.schema.json", d, "profiles.json profiles " + d["name"])
+for c in pr["cases"]:
+    if c["profile"] == "trustcore/v1" and c["id"].startswith("good/"):
+        for i, line in enumerate(l for l in c["jsonl"].splitlines() if l.strip()):
+            check("audit-event.schema.json", json.loads(line), "%s row %d" % (c["id"], i))
+    report = dict(c["expected"], breaks=[dict(b, message="-") for b in c["expected"]["breaks"]])
+    check("chain-report.schema.json", report, c["id"] + " expected")
+for c in pr["inference"]:
+    if "registry" in c:
+        check("signers.schema.json", json.loads(c["registry"]), c["id"] + " registry")
+# Every refused document is refused by the schema too, but for the rules a
+# schema cannot express (a column name used twice); those it must accept,
+# so the list stays true.
+ACROSS_MEMBERS = {"columns/used-twice", "extraColumns/plays-a-role", "extraColumns/twice"}
+profile_schema = Draft202012Validator(SCHEMAS["chain-profile.schema.json"], registry=REGISTRY)
+for c in pr["documents"]:
+    checked += 1
+    if profile_schema.is_valid(c["document"]) != (c["id"] in ACROSS_MEMBERS):
+        failures += 1
+        print("FAIL profiles.json documents %s: the schema %s it" % (c["id"], "accepts" if c["id"] not in ACROSS_MEMBERS else "refuses"))
 
 p = vectors("policy.json")
 for name, ps in p["policySets"].items():
