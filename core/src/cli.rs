@@ -486,6 +486,11 @@ impl Run {
         self.verifier.push_row(row);
     }
 
+    /// Rows fed so far, with a resumed state's (what a table read skips).
+    pub fn position(&self) -> u64 {
+        self.verifier.rows_fed()
+    }
+
     /// Ends the stream and renders the outcome.
     pub fn finish(mut self) -> Outcome {
         let state = self.save_state.then(|| {

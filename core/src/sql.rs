@@ -334,15 +334,18 @@ impl AppendPlan {
             .iter()
             .enumerate()
             .map(|(i, (_, k))| {
+                // Every parameter is sent as text (the same in every
+                // client), then cast to the column's type.
                 let cast = match k {
                     Kind::Uuid => "::uuid",
                     Kind::Int => "::bigint",
                     Kind::Timestamptz => "::timestamptz",
                     Kind::Json => "::json",
                     Kind::Jsonb => "::jsonb",
-                    Kind::Text | Kind::Any => "",
+                    Kind::Text => "",
+                    Kind::Any => "::jsonb",
                 };
-                format!("${}{cast}", i + 1)
+                format!("${}::text{cast}", i + 1)
             })
             .collect();
         let timestamptz = l

@@ -508,6 +508,11 @@ impl ChainVerifier {
         }
     }
 
+    /// Rows fed so far, checked or pending (with a resumed state's rows).
+    pub fn rows_fed(&self) -> u64 {
+        self.position + self.pending.len() as u64
+    }
+
     /// Breaks found so far (checks pending rows first).
     pub fn breaks(&mut self) -> &[Break] {
         self.flush();
