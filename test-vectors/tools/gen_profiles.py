@@ -561,11 +561,11 @@ def payload_of(i, tag=None):
     return v
 
 
-def make_row(p, i, prev, ns, signer=KERNEL, key=None, over=None, after=None, alg=None):
+def make_row(p, i, prev, ns, signer=KERNEL, key=None, over=None, alg=None):
     """Row i of profile p after the row whose digest is `prev` (None: the
     first row), dated `ns`, signed by `signer` (with `key`, by default the
     signer's own; `alg` overrides the algorithm signed with). `over` sets
-    columns by role (or name) before hashing, `after` after signing."""
+    columns by role (or name) before hashing."""
     c = p.col
     row = {c["id"]: "6f1c2a4e-0000-4000-8000-%012x" % i, c["ts"]: p.fmt_ts(ns), c["payload"]: payload_of(i),
            c["prevHash"]: p.genesis_value() if prev is None else p.enc_hash(prev), c["signer"]: signer}
@@ -585,8 +585,6 @@ def make_row(p, i, prev, ns, signer=KERNEL, key=None, over=None, after=None, alg
     alg = alg or p.alg_for(registered_alg(REGISTRY, signer) or "ed25519")
     msg = p.signed_bytes(hinput, digest, row[c["hash"]], signer, alg)
     row[c["signature"]] = p.enc_sig((key or SIGNING_KEYS.get(signer, K_OTHER)).sign(msg, alg))
-    for k, v in (after or {}).items():
-        row[c.get(k, k)] = v
     return row
 
 
