@@ -164,6 +164,55 @@ impl Digest {
     }
 }
 
+/// A digest computed over bytes fed in pieces (a snapshot batch, a large
+/// file): the same result as [`Digest::of`] over their concatenation.
+#[derive(Clone, Debug)]
+pub struct Hasher {
+    inner: HasherInner,
+}
+
+#[derive(Clone, Debug)]
+enum HasherInner {
+    Sha256(sha2::Sha256),
+    Blake3(Box<blake3::Hasher>),
+}
+
+impl Hasher {
+    /// A hasher for `algorithm`.
+    pub fn new(algorithm: Algorithm) -> Self {
+        Hasher {
+            inner: match algorithm {
+                Algorithm::Sha256 => HasherInner::Sha256(sha2::Sha256::new()),
+                Algorithm::Blake3 => HasherInner::Blake3(Box::new(blake3::Hasher::new())),
+            },
+        }
+    }
+
+    /// Feeds bytes.
+    pub fn update(&mut self, data: &[u8]) {
+        match &mut self.inner {
+            HasherInner::Sha256(h) => h.update(data),
+            HasherInner::Blake3(h) => {
+                h.update(data);
+            }
+        }
+    }
+
+    /// The digest of everything fed.
+    pub fn finish(self) -> Digest {
+        match self.inner {
+            HasherInner::Sha256(h) => Digest {
+                algorithm: Algorithm::Sha256,
+                bytes: h.finalize().into(),
+            },
+            HasherInner::Blake3(h) => Digest {
+                algorithm: Algorithm::Blake3,
+                bytes: *h.finalize().as_bytes(),
+            },
+        }
+    }
+}
+
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.algorithm, self.hex())

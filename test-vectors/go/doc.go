@@ -1,6 +1,7 @@
 // Package vectors is the Go parity checker for trustcore's shared test
 // vectors (../canonical-json.json, ../digest.json, ../signing.json,
-// ../chain.json, ../merkle.json, ../checkpoint.json and ../policy.json).
+// ../chain.json, ../merkle.json, ../checkpoint.json, ../policy.json and
+// ../profiles.json).
 //
 // It has no library code: `go test ./...` runs every vector through
 // implementations independent of trustcore — github.com/gowebpki/jcs for
@@ -15,7 +16,10 @@
 // crypto/ed25519 and jcs, break by break, and replay_test.go replays every
 // replay case with the replay rules written again in Go; policy_test.go
 // recomputes every canary bucket and policyCheck record id of
-// ../policy.json with crypto/sha256 and jcs.
+// ../policy.json with crypto/sha256 and jcs; profiles_test.go reads every
+// chain profile document with its own code and re-verifies every profile
+// case (hash per construction, Ed25519 and Ed25519ph per signed form, links,
+// anchors).
 // Disagreements that are understood are listed, with a reason, in
 // knownDifferences (vectors_test.go) and documented in
 // ../../docs/go-parity.md; any other disagreement fails the test, and so

@@ -20,6 +20,9 @@ pub(super) struct Facts {
     pub(super) seq: Option<u64>,
     pub(super) ts: String,
     pub(super) prev_hash: [u8; 32],
+    /// `prev_hash` is the profile's genesis spelling (what the first row
+    /// must carry).
+    pub(super) prev_genesis: bool,
     pub(super) hash: [u8; 32],
 }
 
@@ -112,6 +115,7 @@ pub(super) fn check_row(row: &[u8], registry: &SignerRegistry, profile: &ChainPr
             seq: Some(v.seq),
             ts: v.ts.to_owned(),
             prev_hash: v.prev_hash,
+            prev_genesis: v.prev_hash == GENESIS_PREV_HASH,
             hash: v.hash,
         }),
         at: Some(v.at),
@@ -232,6 +236,7 @@ fn check_profile_row(canon: &[u8], registry: &SignerRegistry, profile: &ChainPro
                 crate::profile::TimeFormat::Postgres => v.at.to_string(),
             },
             prev_hash: v.prev_hash,
+            prev_genesis: v.genesis,
             hash: v.hash,
         }),
         at: Some(v.at),

@@ -449,7 +449,9 @@ impl ChainVerifier {
                 Reason::SeqGap,
                 format!("seq {} follows seq {}", seq, self.head.seq),
             ));
-        } else if event.prev_hash != self.head.hash {
+        } else if event.prev_hash != self.head.hash
+            || (self.head.seq == 0 && self.head.hash == GENESIS_PREV_HASH && !event.prev_genesis)
+        {
             reason = Some((
                 Reason::PrevHashMismatch,
                 format!(

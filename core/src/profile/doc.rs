@@ -314,7 +314,7 @@ fn allowed(m: &Map<String, Value>, at: &str, keys: &[&str]) -> Result<(), Error>
     match m.keys().find(|k| !keys.contains(&k.as_str())) {
         None => Ok(()),
         Some(k) => Err(Error::at(
-            &format!("{at}/{k}"),
+            &crate::policy::push_token(at, k),
             format!(
                 "unknown member {}; the members here are {}",
                 quote(k),

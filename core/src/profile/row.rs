@@ -184,7 +184,7 @@ impl ChainProfile {
         let hash_text = text(Role::Hash, &c.hash)?;
         let sig_text = text(Role::Signature, &c.signature)?;
         let prev_span = span(Role::PrevHash).unwrap_or_default();
-        let prev_text = if prev_span == b"null" {
+        let prev_text = if prev_span == b"null" && self.genesis == Genesis::Null {
             None
         } else {
             Some(string_of(prev_span).ok_or_else(|| {
