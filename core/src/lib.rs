@@ -107,8 +107,10 @@ pub mod merkle;
 pub mod options;
 pub mod policy;
 pub mod profile;
+pub mod redact;
 pub mod registry;
 pub mod sign;
+pub mod snapshot;
 pub mod sql;
 pub mod text;
 pub mod time;
@@ -226,6 +228,8 @@ crate_error! {
     Profile(profile, "ProfileError", offset: none, path: profile::Error::path),
     Cli(cli, "CliError", offset: none, path: no_path),
     Sql(sql, "SqlError", offset: none, path: no_path),
+    Snapshot(snapshot, "SnapshotError", offset: none, path: no_path),
+    Redact(redact, "RedactionError", offset: none, path: redact::Error::path),
 }
 
 impl std::error::Error for Error {}

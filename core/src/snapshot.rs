@@ -222,7 +222,8 @@ fn value_end(b: &[u8], mut i: usize) -> Option<usize> {
 fn member<'t>(obj: &'t [u8], name: &str) -> Option<&'t [u8]> {
     match obj.first()? {
         b'{' => {
-            let key = canonical::canonicalize_value(&Value::from(name), &CanonOptions::default()).ok()?;
+            let key =
+                canonical::canonicalize_value(&Value::from(name), &CanonOptions::default()).ok()?;
             let mut i = 1;
             while i < obj.len() && obj[i] != b'}' {
                 let k_end = value_end(obj, i)?;
@@ -237,7 +238,10 @@ fn member<'t>(obj: &'t [u8], name: &str) -> Option<&'t [u8]> {
             None
         }
         b'[' => {
-            let want: usize = name.parse().ok().filter(|_| name == "0" || !name.starts_with('0'))?;
+            let want: usize = name
+                .parse()
+                .ok()
+                .filter(|_| name == "0" || !name.starts_with('0'))?;
             let mut i = 1;
             let mut n = 0;
             while i < obj.len() && obj[i] != b']' {
@@ -291,13 +295,19 @@ impl Range {
 }
 
 /// Reads one canonical record's trace id and time.
-fn facts(line: &[u8], id_tokens: &[String], ts_tokens: &[String]) -> Result<(String, Timestamp), String> {
+fn facts(
+    line: &[u8],
+    id_tokens: &[String],
+    ts_tokens: &[String],
+) -> Result<(String, Timestamp), String> {
     let id = lookup(line, id_tokens)
         .and_then(string_value)
         .ok_or_else(|| "the record has no string trace id at the declared pointer".to_string())?;
     let ts = lookup(line, ts_tokens)
         .and_then(string_value)
-        .ok_or_else(|| "the record has no time (an RFC 3339 string) at the declared pointer".to_string())?;
+        .ok_or_else(|| {
+            "the record has no time (an RFC 3339 string) at the declared pointer".to_string()
+        })?;
     let at = Timestamp::parse(&ts).map_err(|e| format!("the record's time: {}", e.message()))?;
     Ok((id, at))
 }
@@ -345,7 +355,10 @@ impl SnapshotBuilder {
 
     fn add(&mut self) -> Result<&[u8], crate::Error> {
         let (id, at) = facts(&self.line, &self.id_tokens, &self.ts_tokens).map_err(|m| {
-            Error::new(ErrorCode::InvalidRecord, format!("record {}: {m}", self.count + 1))
+            Error::new(
+                ErrorCode::InvalidRecord,
+                format!("record {}: {m}", self.count + 1),
+            )
         })?;
         self.range.push(id, at);
         self.tree.push_data(&self.line);
@@ -364,8 +377,14 @@ impl SnapshotBuilder {
     /// characters without control characters) at `ts` (RFC 3339 UTC).
     pub fn finish(self, snapshot_id: &str, ts: &str) -> Result<UnsignedSnapshot, crate::Error> {
         let bad = |m: String| Error::new(ErrorCode::InvalidSnapshot, m);
-        if snapshot_id.is_empty() || snapshot_id.chars().count() > 128 || snapshot_id.chars().any(char::is_control) {
-            return Err(bad("snapshot_id must be 1-128 characters without control characters".into()).into());
+        if snapshot_id.is_empty()
+            || snapshot_id.chars().count() > 128
+            || snapshot_id.chars().any(char::is_control)
+        {
+            return Err(bad(
+                "snapshot_id must be 1-128 characters without control characters".into(),
+            )
+            .into());
         }
         Timestamp::parse(ts)?;
         if self.count == 0 {
@@ -376,8 +395,15 @@ impl SnapshotBuilder {
         meta.insert("snapshot_id".into(), snapshot_id.into());
         meta.insert("trace_range".into(), self.range.to_value());
         meta.insert("hash".into(), self.hasher.finish().to_string().into());
-        meta.insert("merkle_root".into(), format!("sha256:{}", hex::encode(self.tree.root())).into());
+        meta.insert(
+            "merkle_root".into(),
+            format!("sha256:{}", hex::encode(self.tree.root())).into(),
+        );
         meta.insert("records".into(), self.count.into());
+        meta.insert(
+            "fields".into(),
+            json!({"trace_id": self.options.trace_id, "ts": self.options.ts}),
+        );
         meta.insert("ts".into(), ts.into());
         Ok(UnsignedSnapshot { meta })
     }
@@ -389,9 +415,19 @@ pub struct UnsignedSnapshot {
     meta: Map<String, Value>,
 }
 
-fn signing_input(meta: &Map<String, Value>, signer: &str, alg: Algorithm) -> Result<Vec<u8>, crate::Error> {
-    let payload = canonical::canonicalize_value(&Value::Object(meta.clone()), &CanonOptions::default())?;
-    Ok(envelope::signing_input(SNAPSHOT_KIND, &payload, alg, signer)?)
+fn signing_input(
+    meta: &Map<String, Value>,
+    signer: &str,
+    alg: Algorithm,
+) -> Result<Vec<u8>, crate::Error> {
+    let payload =
+        canonical::canonicalize_value(&Value::Object(meta.clone()), &CanonOptions::default())?;
+    Ok(envelope::signing_input(
+        SNAPSHOT_KIND,
+        &payload,
+        alg,
+        signer,
+    )?)
 }
 
 impl UnsignedSnapshot {
@@ -401,7 +437,11 @@ impl UnsignedSnapshot {
     }
 
     /// Prepares the bytes a (remote) signer must sign as `signer_kid`.
-    pub fn prepare(&self, signer_kid: &str, alg: Algorithm) -> Result<PreparedSnapshot, crate::Error> {
+    pub fn prepare(
+        &self,
+        signer_kid: &str,
+        alg: Algorithm,
+    ) -> Result<PreparedSnapshot, crate::Error> {
         let mut meta = self.meta.clone();
         meta.insert("signer_kid".into(), signer_kid.into());
         meta.insert("alg".into(), alg.name().into());
@@ -413,7 +453,12 @@ impl UnsignedSnapshot {
     }
 
     /// Signs with a local key.
-    pub fn sign(&self, key: &SecretKey, signer_kid: &str, alg: Algorithm) -> Result<Snapshot, crate::Error> {
+    pub fn sign(
+        &self,
+        key: &SecretKey,
+        signer_kid: &str,
+        alg: Algorithm,
+    ) -> Result<Snapshot, crate::Error> {
         let p = self.prepare(signer_kid, alg)?;
         let msg = p.message();
         let sig = match alg {
@@ -441,9 +486,10 @@ impl PreparedSnapshot {
     /// Attaches the signer's answer after checking it under `expected` (the
     /// registered key): a wrong or failed answer gives no metadata at all.
     pub fn attach(self, signature: &[u8], expected: &PublicKey) -> Result<Snapshot, crate::Error> {
-        let entry = self.prepared.attach(signature, expected).map_err(|e| {
-            Error::new(ErrorCode::RemoteSignatureInvalid, e.message().to_string())
-        })?;
+        let entry = self
+            .prepared
+            .attach(signature, expected)
+            .map_err(|e| Error::new(ErrorCode::RemoteSignatureInvalid, e.message().to_string()))?;
         let mut meta = self.meta;
         meta.insert(
             "signature".into(),
@@ -459,8 +505,9 @@ pub struct Snapshot {
     meta: Map<String, Value>,
 }
 
-const MEMBERS: [&str; 10] = [
+const MEMBERS: [&str; 11] = [
     "alg",
+    "fields",
     "hash",
     "merkle_root",
     "records",
@@ -485,14 +532,25 @@ impl Snapshot {
     /// its type and spelling.
     pub fn from_value(v: &Value) -> Result<Snapshot, crate::Error> {
         let bad = |m: String| Error::new(ErrorCode::InvalidMetadata, m);
-        let m = v.as_object().ok_or_else(|| bad("snapshot metadata is a JSON object".into()))?;
+        let m = v
+            .as_object()
+            .ok_or_else(|| bad("snapshot metadata is a JSON object".into()))?;
         if let Some(k) = m.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
-            return Err(bad(format!("unknown member {}; the members are {}", quote(k), MEMBERS.join(", "))).into());
+            return Err(bad(format!(
+                "unknown member {}; the members are {}",
+                quote(k),
+                MEMBERS.join(", ")
+            ))
+            .into());
         }
         if let Some(k) = MEMBERS.iter().find(|k| !m.contains_key(**k)) {
             return Err(bad(format!("the metadata has no {k:?}")).into());
         }
-        let s = |k: &str| m.get(k).and_then(Value::as_str).ok_or_else(|| bad(format!("{k:?} must be a string")));
+        let s = |k: &str| {
+            m.get(k)
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad(format!("{k:?} must be a string")))
+        };
         if s("type")? != SNAPSHOT_TYPE {
             return Err(bad(format!("\"type\" must be {SNAPSHOT_TYPE:?}")).into());
         }
@@ -517,14 +575,31 @@ impl Snapshot {
         if !ok {
             return Err(bad("\"signature\" must be standard base64 of 64 bytes".into()).into());
         }
+        let f = m.get("fields").and_then(Value::as_object).filter(|f| {
+            f.len() == 2
+                && ["trace_id", "ts"].iter().all(|k| {
+                    f.get(*k)
+                        .and_then(Value::as_str)
+                        .is_some_and(|p| p.starts_with('/'))
+                })
+        });
+        if f.is_none() {
+            return Err(bad(
+                "\"fields\" is {\"trace_id\": pointer, \"ts\": pointer} (JSON Pointers into each record)".into(),
+            )
+            .into());
+        }
         let tr = m
             .get("trace_range")
             .and_then(Value::as_object)
             .ok_or_else(|| bad("\"trace_range\" must be an object".into()))?;
         let keys: Vec<&str> = tr.keys().map(String::as_str).collect();
-        if keys != ["end", "first_trace_id", "last_trace_id", "start"] || !tr.values().all(Value::is_string) {
+        if keys != ["end", "first_trace_id", "last_trace_id", "start"]
+            || !tr.values().all(Value::is_string)
+        {
             return Err(bad(
-                "\"trace_range\" is {first_trace_id, last_trace_id, start, end}, all strings".into(),
+                "\"trace_range\" is {first_trace_id, last_trace_id, start, end}, all strings"
+                    .into(),
             )
             .into());
         }
@@ -539,7 +614,8 @@ impl Snapshot {
     /// The metadata as canonical JSON.
     pub fn to_json(&self) -> String {
         String::from_utf8(
-            canonical::canonicalize_value(&self.to_value(), &CanonOptions::default()).unwrap_or_default(),
+            canonical::canonicalize_value(&self.to_value(), &CanonOptions::default())
+                .unwrap_or_default(),
         )
         .unwrap_or_default()
     }
@@ -566,7 +642,10 @@ impl Snapshot {
     }
     /// `records`.
     pub fn records(&self) -> u64 {
-        self.meta.get("records").and_then(Value::as_u64).unwrap_or(0)
+        self.meta
+            .get("records")
+            .and_then(Value::as_u64)
+            .unwrap_or(0)
     }
 
     fn hash_alg(&self) -> digest::Algorithm {
@@ -596,20 +675,34 @@ impl Snapshot {
             Err(r) => {
                 return Some((
                     Failure::from_registry(r),
-                    format!("signer {} does not vouch for a snapshot at {}: {}", quote(kid), self.ts(), r.as_str()),
+                    format!(
+                        "signer {} does not vouch for a snapshot at {}: {}",
+                        quote(kid),
+                        self.ts(),
+                        r.as_str()
+                    ),
                 ))
             }
         };
         let mut meta = self.meta.clone();
-        let sig_text = meta.remove("signature").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        let sig: Option<[u8; 64]> = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, sig_text)
-            .ok()
-            .and_then(|b| b.try_into().ok());
+        let sig_text = meta
+            .remove("signature")
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let sig: Option<[u8; 64]> =
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, sig_text)
+                .ok()
+                .and_then(|b| b.try_into().ok());
         let ok = match (sig, signing_input(&meta, kid, alg)) {
             (Some(sig), Ok(input)) => envelope::verify_signing_input(alg, &input, &sig, key),
             _ => false,
         };
-        (!ok).then(|| (Failure::InvalidSignature, format!("the signature does not verify under {}'s key", quote(kid))))
+        (!ok).then(|| {
+            (
+                Failure::InvalidSignature,
+                format!("the signature does not verify under {}'s key", quote(kid)),
+            )
+        })
     }
 
     /// The body of the `snapshot.published` audit event that references
@@ -718,16 +811,24 @@ const MAX_FAILURES: usize = 100;
 const MAX_LINE: usize = 16 << 20;
 
 impl SnapshotVerifier {
-    /// A verifier of `snapshot` with the signers in `registry`; `options`
-    /// gives the pointers of the trace id and time (the digest is the
-    /// metadata's).
-    pub fn new(snapshot: Snapshot, registry: SignerRegistry, options: &SnapshotOptions) -> Self {
+    /// A verifier of `snapshot` with the signers in `registry` (the
+    /// digest and the records' fields are the metadata's).
+    pub fn new(snapshot: Snapshot, registry: SignerRegistry) -> Self {
+        let field = |k: &str| {
+            snapshot
+                .meta
+                .get("fields")
+                .and_then(|f| f.get(k))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
         SnapshotVerifier {
             hasher: Hasher::new(snapshot.hash_alg()),
+            id_tokens: SnapshotOptions::tokens(&field("trace_id")),
+            ts_tokens: SnapshotOptions::tokens(&field("ts")),
             snapshot,
             registry,
-            id_tokens: SnapshotOptions::tokens(&options.trace_id),
-            ts_tokens: SnapshotOptions::tokens(&options.ts),
             tree: Frontier::new(),
             range: Range::default(),
             records: 0,
@@ -767,7 +868,11 @@ impl SnapshotVerifier {
         if self.partial.len() + rest.len() > MAX_LINE {
             self.line_no += 1;
             let n = self.line_no;
-            self.fail(Failure::MalformedLine, Some(n), "the line is longer than 16 MiB".into());
+            self.fail(
+                Failure::MalformedLine,
+                Some(n),
+                "the line is longer than 16 MiB".into(),
+            );
             self.partial.clear();
         } else {
             self.partial.extend_from_slice(rest);
@@ -780,8 +885,14 @@ impl SnapshotVerifier {
         // The batch digest covers the bytes exactly as given.
         self.hasher.update(line);
         self.hasher.update(b"\n");
-        if let Err(e) = canonical::canonicalize_text_into(line, &CanonOptions::default(), &mut self.canon) {
-            self.fail(Failure::MalformedLine, Some(n), format!("not strict JSON: {e}"));
+        if let Err(e) =
+            canonical::canonicalize_text_into(line, &CanonOptions::default(), &mut self.canon)
+        {
+            self.fail(
+                Failure::MalformedLine,
+                Some(n),
+                format!("not strict JSON: {e}"),
+            );
             return;
         }
         self.records += 1;
@@ -808,12 +919,24 @@ impl SnapshotVerifier {
             self.line_no += 1;
             let n = self.line_no;
             self.hasher.update(&last);
-            match canonical::canonicalize_text_into(&last, &CanonOptions::default(), &mut self.canon) {
-                Err(e) => self.fail(Failure::MalformedLine, Some(n), format!("not strict JSON: {e}")),
+            match canonical::canonicalize_text_into(
+                &last,
+                &CanonOptions::default(),
+                &mut self.canon,
+            ) {
+                Err(e) => self.fail(
+                    Failure::MalformedLine,
+                    Some(n),
+                    format!("not strict JSON: {e}"),
+                ),
                 Ok(()) => {
                     self.records += 1;
                     if self.canon != last {
-                        self.fail(Failure::NotCanonical, Some(n), "the line is not its canonical form".into());
+                        self.fail(
+                            Failure::NotCanonical,
+                            Some(n),
+                            "the line is not its canonical form".into(),
+                        );
                     }
                     self.tree.push_data(&self.canon.clone());
                     match facts(&self.canon, &self.id_tokens, &self.ts_tokens) {
@@ -828,25 +951,41 @@ impl SnapshotVerifier {
             self.fail(
                 Failure::CountMismatch,
                 None,
-                format!("the batch has {} records, the metadata says {}", self.records, snap.records()),
+                format!(
+                    "the batch has {} records, the metadata says {}",
+                    self.records,
+                    snap.records()
+                ),
             );
         }
-        let hash = std::mem::replace(&mut self.hasher, Hasher::new(digest::Algorithm::Sha256)).finish();
+        let hash =
+            std::mem::replace(&mut self.hasher, Hasher::new(digest::Algorithm::Sha256)).finish();
         if hash.to_string() != snap.hash() {
             self.fail(
                 Failure::HashMismatch,
                 None,
-                format!("the batch's digest is {hash}, the metadata's hash is {}", snap.hash()),
+                format!(
+                    "the batch's digest is {hash}, the metadata's hash is {}",
+                    snap.hash()
+                ),
             );
         }
         if self.tree.root() != snap.merkle_root() {
-            self.fail(Failure::MerkleMismatch, None, "the Merkle root over the records is not merkle_root".into());
+            self.fail(
+                Failure::MerkleMismatch,
+                None,
+                "the Merkle root over the records is not merkle_root".into(),
+            );
         }
         if snap.meta.get("trace_range") != Some(&self.range.to_value()) {
             self.fail(
                 Failure::TraceRangeMismatch,
                 None,
-                format!("the batch's trace range is {}, the metadata's is {}", self.range.to_value(), snap.meta["trace_range"]),
+                format!(
+                    "the batch's trace range is {}, the metadata's is {}",
+                    self.range.to_value(),
+                    snap.meta["trace_range"]
+                ),
             );
         }
         if let Some((code, m)) = snap.check_signature(&self.registry) {
@@ -867,9 +1006,8 @@ pub fn verify_snapshot(
     snapshot: &Snapshot,
     batch: &[u8],
     registry: &SignerRegistry,
-    options: &SnapshotOptions,
 ) -> SnapshotReport {
-    let mut v = SnapshotVerifier::new(snapshot.clone(), registry.clone(), options);
+    let mut v = SnapshotVerifier::new(snapshot.clone(), registry.clone());
     v.push_bytes(batch);
     v.finish()
 }
@@ -903,12 +1041,19 @@ pub fn verify_record(
     };
     let mut push = |code: Failure, message: String| {
         *report.failure_counts.entry(code).or_insert(0) += 1;
-        report.failures.push(SnapshotFailure { code, line: None, message });
+        report.failures.push(SnapshotFailure {
+            code,
+            line: None,
+            message,
+        });
     };
     let record = record.strip_suffix(b"\n").unwrap_or(record);
     match canonical::canonicalize_text(record) {
         Err(e) => push(Failure::MalformedLine, format!("not strict JSON: {e}")),
-        Ok(c) if c != record => push(Failure::NotCanonical, "the record is not its canonical form".into()),
+        Ok(c) if c != record => push(
+            Failure::NotCanonical,
+            "the record is not its canonical form".into(),
+        ),
         Ok(_) => {
             if let Err(e) = merkle::verify_inclusion(
                 &merkle::leaf_hash(record),

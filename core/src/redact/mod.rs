@@ -1,0 +1,122 @@
+//! PII redaction of nested JSON by a declared policy
+//! (`trustcore.redaction-policy/v1`, `docs/redaction.md`), and redacted
+//! copies that still verify against a signed snapshot (salted commitments
+//! in the style of SD-JWT, RFC 9901).
+//!
+//! What it guarantees:
+//! - A policy is data, validated when loaded, with a code and a JSON
+//!   Pointer for every problem. Selectors are JSON Pointer patterns (`*` one
+//!   level, `**` any depth), member names by class at any depth
+//!   (case-insensitive), and value detectors defined exactly
+//!   ([`detect`]: email, E.164 phone, IPv4, IPv6, card numbers with the
+//!   Luhn check, IBAN with its checksum). Nothing is skipped because it sits
+//!   in an array or deep inside an object.
+//! - [`redact`] is deterministic: the same document, policy and keys give
+//!   the same redacted bytes and the same record in every language. The
+//!   record names every redacted value (pointer in the original, rule,
+//!   class, action) with a salted commitment, so a privileged reader holding
+//!   the value and the salt key can prove it was the one removed. Salts and
+//!   pseudonyms come from keys the caller gives: the core has no
+//!   randomness.
+//! - [`commit`] turns a record into its commitment form (each selected value
+//!   replaced by the digest of a disclosure) for a snapshot to sign;
+//!   [`disclose`] applies any subset of disclosures and refuses what RFC
+//!   9901 refuses: duplicate digests, a disclosure nothing references, a
+//!   disclosure that is not well formed, a claim name that collides.
+
+mod apply;
+mod commit;
+pub mod detect;
+mod policy;
+
+pub use apply::{commitment, proves, redact, Redaction, RedactionKeys};
+pub use commit::{commit, disclose, Committed};
+pub use policy::{Action, RedactionPolicy, Rule, Selector, POLICY_TYPE, RECORD_TYPE};
+
+use crate::text::quote;
+
+stable_codes! {
+    /// Stable error codes of redaction.
+    pub enum ErrorCode {
+        /// A policy document that is not valid (with the member's path).
+        InvalidPolicy = "invalid_policy",
+        /// The policy's `type` is not a version this release reads.
+        UnsupportedPolicyVersion = "unsupported_policy_version",
+        /// A key the policy needs (the pseudonym key) was not given, or a
+        /// key of the wrong length.
+        MissingKey = "missing_key",
+        /// A document that cannot be redacted: not an object, or (in
+        /// commitment form) an object that already has an `_sd` member.
+        InvalidDocument = "invalid_document",
+        /// A disclosure that is not base64url of a JSON array of a salt,
+        /// (a name,) and a value.
+        InvalidDisclosure = "invalid_disclosure",
+        /// The same digest twice in a record, or the same disclosure twice.
+        DuplicateDigest = "duplicate_digest",
+        /// A disclosure whose digest the record does not reference.
+        UnreferencedDisclosure = "unreferenced_disclosure",
+        /// A disclosed member whose name the object already has (or a
+        /// reserved name, `_sd` or `...`).
+        ClaimCollision = "claim_collision",
+    }
+}
+
+/// A redaction error: a stable code, a message and, for policy documents,
+/// the JSON Pointer of the offending member.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message} [{code}]")]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+    path: Option<String>,
+}
+
+impl Error {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: crate::text::bounded(message.into()),
+            path: None,
+        }
+    }
+
+    pub(crate) fn at(path: &str, message: impl Into<String>) -> Self {
+        Error {
+            code: ErrorCode::InvalidPolicy,
+            message: crate::text::bounded(message.into()),
+            path: Some(path.to_string()),
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The JSON Pointer of the offending policy member, where there is one.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+}
+
+/// `name` normalized for class matching: lowercase, without `_`, `-` and
+/// spaces (`E_Mail`, `e-mail` and `email` are one name).
+pub(crate) fn normalize_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+pub(crate) fn bad_key(what: &str) -> Error {
+    Error::new(
+        ErrorCode::MissingKey,
+        format!(
+            "{} is needed: 32 bytes from a secure random source",
+            quote(what)
+        ),
+    )
+}

@@ -1,0 +1,411 @@
+//! The redaction policy document, loaded with a path for every problem.
+
+use super::detect::Detector;
+use super::{normalize_name, Error, ErrorCode};
+use crate::canonical;
+use crate::digest::{self, Digest};
+use crate::text::quote;
+use serde_json::{Map, Value};
+
+/// The `type` of a redaction policy.
+pub const POLICY_TYPE: &str = "trustcore.redaction-policy/v1";
+/// The `type` of a redaction record.
+pub const RECORD_TYPE: &str = "trustcore.redaction-record/v1";
+
+/// One token of a pointer pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Token {
+    /// This member name or array index.
+    Lit(String),
+    /// Any one member or element.
+    One,
+    /// Zero or more levels.
+    Any,
+}
+
+/// What a rule selects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selector {
+    /// Values at pointers matching the pattern.
+    Pointer(String),
+    /// Members whose names are in the class (normalized: case, `_`, `-`
+    /// and spaces ignored), at any depth.
+    Keys(Vec<String>),
+    /// String values the detector matches, anywhere.
+    Detect(Detector),
+}
+
+/// What a rule does to a selected value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Remove the member (or array element).
+    Remove,
+    /// Replace the value with a fixed marker string.
+    Replace(String),
+    /// Keep the last `n` characters of the value's text, the others as `*`.
+    Mask(usize),
+    /// Replace the value with `pseud:` and the base64url HMAC-SHA-256 of its
+    /// canonical JSON under the caller's pseudonym key (first 16 bytes): the
+    /// same value gives the same token, so joins still work.
+    Pseudonymize,
+}
+
+impl Action {
+    /// The policy spelling.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Action::Remove => "remove",
+            Action::Replace(_) => "replace",
+            Action::Mask(_) => "mask",
+            Action::Pseudonymize => "pseudonymize",
+        }
+    }
+}
+
+/// One rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Its id (in the record).
+    pub id: String,
+    /// What it selects.
+    pub select: Selector,
+    /// What it does.
+    pub action: Action,
+    /// The class of data (in the record): the detector's name by default,
+    /// else `pii`.
+    pub class: String,
+    pub(crate) pattern: Vec<Token>,
+    pub(crate) keys: Vec<String>,
+}
+
+/// A redaction policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RedactionPolicy {
+    /// Its id.
+    pub id: String,
+    /// Its version.
+    pub version: u64,
+    /// The rules, tried in order: the first that selects a value applies.
+    pub rules: Vec<Rule>,
+    pub(crate) digest: String,
+    pub(crate) source: Value,
+}
+
+/// The most rules a policy may have.
+pub const MAX_RULES: usize = 256;
+
+fn allowed(m: &Map<String, Value>, at: &str, keys: &[&str]) -> Result<(), Error> {
+    match m.keys().find(|k| !keys.contains(&k.as_str())) {
+        None => Ok(()),
+        Some(k) => Err(Error::at(
+            &crate::policy::push_token(at, k),
+            format!(
+                "unknown member {}; the members here are {}",
+                quote(k),
+                keys.join(", ")
+            ),
+        )),
+    }
+}
+
+fn text<'v>(m: &'v Map<String, Value>, at: &str, name: &str, max: usize) -> Result<&'v str, Error> {
+    match m.get(name) {
+        Some(Value::String(s))
+            if !s.is_empty() && s.chars().count() <= max && !s.chars().any(char::is_control) =>
+        {
+            Ok(s)
+        }
+        _ => Err(Error::at(
+            &format!("{at}/{name}"),
+            format!("{name} must be 1-{max} characters without control characters"),
+        )),
+    }
+}
+
+/// Parses a pointer pattern: RFC 6901 tokens, `*` for one level and `**`
+/// for any depth (`~0` and `~1` escape `~` and `/`; a literal `*` is `~2`).
+fn pattern(p: &str, at: &str) -> Result<Vec<Token>, Error> {
+    if !p.starts_with('/') {
+        return Err(Error::at(at, "a pointer pattern starts with /"));
+    }
+    let mut out = Vec::new();
+    for raw in p.split('/').skip(1) {
+        let t = match raw {
+            "*" => Token::One,
+            "**" => Token::Any,
+            s => {
+                let mut lit = String::new();
+                let mut chars = s.chars();
+                while let Some(c) = chars.next() {
+                    if c == '~' {
+                        match chars.next() {
+                            Some('0') => lit.push('~'),
+                            Some('1') => lit.push('/'),
+                            Some('2') => lit.push('*'),
+                            _ => {
+                                return Err(Error::at(
+                                    at,
+                                    "~ must be followed by 0, 1 or 2 in a pointer pattern",
+                                ))
+                            }
+                        }
+                    } else {
+                        lit.push(c);
+                    }
+                }
+                Token::Lit(lit)
+            }
+        };
+        // `**/**` is `**`.
+        if !(t == Token::Any && out.last() == Some(&Token::Any)) {
+            out.push(t);
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::at(
+            at,
+            "a pattern selects something below the document's root",
+        ));
+    }
+    if out.iter().filter(|t| **t == Token::Any).count() > 4 {
+        return Err(Error::at(
+            at,
+            "a pattern has at most four ** (matching cost grows with each)",
+        ));
+    }
+    if out.len() > 128 {
+        return Err(Error::at(at, "a pattern has at most 128 tokens"));
+    }
+    Ok(out)
+}
+
+impl RedactionPolicy {
+    /// Loads a policy from JSON text (strict I-JSON).
+    pub fn from_json(text: &[u8]) -> Result<RedactionPolicy, crate::Error> {
+        canonical::canonicalize_text(text)?;
+        let v: Value =
+            serde_json::from_slice(text).map_err(|e| Error::at("", format!("not JSON: {e}")))?;
+        Ok(Self::from_value(&v)?)
+    }
+
+    /// Loads a policy from a value, checking every rule.
+    pub fn from_value(v: &Value) -> Result<RedactionPolicy, Error> {
+        let m = v
+            .as_object()
+            .ok_or_else(|| Error::at("", "a redaction policy is a JSON object"))?;
+        match m.get("type").and_then(Value::as_str) {
+            Some(POLICY_TYPE) => {}
+            Some(t) if t.starts_with("trustcore.redaction-policy/") => {
+                return Err(Error {
+                    code: ErrorCode::UnsupportedPolicyVersion,
+                    message: format!(
+                        "{} is not a policy version this release reads ({POLICY_TYPE})",
+                        quote(t)
+                    ),
+                    path: Some("/type".into()),
+                })
+            }
+            _ => {
+                return Err(Error::at(
+                    "/type",
+                    format!("\"type\" must be {POLICY_TYPE:?}"),
+                ))
+            }
+        }
+        allowed(m, "", &["type", "id", "version", "rules", "marker"])?;
+        let id = text(m, "", "id", 128)?.to_string();
+        let version = m
+            .get("version")
+            .and_then(Value::as_u64)
+            .filter(|v| *v >= 1 && *v < (1 << 53))
+            .ok_or_else(|| Error::at("/version", "version must be an integer from 1"))?;
+        let marker = match m.get("marker") {
+            None => "[REDACTED]".to_string(),
+            Some(_) => text(m, "", "marker", 256)?.to_string(),
+        };
+        let list = m
+            .get("rules")
+            .and_then(Value::as_array)
+            .filter(|l| !l.is_empty() && l.len() <= MAX_RULES)
+            .ok_or_else(|| {
+                Error::at(
+                    "/rules",
+                    format!("rules must be an array of 1-{MAX_RULES} rules"),
+                )
+            })?;
+        let mut rules = Vec::new();
+        for (i, r) in list.iter().enumerate() {
+            let at = format!("/rules/{i}");
+            let o = r
+                .as_object()
+                .ok_or_else(|| Error::at(&at, "a rule is an object"))?;
+            allowed(
+                o,
+                &at,
+                &["id", "select", "action", "class", "marker", "keep"],
+            )?;
+            let rid = text(o, &at, "id", 128)?.to_string();
+            if rules.iter().any(|x: &Rule| x.id == rid) {
+                return Err(Error::at(
+                    &format!("{at}/id"),
+                    format!("rule id {} is used twice", quote(&rid)),
+                ));
+            }
+            let sat = format!("{at}/select");
+            let sel = o.get("select").and_then(Value::as_object).ok_or_else(|| {
+                Error::at(
+                    &sat,
+                    "select is an object with one of pointer, keys, detect",
+                )
+            })?;
+            allowed(sel, &sat, &["pointer", "keys", "detect"])?;
+            if sel.len() != 1 {
+                return Err(Error::at(
+                    &sat,
+                    "select has exactly one of pointer, keys, detect",
+                ));
+            }
+            let (select, pat, keys, default_class) = if let Some(p) = sel.get("pointer") {
+                let p = p.as_str().ok_or_else(|| {
+                    Error::at(&format!("{sat}/pointer"), "pointer must be a string")
+                })?;
+                let pat = pattern(p, &format!("{sat}/pointer"))?;
+                (
+                    Selector::Pointer(p.to_string()),
+                    pat,
+                    Vec::new(),
+                    "pii".to_string(),
+                )
+            } else if let Some(k) = sel.get("keys") {
+                let names = k
+                    .as_array()
+                    .filter(|a| !a.is_empty() && a.len() <= 256)
+                    .ok_or_else(|| {
+                        Error::at(
+                            &format!("{sat}/keys"),
+                            "keys must be an array of 1-256 member names",
+                        )
+                    })?;
+                let mut list = Vec::new();
+                for (j, n) in names.iter().enumerate() {
+                    let s = n
+                        .as_str()
+                        .filter(|s| !normalize_name(s).is_empty())
+                        .ok_or_else(|| {
+                            Error::at(
+                                &format!("{sat}/keys/{j}"),
+                                "a key is a non-empty member name",
+                            )
+                        })?;
+                    list.push(s.to_string());
+                }
+                let norm = list.iter().map(|s| normalize_name(s)).collect();
+                (Selector::Keys(list), Vec::new(), norm, "pii".to_string())
+            } else {
+                let d = sel
+                    .get("detect")
+                    .and_then(Value::as_str)
+                    .and_then(Detector::from_name)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = Detector::ALL.iter().map(|d| d.as_str()).collect();
+                        Error::at(
+                            &format!("{sat}/detect"),
+                            format!("detect is one of {}", names.join(", ")),
+                        )
+                    })?;
+                (
+                    Selector::Detect(d),
+                    Vec::new(),
+                    Vec::new(),
+                    d.as_str().to_string(),
+                )
+            };
+            let action = match o.get("action").and_then(Value::as_str) {
+                Some("remove") => Action::Remove,
+                Some("replace") => Action::Replace(match o.get("marker") {
+                    None => marker.clone(),
+                    Some(_) => text(o, &at, "marker", 256)?.to_string(),
+                }),
+                Some("mask") => Action::Mask(match o.get("keep") {
+                    None => 4,
+                    Some(k) => k.as_u64().filter(|k| *k <= 64).ok_or_else(|| {
+                        Error::at(&format!("{at}/keep"), "keep is an integer from 0 to 64")
+                    })? as usize,
+                }),
+                Some("pseudonymize") => Action::Pseudonymize,
+                _ => {
+                    return Err(Error::at(
+                        &format!("{at}/action"),
+                        "action is one of remove, replace, mask, pseudonymize",
+                    ))
+                }
+            };
+            if o.contains_key("marker") && !matches!(action, Action::Replace(_)) {
+                return Err(Error::at(
+                    &format!("{at}/marker"),
+                    "marker goes with action replace",
+                ));
+            }
+            if o.contains_key("keep") && !matches!(action, Action::Mask(_)) {
+                return Err(Error::at(
+                    &format!("{at}/keep"),
+                    "keep goes with action mask",
+                ));
+            }
+            let class = match o.get("class") {
+                None => default_class,
+                Some(_) => text(o, &at, "class", 64)?.to_string(),
+            };
+            rules.push(Rule {
+                id: rid,
+                select,
+                action,
+                class,
+                pattern: pat,
+                keys,
+            });
+        }
+        let bytes = canonical::canonicalize_value(v, &Default::default()).unwrap_or_default();
+        Ok(RedactionPolicy {
+            id,
+            version,
+            rules,
+            digest: Digest::of(digest::Algorithm::Sha256, &bytes).to_string(),
+            source: v.clone(),
+        })
+    }
+
+    /// `sha256:<hex>` of the canonical policy document.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// The policy document.
+    pub fn to_value(&self) -> Value {
+        self.source.clone()
+    }
+
+    /// Whether any rule pseudonymizes (then a pseudonym key is needed).
+    pub fn needs_pseudonym_key(&self) -> bool {
+        self.rules.iter().any(|r| r.action == Action::Pseudonymize)
+    }
+}
+
+/// Whether `path` (tokens of a value below the root) matches `pat`.
+pub(crate) fn matches(pat: &[Token], path: &[&str]) -> bool {
+    match pat.split_first() {
+        None => path.is_empty(),
+        Some((Token::Any, rest)) => (0..=path.len()).any(|k| matches(rest, &path[k..])),
+        Some((t, rest)) => match path.split_first() {
+            None => false,
+            Some((p, prest)) => {
+                let ok = match t {
+                    Token::Lit(l) => l == p,
+                    Token::One => true,
+                    Token::Any => true,
+                };
+                ok && matches(rest, prest)
+            }
+        },
+    }
+}
