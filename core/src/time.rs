@@ -225,6 +225,16 @@ impl Timestamp {
         Ok(Timestamp { seconds, nanos })
     }
 
+    /// The instant `seconds` after the Unix epoch plus `nanos`, if it is
+    /// within a day of what [`Timestamp::parse`] can give (years 0001 to
+    /// 9999 with an offset).
+    pub fn from_parts(seconds: i64, nanos: u32) -> Option<Timestamp> {
+        const FIRST: i64 = -62_135_596_800 - 86_400; // 0001-01-01T00:00:00Z
+        const LAST: i64 = 253_402_300_799 + 86_400; // 9999-12-31T23:59:59Z
+        ((FIRST..=LAST).contains(&seconds) && nanos < 1_000_000_000)
+            .then_some(Timestamp { seconds, nanos })
+    }
+
     /// Seconds since the Unix epoch.
     pub fn unix_seconds(&self) -> i64 {
         self.seconds

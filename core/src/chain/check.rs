@@ -24,13 +24,14 @@ pub(super) struct Facts {
     /// must carry).
     pub(super) prev_genesis: bool,
     pub(super) hash: [u8; 32],
+    /// Its instant.
+    pub(super) at: Timestamp,
 }
 
 /// A row checked on its own (the part of verification that can run in
 /// parallel).
 pub(super) struct Checked {
     pub(super) event: Option<Facts>,
-    pub(super) at: Option<Timestamp>,
     /// The first row-local failure: malformed, hash, signer, signature.
     pub(super) row_error: Option<(Reason, String)>,
     pub(super) hash_error: Option<String>,
@@ -41,7 +42,6 @@ impl Checked {
     pub(super) fn failed(e: (Reason, String)) -> Checked {
         Checked {
             event: None,
-            at: None,
             row_error: Some(e),
             hash_error: None,
             sig_error: None,
@@ -117,8 +117,8 @@ pub(super) fn check_row(row: &[u8], registry: &SignerRegistry, profile: &ChainPr
             prev_hash: v.prev_hash,
             prev_genesis: v.prev_hash == GENESIS_PREV_HASH,
             hash: v.hash,
+            at: v.at,
         }),
-        at: Some(v.at),
         row_error: None,
         hash_error,
         sig_error,
@@ -238,8 +238,8 @@ fn check_profile_row(canon: &[u8], registry: &SignerRegistry, profile: &ChainPro
             prev_hash: v.prev_hash,
             prev_genesis: v.genesis,
             hash: v.hash,
+            at: v.at,
         }),
-        at: Some(v.at),
         row_error: None,
         hash_error,
         sig_error,

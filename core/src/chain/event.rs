@@ -144,29 +144,7 @@ pub(super) fn hex32(s: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-/// Parses a plain lowercase UUID (`8-4-4-4-12` hex digits) to its 128 bits.
-pub(super) fn uuid(s: &str) -> Option<u128> {
-    let b = s.as_bytes();
-    if b.len() != 36 {
-        return None;
-    }
-    let mut v: u128 = 0;
-    for (i, &c) in b.iter().enumerate() {
-        if matches!(i, 8 | 13 | 18 | 23) {
-            if c != b'-' {
-                return None;
-            }
-            continue;
-        }
-        let d = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            _ => return None,
-        };
-        v = (v << 4) | u128::from(d);
-    }
-    Some(v)
-}
+pub(super) use crate::profile::row::uuid;
 
 /// What a writer appends: the columns the caller decides.
 #[derive(Clone, Debug, PartialEq)]

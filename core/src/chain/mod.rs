@@ -51,6 +51,7 @@ mod recheck;
 mod replay;
 mod report;
 mod row;
+pub mod segment;
 mod state;
 mod verifier;
 mod writer;

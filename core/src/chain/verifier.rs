@@ -50,6 +50,8 @@ pub struct ChainVerifier {
     pinned_head: Option<(u64, [u8; 32])>,
     /// The checkpoint, once the chain reached its size and it was checked.
     pinned_checkpoint: Option<(u64, [u8; 32])>,
+    /// Set when verifying one segment of a log (`chain::segment`).
+    pub(super) segment: Option<Box<super::segment::Track>>,
 }
 
 impl ChainVerifier {
@@ -160,6 +162,7 @@ impl ChainVerifier {
             stopped: state.stopped,
             pinned_head: state.pinned_head,
             pinned_checkpoint: state.pinned_checkpoint,
+            segment: None,
         };
         if !v.stopped {
             v.check_anchors(None);
@@ -389,19 +392,7 @@ impl ChainVerifier {
         if let Some(eh) = self.options.expected_head.clone() {
             if self.pinned_head.is_none() && self.head.seq >= eh.seq {
                 self.pinned_head = Some((eh.seq, eh.hash));
-                if self.head.seq != eh.seq {
-                    let m = format!(
-                        "the chain reaches seq {} without the trusted head at seq {}",
-                        self.head.seq, eh.seq
-                    );
-                    self.report(position, event, Reason::HeadMismatch, m);
-                } else if self.head.hash != eh.hash {
-                    let m = format!(
-                        "the chain's hash at seq {} is {}, the trusted head's is {}",
-                        eh.seq,
-                        hex::encode(self.head.hash),
-                        hex::encode(eh.hash)
-                    );
+                if let Some(m) = head_anchor(&self.head, &eh) {
                     self.report(position, event, Reason::HeadMismatch, m);
                 }
             }
@@ -409,13 +400,7 @@ impl ChainVerifier {
         if let Some(cp) = self.options.checkpoint {
             if self.pinned_checkpoint.is_none() && self.tree.size() == cp.size && !self.stopped {
                 self.pinned_checkpoint = Some((cp.size, cp.root));
-                if self.tree.root() != cp.root {
-                    let m = format!(
-                        "the Merkle root of the first {} events is {}, the checkpoint's is {}",
-                        cp.size,
-                        hex::encode(self.tree.root()),
-                        hex::encode(cp.root)
-                    );
+                if let Some(m) = checkpoint_anchor(&self.tree.root(), &cp) {
                     self.report(position, event, Reason::CheckpointMismatch, m);
                 }
             }
@@ -423,10 +408,10 @@ impl ChainVerifier {
     }
 
     /// The order-dependent checks, then the row's own verdicts.
-    pub(super) fn link(&mut self, c: Checked) {
+    pub(super) fn link(&mut self, mut c: Checked) {
         let position = self.position;
         self.position += 1;
-        let Some(event) = c.event else {
+        let Some(event) = c.event.take() else {
             let (reason, message) = c
                 .row_error
                 .unwrap_or((Reason::MalformedRow, "unreadable row".into()));
@@ -435,43 +420,36 @@ impl ChainVerifier {
         };
         // A profile without a seq column numbers rows by their place.
         let seq = event.seq.unwrap_or(self.head.seq.wrapping_add(1));
-        let mut reason: Option<(Reason, String)> = None;
-        if self.options.track_ids && !self.ids.insert(event.id_bits) {
-            reason = Some((
-                Reason::DuplicateId,
-                format!("id {} appeared before", event.id),
-            ));
-        } else if event
-            .seq
-            .is_some_and(|s| s != self.head.seq.wrapping_add(1))
-        {
-            reason = Some((
-                Reason::SeqGap,
-                format!("seq {} follows seq {}", seq, self.head.seq),
-            ));
-        } else if event.prev_hash != self.head.hash
-            || (self.head.seq == 0 && self.head.hash == GENESIS_PREV_HASH && !event.prev_genesis)
-        {
-            reason = Some((
-                Reason::PrevHashMismatch,
-                format!(
-                    "prev_hash {} is not the previous hash {}",
-                    hex::encode(event.prev_hash),
-                    hex::encode(self.head.hash)
-                ),
-            ));
-        } else if let Some(m) = c.hash_error {
-            reason = Some((Reason::HashMismatch, m));
-        } else if let (Some(prev), Some(at)) = (&self.last_ts, &c.at) {
-            if at < prev {
-                reason = Some((
-                    Reason::TsRegression,
-                    format!("ts {} is before the previous event's {prev}", event.ts),
-                ));
+        if let Some(seg) = self.segment.as_mut() {
+            if !seg.started() {
+                // A segment's first readable row links to a row it has not
+                // seen: its verdict waits for the stitch. Everything else is
+                // as for any row.
+                if self.options.track_ids {
+                    self.ids.insert(event.id_bits);
+                }
+                seg.record_first(position, &event, &c);
+                self.tree.push_data(&event.hash);
+                self.last_ts = Some(event.at);
+                self.head = Head {
+                    hash: event.hash,
+                    seq,
+                    ts: Some(event.ts.clone()),
+                };
+                return;
             }
         }
-        if reason.is_none() {
-            reason = c.sig_error;
+        let duplicate = self.options.track_ids && !self.ids.insert(event.id_bits);
+        let reason = link_verdict(
+            &self.head,
+            self.last_ts.as_ref(),
+            &event,
+            duplicate,
+            c.hash_error,
+            c.sig_error,
+        );
+        if let Some(seg) = self.segment.as_mut() {
+            seg.record(position, &event, reason.as_ref().map(|r| r.0));
         }
         match reason {
             Some((r, m)) => self.report(position, Some(&event), r, m),
@@ -479,15 +457,13 @@ impl ChainVerifier {
         }
         self.tree.push_data(&event.hash);
         // Resynchronise on the row's own claims, so one bad row is one break.
-        if c.at.is_some() {
-            self.last_ts = c.at;
-        }
+        self.last_ts = Some(event.at);
         self.head = Head {
             hash: event.hash,
             seq,
             ts: Some(event.ts.clone()),
         };
-        if !self.stopped {
+        if !self.stopped && self.segment.is_none() {
             self.check_anchors(Some(&event));
         }
     }
@@ -521,9 +497,8 @@ impl ChainVerifier {
         &self.breaks
     }
 
-    /// Ends the stream: checks what is left (a last line without newline
-    /// included) and the expected head, and reports.
-    pub fn finish(mut self) -> ChainReport {
+    /// Checks what is left: a last line without newline, an over-long one.
+    fn drain(&mut self) {
         if self.skipping > 0 {
             let len = std::mem::take(&mut self.skipping);
             self.push_too_long(len);
@@ -532,22 +507,21 @@ impl ChainVerifier {
             self.push_line(&line);
         }
         self.flush();
+    }
+
+    /// Ends the stream: checks what is left (a last line without newline
+    /// included) and the expected head, and reports.
+    pub fn finish(mut self) -> ChainReport {
+        self.drain();
         if let Some(expected) = self.options.expected_head.clone() {
             if !self.stopped && self.pinned_head.is_none() {
-                let m = format!(
-                    "the chain ends at seq {}; the trusted head is at seq {}",
-                    self.head.seq, expected.seq
-                );
+                let m = head_truncated(&self.head, &expected);
                 self.report(self.position, None, Reason::Truncated, m);
             }
         }
         if let Some(cp) = self.options.checkpoint {
             if !self.stopped && self.pinned_checkpoint.is_none() {
-                let m = format!(
-                    "the chain has {} events; the checkpoint commits to {}",
-                    self.tree.size(),
-                    cp.size
-                );
+                let m = checkpoint_truncated(self.tree.size(), &cp);
                 self.report(self.position, None, Reason::Truncated, m);
             }
         }
@@ -564,6 +538,135 @@ impl ChainVerifier {
             },
         }
     }
+}
+
+impl ChainVerifier {
+    /// The profile's name and digest.
+    pub(super) fn profile_id(&self) -> (String, String) {
+        self.profile_id.clone()
+    }
+
+    /// Ends a segment: what [`Self::finish`] does, without the anchors
+    /// (the stitch checks them), and the segment's records.
+    pub(super) fn finish_segment(mut self) -> (ChainReport, Box<super::segment::Track>) {
+        self.drain();
+        let track = self.segment.take().unwrap_or_default();
+        let report = ChainReport {
+            valid: self.break_counts.is_empty(),
+            head: self.head,
+            rows: self.position,
+            count: self.count,
+            breaks: self.breaks,
+            break_counts: self.break_counts,
+            merkle: TreeHead {
+                size: self.tree.size(),
+                root: self.tree.root(),
+            },
+        };
+        (report, track)
+    }
+}
+
+/// The order-dependent verdict of a readable row, given the head and time
+/// before it (the same rule for one pass and for stitched segments): a
+/// duplicate id, then a seq gap, a broken link (the first row must carry
+/// the genesis spelling), the row's own hash error, a time before the
+/// previous row's, and the row's own signer or signature failure.
+pub(super) fn link_verdict(
+    head: &Head,
+    last_ts: Option<&Timestamp>,
+    event: &Facts,
+    duplicate: bool,
+    hash_error: Option<String>,
+    sig_error: Option<(Reason, String)>,
+) -> Option<(Reason, String)> {
+    let seq = event.seq.unwrap_or(head.seq.wrapping_add(1));
+    if duplicate {
+        return Some((
+            Reason::DuplicateId,
+            format!("id {} appeared before", event.id),
+        ));
+    }
+    if event.seq.is_some_and(|s| s != head.seq.wrapping_add(1)) {
+        return Some((
+            Reason::SeqGap,
+            format!("seq {} follows seq {}", seq, head.seq),
+        ));
+    }
+    if event.prev_hash != head.hash
+        || (head.seq == 0 && head.hash == GENESIS_PREV_HASH && !event.prev_genesis)
+    {
+        return Some((
+            Reason::PrevHashMismatch,
+            format!(
+                "prev_hash {} is not the previous hash {}",
+                hex::encode(event.prev_hash),
+                hex::encode(head.hash)
+            ),
+        ));
+    }
+    if let Some(m) = hash_error {
+        return Some((Reason::HashMismatch, m));
+    }
+    if let Some(prev) = last_ts {
+        if event.at < *prev {
+            return Some((
+                Reason::TsRegression,
+                format!("ts {} is before the previous event's {prev}", event.ts),
+            ));
+        }
+    }
+    sig_error
+}
+
+/// The trusted-head check once the head reached the trusted head's seq:
+/// the mismatch, if any (the same rule for one pass and for stitched
+/// segments).
+pub(super) fn head_anchor(head: &Head, trusted: &Head) -> Option<String> {
+    if head.seq != trusted.seq {
+        Some(format!(
+            "the chain reaches seq {} without the trusted head at seq {}",
+            head.seq, trusted.seq
+        ))
+    } else if head.hash != trusted.hash {
+        Some(format!(
+            "the chain's hash at seq {} is {}, the trusted head's is {}",
+            trusted.seq,
+            hex::encode(head.hash),
+            hex::encode(trusted.hash)
+        ))
+    } else {
+        None
+    }
+}
+
+/// The checkpoint check once the tree reached its size: the mismatch, if
+/// any.
+pub(super) fn checkpoint_anchor(root: &[u8; 32], cp: &TreeHead) -> Option<String> {
+    (*root != cp.root).then(|| {
+        format!(
+            "the Merkle root of the first {} events is {}, the checkpoint's is {}",
+            cp.size,
+            hex::encode(root),
+            hex::encode(cp.root)
+        )
+    })
+}
+
+/// Why a chain that ends before the trusted head is truncated.
+pub(super) fn head_truncated(head: &Head, trusted: &Head) -> String {
+    format!(
+        "the chain ends at seq {}; the trusted head is at seq {}",
+        head.seq, trusted.seq
+    )
+}
+
+/// Why a chain that ends before the checkpoint's size is truncated.
+pub(super) fn checkpoint_truncated(size: u64, cp: &TreeHead) -> String {
+    format!(
+        "the chain has {size} events; the checkpoint commits to {}",
+        cp.size
+    )
 }
 
 /// Verifies a whole JSONL export in one call.

@@ -21,6 +21,10 @@ stable_codes! {
         InvalidTreeSize = "invalid_tree_size",
         /// A [`crate::merkle::HashSource`] had no hash for a node the proof needs.
         MissingHash = "missing_hash",
+        /// Compact ranges that cannot be joined (not adjacent), a root asked of
+        /// a range that does not start at leaf 0, or a range document whose
+        /// hashes do not fit its bounds.
+        InvalidRange = "invalid_range",
         /// A signed note larger than [`crate::merkle::MAX_NOTE_BYTES`].
         NoteTooLarge = "note_too_large",
         /// Note text that is not valid UTF-8.

@@ -102,6 +102,7 @@ mod error;
 mod frontier;
 mod note;
 mod proof;
+mod range;
 mod tree;
 
 /// A 32-byte SHA-256 hash: a leaf hash, node hash or root.
@@ -121,6 +122,7 @@ pub use proof::{
     consistency_proof_len, inclusion_proof_len, root_from_inclusion, verify_consistency,
     verify_inclusion,
 };
+pub use range::CompactRange;
 pub use tree::{
     empty_root, leaf_hash, node_hash, prove_consistency, prove_inclusion, root, HashSource,
     LeafHashes, Tree, LEAF_PREFIX, MAX_TREE_SIZE, NODE_PREFIX,

@@ -24,7 +24,7 @@
 mod builtin;
 mod doc;
 mod infer;
-mod row;
+pub(crate) mod row;
 
 pub use builtin::BUILTIN_NAMES;
 pub use doc::{

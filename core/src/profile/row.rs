@@ -75,6 +75,19 @@ pub struct RowView<'c> {
     pub signature: [u8; 64],
 }
 
+/// The plain lowercase spelling of 128 UUID bits (the inverse of [`uuid`]).
+pub(crate) fn uuid_text(bits: u128) -> String {
+    let h = format!("{bits:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
 /// Parses a plain lowercase UUID (`8-4-4-4-12` hex digits) to its 128 bits.
 pub(crate) fn uuid(s: &str) -> Option<u128> {
     let b = s.as_bytes();
