@@ -248,8 +248,10 @@ fn read_expr(profile: &ChainProfile, name: &str, kind: Kind) -> String {
 
 fn order_sql(profile: &ChainProfile, desc: bool) -> String {
     let d = if desc { " DESC" } else { "" };
+    // Total: rows with one seq (a replayed row) come in id order, so every
+    // read of the table, and every segment of it, sees one order.
     match (&profile.order, &profile.columns.seq) {
-        (Order::Seq, Some(s)) => format!("\"{s}\"{d}"),
+        (Order::Seq, Some(s)) => format!("\"{s}\"{d}, \"{}\"{d}", profile.columns.id),
         _ => format!(
             "\"{}\"{d}, \"{}\"{d}",
             profile.columns.ts, profile.columns.id
@@ -273,6 +275,16 @@ pub struct SelectPlan {
     /// parameter `$1` is the number of rows to skip (a resumed state's
     /// position, else 0).
     pub sql: String,
+    /// One segment of the table by place (`chain::segment`): `$1` rows
+    /// skipped, at most `$2` read, in chain order.
+    pub window_sql: String,
+    /// For a profile ordered by `seq`: one segment by `seq` range, `$1 <=
+    /// seq < $2`, in chain order (segments of consecutive ranges, in order,
+    /// read the table exactly as [`Self::sql`] does).
+    pub seq_range_sql: Option<String>,
+    /// For a profile ordered by `seq`: the smallest and largest `seq` and
+    /// the row count (as text), to plan seq ranges.
+    pub bounds_sql: Option<String>,
 }
 
 impl SelectPlan {
@@ -284,13 +296,28 @@ impl SelectPlan {
         types: &[(String, String)],
     ) -> Result<SelectPlan, Error> {
         let l = layout(profile, table, types)?;
+        let (row, t, order) = (
+            row_json_sql(profile, &l),
+            l.table.sql(),
+            order_sql(profile, false),
+        );
+        let seq = match (&profile.order, &profile.columns.seq) {
+            (Order::Seq, Some(s)) => Some(s),
+            _ => None,
+        };
         Ok(SelectPlan {
-            sql: format!(
-                "SELECT {} FROM {} ORDER BY {} OFFSET $1::bigint",
-                row_json_sql(profile, &l),
-                l.table.sql(),
-                order_sql(profile, false)
+            sql: format!("SELECT {row} FROM {t} ORDER BY {order} OFFSET $1::bigint"),
+            window_sql: format!(
+                "SELECT {row} FROM {t} ORDER BY {order} OFFSET $1::bigint LIMIT $2::bigint"
             ),
+            seq_range_sql: seq.map(|s| {
+                format!(
+                    "SELECT {row} FROM {t} WHERE \"{s}\" >= $1::bigint AND \"{s}\" < $2::bigint ORDER BY {order}"
+                )
+            }),
+            bounds_sql: seq.map(|s| {
+                format!("SELECT min(\"{s}\")::text, max(\"{s}\")::text, count(*)::text FROM {t}")
+            }),
         })
     }
 
@@ -537,7 +564,7 @@ mod tests {
         let t = Table::parse("audit_events").unwrap();
         let plan = SelectPlan::new(&p, &t, &types(&p)).unwrap();
         assert!(
-            plan.sql.contains("ORDER BY \"seq\" OFFSET $1"),
+            plan.sql.contains("ORDER BY \"seq\", \"id\" OFFSET $1"),
             "{}",
             plan.sql
         );

@@ -208,6 +208,7 @@ struct Case {
     back: Vec<u64>,
     tampers: Vec<Tamper>,
     cuts: Vec<usize>,
+    by_bytes: bool,
     chunk: usize,
     stop_at_first: bool,
     max_breaks: Option<usize>,
@@ -227,7 +228,11 @@ fn cases() -> impl Strategy<Value = Case> {
             proptest::collection::vec(0u64..40, 0..3),
         ),
         proptest::collection::vec(tampers(), 0..4),
-        (proptest::collection::vec(0usize..60, 0..6), 1usize..2000),
+        (
+            proptest::collection::vec(0usize..60_000, 0..6),
+            any::<bool>(),
+            1usize..2000,
+        ),
         (
             any::<bool>(),
             prop_oneof![Just(None), (0usize..3).prop_map(Some)],
@@ -244,7 +249,7 @@ fn cases() -> impl Strategy<Value = Case> {
             |(
                 (profile, n, ids, back),
                 tampers,
-                (cuts, chunk),
+                (cuts, by_bytes, chunk),
                 (stop, mb, track, short),
                 (head, checkpoint, buckets),
             )| Case {
@@ -254,6 +259,7 @@ fn cases() -> impl Strategy<Value = Case> {
                 back,
                 tampers,
                 cuts,
+                by_bytes,
                 chunk,
                 stop_at_first: stop,
                 max_breaks: mb,
@@ -323,6 +329,38 @@ fn run(c: &Case) {
     let text: String = rows.iter().map(|r| format!("{r}\n")).collect();
     let one_pass = verify_jsonl(text.as_bytes(), registry(), options.clone());
 
+    if c.by_bytes {
+        // Byte ranges cut anywhere (mid-line too), fed from the byte before.
+        let bytes = text.as_bytes();
+        let mut cuts: Vec<u64> = c
+            .cuts
+            .iter()
+            .map(|x| (*x % (bytes.len() + 1)) as u64)
+            .collect();
+        cuts.push(0);
+        cuts.push(bytes.len() as u64);
+        cuts.sort_unstable();
+        let segments: Vec<Segment> = cuts
+            .windows(2)
+            .map(|w| {
+                let mut v = SegmentVerifier::for_bytes(registry(), options.clone(), w[0], w[1]);
+                let from = w[0].saturating_sub(1) as usize;
+                for chunk in bytes[from..].chunks(c.chunk) {
+                    if !v.needs_more() {
+                        break;
+                    }
+                    v.push_bytes(chunk);
+                }
+                v.finish()
+            })
+            .collect();
+        let stitched = stitch(&segments, &options).unwrap();
+        assert_eq!(stitched, one_pass, "byte ranges {cuts:?}");
+        let even = trustcore::chain::segment::split_bytes(bytes.len() as u64, c.buckets as u64 + 1);
+        assert_eq!(even.first().map(|r| r.0), Some(0));
+        assert!(even.windows(2).all(|w| w[0].1 == w[1].0));
+        return;
+    }
     // Cut the lines into segments.
     let mut cuts: Vec<usize> = c.cuts.iter().map(|x| x % (rows.len() + 1)).collect();
     cuts.push(0);
@@ -370,6 +408,7 @@ fn breaks_on_seams_are_where_one_pass_puts_them() {
         back: vec![],
         tampers: vec![],
         cuts: vec![4, 8],
+        by_bytes: false,
         chunk: 7,
         stop_at_first: false,
         max_breaks: None,
@@ -478,4 +517,54 @@ fn mismatched_summaries_and_answers_are_refused_with_codes() {
     v["rows"] = json!(-1);
     let e = SegmentSummary::from_value(&v).unwrap_err();
     assert!(e.message().contains("/rows"), "{}", e.message());
+}
+
+/// The examples in `docs/schemas/chain-segment.schema.json` are what the
+/// code writes for a small log cut in two, with a tampered row
+/// (`TRUSTCORE_BLESS=1` rewrites them).
+#[test]
+fn documented_examples_are_what_the_code_writes() {
+    let p = Arc::new(ChainProfile::builtin("trustcore/v1").unwrap());
+    let (mut rows, _) = log(&p, 5, &[], &[]);
+    rows[3] = rows[3].replacen("\"n\":", "\"n\":1", 1);
+    let o = VerifyOptions::default();
+    let segments: Vec<Segment> = [&rows[..2], &rows[2..]]
+        .iter()
+        .map(|part| {
+            let mut v = SegmentVerifier::new(registry(), o.clone());
+            part.iter().for_each(|r| v.push_row(r.as_bytes()));
+            v.finish()
+        })
+        .collect();
+    let st = Stitcher::new(
+        segments.iter().map(|s| s.summary().clone()).collect(),
+        &[],
+        o.clone(),
+    )
+    .unwrap();
+    let req = &st.requests()[1];
+    let answer = segments[1].answer(req).unwrap();
+    let examples = json!([
+        segments[1].summary().to_value(),
+        req.to_value(),
+        answer.to_value()
+    ]);
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/schemas/chain-segment.schema.json"
+    );
+    let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    if std::env::var_os("TRUSTCORE_BLESS").is_some() {
+        schema["examples"] = examples;
+        std::fs::write(path, serde_json::to_string_pretty(&schema).unwrap() + "\n").unwrap();
+        return;
+    }
+    assert_eq!(
+        schema["examples"], examples,
+        "run with TRUSTCORE_BLESS=1 to update the schema's examples"
+    );
+    let report = st
+        .finish(&[segments[0].answer(&st.requests()[0]).unwrap(), answer])
+        .unwrap();
+    assert_eq!(report.breaks[0].position, 3);
 }

@@ -214,6 +214,43 @@ pub struct SegmentVerifier {
     inner: ChainVerifier,
     signers: String,
     options: String,
+    cut: Option<Cut>,
+}
+
+/// A segment that is a byte range of a file: it owns the lines that start
+/// in the range.
+#[derive(Debug)]
+struct Cut {
+    /// File offset of the next byte fed.
+    at: u64,
+    end: u64,
+    state: CutState,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum CutState {
+    /// Dropping the line that started before the range.
+    Skip,
+    /// At the start of a line.
+    LineStart,
+    /// Inside a line the segment owns.
+    InLine,
+    /// Past the last line it owns.
+    Done,
+}
+
+/// Byte ranges `[start, end)` that cut a file of `len` bytes into `parts`
+/// nearly equal parts (fewer for a short file), for
+/// [`SegmentVerifier::for_bytes`]: each line belongs to the range it starts
+/// in, so the ranges cover every line exactly once.
+pub fn split_bytes(len: u64, parts: u64) -> Vec<(u64, u64)> {
+    let parts = parts.clamp(1, len.max(1));
+    (0..parts)
+        .map(|i| {
+            let cut = |i: u64| ((u128::from(len) * u128::from(i)) / u128::from(parts)) as u64;
+            (cut(i), cut(i + 1))
+        })
+        .collect()
 }
 
 impl SegmentVerifier {
@@ -242,13 +279,76 @@ impl SegmentVerifier {
             inner,
             signers,
             options: digest,
+            cut: None,
         }
+    }
+
+    /// A verifier of the byte range `[start, end)` of a JSONL file: it owns
+    /// the lines that start in the range. Feed it the file's bytes from
+    /// offset `start - 1` (from 0 when `start` is 0) with
+    /// [`Self::push_bytes`] until [`Self::needs_more`] is false or the file
+    /// ends; it drops the line that began before the range and everything
+    /// after the line that crosses `end`. [`split_bytes`] makes such ranges.
+    pub fn for_bytes(
+        registry: SignerRegistry,
+        options: VerifyOptions,
+        start: u64,
+        end: u64,
+    ) -> Self {
+        let mut v = SegmentVerifier::new(registry, options);
+        v.cut = Some(Cut {
+            at: start.saturating_sub(1),
+            end,
+            state: if start == 0 {
+                CutState::LineStart
+            } else {
+                CutState::Skip
+            },
+        });
+        v
+    }
+
+    /// False once a byte-range segment has all its lines.
+    pub fn needs_more(&self) -> bool {
+        self.cut
+            .as_ref()
+            .map_or(true, |c| c.state != CutState::Done)
     }
 
     /// Feeds JSONL bytes (lines may span chunks; a segment of a file cut at
     /// a byte offset starts after that offset's line end).
     pub fn push_bytes(&mut self, chunk: &[u8]) {
-        self.inner.push_bytes(chunk);
+        let Some(cut) = self.cut.as_mut() else {
+            return self.inner.push_bytes(chunk);
+        };
+        let mut rest = chunk;
+        loop {
+            let newline = rest.iter().position(|&b| b == b'\n');
+            match cut.state {
+                CutState::Done => return,
+                CutState::LineStart => {
+                    cut.state = if cut.at >= cut.end {
+                        CutState::Done
+                    } else {
+                        CutState::InLine
+                    };
+                    continue;
+                }
+                CutState::Skip | CutState::InLine => {
+                    let take = newline.map_or(rest.len(), |i| i + 1);
+                    let (line, tail) = rest.split_at(take);
+                    if cut.state == CutState::InLine {
+                        self.inner.push_bytes(line);
+                    }
+                    cut.at += take as u64;
+                    rest = tail;
+                    if newline.is_none() {
+                        return;
+                    }
+                    cut.state = CutState::LineStart;
+                }
+            }
+        }
     }
 
     /// Feeds one row (one JSONL line without its newline, or a table row's
