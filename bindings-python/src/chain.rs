@@ -458,10 +458,7 @@ fn replay<'py>(
     }
     // Read one by one: nothing is allocated from a claimed length.
     let mut data = Vec::new();
-    for (i, row) in rows
-        .try_iter()
-        .map_err(|_| not_text("rows", rows, "a list of str, bytes or row dicts"))?
-        .enumerate()
+    for (i, row) in crate::iter_arg(rows, "rows", "a list of str, bytes or row dicts")?.enumerate()
     {
         data.push(row_bytes(&row?, &format!("rows[{i}]"))?);
     }

@@ -445,6 +445,24 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "object".to_owned())
 }
 
+/// An iterator over a list-like argument, read one item at a time (nothing
+/// is allocated from a claimed length). An object that is not iterable is a
+/// TypeError naming `what`; an exception its own `__iter__` raises is
+/// passed on as it is.
+pub(crate) fn iter_arg<'py>(
+    obj: &Bound<'py, PyAny>,
+    what: &str,
+    expected: &str,
+) -> PyResult<Bound<'py, pyo3::types::PyIterator>> {
+    obj.try_iter().map_err(|e| {
+        if e.is_instance_of::<PyTypeError>(obj.py()) {
+            not_text(what, obj, expected)
+        } else {
+            e
+        }
+    })
+}
+
 /// A Python value read by the core's value walker.
 ///
 /// Python errors that are not about the value itself (a failing `encode`,

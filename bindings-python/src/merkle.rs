@@ -42,11 +42,7 @@ pub(crate) fn hashes_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Has
         return Err(not_text(what, obj, "a list of 32-byte hashes"));
     }
     let mut out = Vec::new();
-    for (i, h) in obj
-        .try_iter()
-        .map_err(|_| not_text(what, obj, "a list of 32-byte hashes"))?
-        .enumerate()
-    {
+    for (i, h) in crate::iter_arg(obj, what, "a list of 32-byte hashes")?.enumerate() {
         out.push(hash_arg(&h?, &format!("{what}[{i}]"))?);
     }
     Ok(out)
@@ -143,11 +139,7 @@ impl PyMerkleTree {
             if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
                 return Err(not_text("leaf_data", obj, "a list of bytes"));
             }
-            for (i, d) in obj
-                .try_iter()
-                .map_err(|_| not_text("leaf_data", obj, "a list of bytes"))?
-                .enumerate()
-            {
+            for (i, d) in crate::iter_arg(obj, "leaf_data", "a list of bytes")?.enumerate() {
                 data.push(
                     bytes_arg(&d?, &format!("leaf_data[{i}]"))?
                         .as_slice()
@@ -371,13 +363,11 @@ pub(crate) fn verifier_keys(
         ));
     }
     let mut out = Vec::new();
-    for k in obj.try_iter().map_err(|_| {
-        not_text(
-            "verifier_keys",
-            obj,
-            "a list of VerifierKey or vkey strings",
-        )
-    })? {
+    for k in crate::iter_arg(
+        obj,
+        "verifier_keys",
+        "a list of VerifierKey or vkey strings",
+    )? {
         let k = k?;
         if let Ok(v) = k.cast::<PyVerifierKey>() {
             out.push(v.get().0.clone());
@@ -417,10 +407,7 @@ impl PyCheckpoint {
                 return Err(not_text("extensions", lines, "a list of str"));
             }
             // One by one: nothing is allocated from a claimed length.
-            for line in lines
-                .try_iter()
-                .map_err(|_| not_text("extensions", lines, "a list of str"))?
-            {
+            for line in crate::iter_arg(lines, "extensions", "a list of str")? {
                 let line: Str = line?.extract()?;
                 cp = merkle(py, cp.with_extension(&line.0))?;
             }
@@ -476,10 +463,7 @@ impl PyCheckpoint {
             ));
         }
         let mut pairs: Vec<(String, Py<PySecretKey>)> = Vec::new();
-        for item in signers
-            .try_iter()
-            .map_err(|_| not_text("signers", signers, "a list of (name, SecretKey) pairs"))?
-        {
+        for item in crate::iter_arg(signers, "signers", "a list of (name, SecretKey) pairs")? {
             let item = item?;
             let (name, key): (Bound<'_, PyAny>, Py<PySecretKey>) =
                 item.extract().map_err(|_| {

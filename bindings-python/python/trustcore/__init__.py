@@ -361,6 +361,8 @@ async def _sign_with_async(
     ``remote_signer_failed`` (the original as ``__cause__``), a result that
     is not bytes raises TypeError, and the envelope is then left unchanged.
     """
+    if not isinstance(self, Envelope):
+        raise TypeError("sign_with_async needs an Envelope, not " + type(self).__name__)
     if not isinstance(expected_public_key, PublicKey):
         raise TypeError(
             "expected_public_key must be a PublicKey, not " + type(expected_public_key).__name__
@@ -406,6 +408,8 @@ async def _append_with_async(
     head is then unchanged. If another event was appended while the
     signer ran, ChainError ``invalid_event`` is raised and nothing changes.
     """
+    if not isinstance(self, ChainWriter):
+        raise TypeError("append_with_async needs a ChainWriter, not " + type(self).__name__)
     if not callable(sign_fn):
         raise TypeError("sign_fn must be callable, not " + type(sign_fn).__name__)
     prepared = self.prepare(body)
@@ -452,7 +456,11 @@ def verify_file(
     if chunk_size < 1:
         raise _invalid_option("chunk_size", "an integer of at least 1", chunk_size)
     verifier = ChainVerifier(registry, **options)
-    with open(path, "rb") as f:
+    try:
+        f = open(path, "rb")
+    except ValueError as e:  # a NUL byte or a lone surrogate: no file system path
+        raise TypeError(f"path is not a file system path: {e}") from None
+    with f:
         while True:
             chunk = f.read(chunk_size)
             if not chunk:
