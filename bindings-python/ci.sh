@@ -64,6 +64,9 @@ if [ "${1:-}" = "--build-only" ]; then exit 0; fi
 # signatures, positional-only parameters).
 echo "== stubtest"
 (cd / && "$py" -m mypy.stubtest trustcore)
+# ...and a user's code type-checks against it (report keys, option types).
+echo "== mypy (stub usage)"
+(cd / && "$py" -m mypy --strict --cache-dir=/dev/null "$here/tests/typing_check.py")
 
 echo "== pytest"
 "$py" -m pytest -q -rs -p no:cacheprovider tests

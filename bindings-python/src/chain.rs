@@ -1,16 +1,19 @@
 //! The audit chain as Python classes: `ChainWriter` (local and remote
-//! signers), `ChainVerifier` (streaming, resumable), `verify_jsonl` and
-//! `replay`.
+//! signers), `ChainVerifier` (streaming, resumable), `verify_jsonl`,
+//! `replay` and `verify_event_in_checkpoint`.
 //!
 //! Conversion and error mapping only: every rule is in `trustcore::chain`.
-//! Dicts handed in (event bodies, heads, states) go through the core's
-//! value walker first, so a value JSON cannot hold fails with the same
-//! `CanonicalJsonError` (and JSON Pointer `path`) as `canonicalize`. JSONL
-//! given as `str` is read as its UTF-8 bytes; a `str` holding lone
-//! surrogates is read as WTF-8, so such a row is a `malformed_row` break,
-//! never a silently replaced character. The CPU-heavy calls (feeding rows,
-//! `finish`, `verify_jsonl`, `replay`) run with the GIL released; no Python
-//! object is touched while they run.
+//! Keyword arguments are the core's options (`VerifyOptions`,
+//! `WriterOptions`, read with `Naming::Snake`); event bodies are read by
+//! `EventBody::from_value`; reports, states and replays are the core's
+//! `to_value()`. Dicts handed in (bodies, heads, states, row dicts) go
+//! through the core's value walker first, so a value JSON cannot hold fails
+//! with the same `CanonicalJsonError` (and JSON Pointer `path`) as
+//! `canonicalize`. JSONL given as `str` is read as its UTF-8 bytes; a `str`
+//! holding lone surrogates is read as WTF-8, so such a row is a
+//! `malformed_row` break, never a silently replaced character. The
+//! CPU-heavy calls (feeding rows, `finish`, `verify_jsonl`, `replay`) run
+//! with the GIL released; no Python object is touched while they run.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;

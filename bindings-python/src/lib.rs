@@ -1,10 +1,27 @@
 //! Python binding of trustcore (module `trustcore._trustcore`).
 //!
-//! Thin by design: this file converts Python values to what
-//! [`trustcore::ffi`] takes and maps [`trustcore::Error`] to Python
-//! exceptions; `signing.rs` wraps keys, envelopes, the signer registry and
-//! approval sets the same way. Every rule (which types are refused, how numbers print, the
-//! lossy-integer rule, depth limits, digest names) lives in the core.
+//! Thin by design: this crate converts Python values to what the core takes
+//! and maps [`trustcore::Error`] to Python exceptions (an exhaustive match
+//! on [`trustcore::ErrorKind`]); every rule (which types are refused, how
+//! numbers print, the lossy-integer rule, depth limits, digest names, every
+//! option's name, bounds and default, every report's shape, every message)
+//! lives in the core. This file holds the canonical JSON and digest
+//! functions and the conversions the other files share; `signing.rs` wraps
+//! keys, envelopes, the signer registry and approval sets, `chain.rs` the
+//! audit chain, `merkle.rs` Merkle trees and checkpoints, `policy.rs`
+//! policies, one Python method per core method.
+//!
+//! * Options are keyword arguments (`**options`), turned into one JSON
+//!   object and read by the core's definitions with [`Naming::Snake`]
+//!   (`VerifyOptions::from_value`, `WriterOptions::from_value`,
+//!   `ffi::canonicalize_options`, `ffi::hash_alg_options`).
+//! * Reports are the core's `to_value()` values, turned into dicts.
+//! * Hostile arguments get codes: a `str` with lone surrogates is the
+//!   core's `lone_surrogate` (`Str`), an int outside 0..=2^64-1 reaches
+//!   the core as 2^64-1 and is refused with the module's own code
+//!   (`Uint`), lists are read one item at a time (`iter_arg`); a value
+//!   of the wrong Python type is a TypeError.
+//! * Long computations run with the GIL released.
 //!
 //! Built with the stable ABI (`abi3-py39`): one wheel serves CPython 3.9+.
 //! That ABI has no borrowed UTF-8 view of a `str` before 3.10, so strings are
