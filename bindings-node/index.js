@@ -53,6 +53,11 @@ function enforceOrThrow(policySet, request) {
  * thread.
  */
 function verifyFile(path, registry, options) {
+  if (typeof path !== 'string' && !Buffer.isBuffer(path) && !(path instanceof URL)) {
+    const err = new TypeError(`path must be a string, a Buffer or a URL, got ${path === null ? 'null' : typeof path}`);
+    err.code = 'invalid_argument';
+    throw err;
+  }
   if (typeof native.verifyFd !== 'function') {
     const err = new Error('verifyFile needs the native reader (verifyFd), which this platform build lacks');
     err.code = 'ERR_NOT_SUPPORTED';

@@ -286,6 +286,8 @@ test('verifyFile reads an export in chunks and reports what verifyJsonl does', a
     assertCode(() => verifyFile(path.join(dir, 'good.jsonl'), registry, { chunksize: 8 }), 'unknown_option');
     assertCode(() => verifyFile(path.join(dir, 'good.jsonl'), registry, { expected_head: expectedHead }), 'unknown_option');
     assert.throws(() => verifyFile(path.join(dir, 'missing.jsonl'), registry), (e) => e.code === 'ENOENT');
+    assertCode(() => verifyFile(42, registry), 'invalid_argument');
+    assertCode(() => verifyFile(['a'], registry), 'invalid_argument');
     assert.throws(() => verifyFile(dir, registry), (e) => e.code === 'EISDIR');
     // The native reader reads from the descriptor's position and never
     // closes it; bad descriptors are Node-style errors.
