@@ -13,8 +13,10 @@ nested lists/tuples/dicts with non-str keys, cyclic lists, objects whose
 `__str__`, `__repr__`, `__index__`, `__iter__`, `__len__`, `__getattr__` or
 `__await__` raise or lie, generators, sets, classes, callables that raise
 or answer junk) with valid and mutated domain values (keys, rows, chains,
-heads, states, notes, vkeys, hashes, policy sets, requests), so calls get
-past the first argument check and reach the core.
+heads, states, notes, vkeys, hashes, policy sets, requests, and whole
+valid calls with one argument replaced), so calls get past the first
+argument check and reach the core. Every target gets an equal share of the
+time, round after round, each share one hypothesis run.
 
 Asserted, per call: no crash (abort, segfault, Rust panic reaching Python
 as PanicException), no hang (each call under PER_CALL seconds; a child
@@ -128,12 +130,14 @@ def child() -> int:
     import asyncio
     import datetime
     import decimal
+    import hashlib
     import inspect
     import itertools
 
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hyp_seed
     from hypothesis import strategies as st
+    from hypothesis.errors import HypothesisException
 
     import trustcore as tc
 
@@ -475,6 +479,53 @@ def child() -> int:
         "hashes": [TREE_FRONTIER], "memo": [{}], "signer_id_": ["s1"],
     }
     HINTS = {k: pool(v) for k, v in HINTS.items()}
+    # Whole valid calls, for the targets whose arguments must agree with each
+    # other (a proof and its root, a signature and its message): used as they
+    # are, or with one argument replaced by anything.
+    D64 = hashlib.sha512(MSG).digest()
+    PE = writer().prepare(ev_body(9))
+    CP3 = tc.Checkpoint(LOG, 3, TREE.root_at(3))
+    PS = tc.PolicySet.from_json(POLICY_JSON)
+    VALID = {
+        "verify_inclusion": [(tc.leaf_hash(HASHES[2]), 2, 8, TREE.inclusion_proof(2, 8), TREE.root())],
+        "verify_consistency": [(3, 8, TREE.root_at(3), TREE.root(), TREE.consistency_proof(3, 8))],
+        "check_extension": [(CP3, 8, TREE.root(), TREE.consistency_proof(3, 8))],
+        "check_against_checkpoint": [(CP, f8), (CP3, f8)],
+        "verify": [(SK.public_key(), MSG, SK.sign(MSG))],
+        "verify_ed25519ph_digest": [(SK.public_key(), D64, tc.sign_ed25519ph_digest(SK, D64))],
+        "verify_event_in_checkpoint": [(ROWS[2], 2, TREE.inclusion_proof(2, 8), NOTE, [VKEY], registry())],
+        "open_checkpoint": [(NOTE, [VKEY]), (NOTE.encode(), [str(VKEY)])],
+        "enforce_or_throw": [(PS, dict(REQUEST, body={"amount": 1})), (PS, REQUEST)],
+        "evaluate": [(PS, REQUEST)], "explain": [(RECORD, PS)], "impact": [(PS, PS, [REQUEST])],
+        "verify_jsonl": [(JSONL, registry())], "verify_file": [("chain.jsonl", registry())],
+        "replay": [(ROWS[::-1],), (ROWS, HEAD)],
+        "canonicalize_text": [('{"b":[1,2.50],"a":"\\u00e9"}',)],
+        "canonical_digest_text": [("[1,2]", "blake3")], "parse_digest": [(tc.digest(b"x"),)],
+        "Envelope.attach": [("s1", SK.sign(envelope().prepare("s1").message), SK.public_key())],
+        "Envelope.sign": [(SK, "s1"), (SK, "s2", "ed25519ph")],
+        "Envelope.sign_with": [("s1", SK.public_key(), SK.sign)],
+        "Envelope.sign_with_async": [("s1", SK.public_key(), async_signer)],
+        "Envelope.from_json": [(ENV_JSON,)], "Envelope.from_text": [("k", '{"a":1}')],
+        "ChainWriter.prepare": [(ev_body(9),)], "ChainWriter.attach": [(PE, SK.sign(PE.message))],
+        "ChainWriter.append": [(ev_body(9), SK)], "ChainWriter.append_with": [(ev_body(9), SK.sign)],
+        "ChainWriter.append_with_async": [(ev_body(9), async_signer)],
+        "ChainVerifier.resume": [(registry(), STATE)], "ChainVerifier.from_head": [(registry(), HEAD)],
+        "SignerRegistry.apply_rotation": [(ROTATION,)], "SignerRegistry.verify_rotation": [(ROTATION,)],
+        "SignerRegistry.get": [("s1",)], "SignerRegistry.key_for": [("s1", "2026-03-01T00:00:00Z")],
+        "SignerRegistry.from_json": [(signers_json,)], "SignerRegistry.from_jwks": [(registry().to_jwks(),)],
+        "ApprovalSet.from_json": [('{"name":"n","threshold":1,"signers":["s1"]}',)],
+        "PolicySet.from_json": [(POLICY_JSON,)], "PolicySet.from_dict": [(POLICY,)],
+        "PublicKey.from_base64": [(SK.public_key().to_base64(),)], "PublicKey.from_der": [(SK.public_key().to_der(),)],
+        "PublicKey.from_hex": [(SK.public_key().to_hex(),)], "PublicKey.from_pem": [(SK.public_key().to_pem(),)],
+        "PublicKey.from_jwk": [(SK.public_key().to_jwk(),)], "PublicKey.from_bytes": [(SK.public_key().to_bytes(),)],
+        "SecretKey.from_bytes": [(bytes(32),)], "SecretKey.from_der": [(SK.export_der(),)],
+        "SecretKey.from_hex": [(SK.export_hex(),)], "SecretKey.from_base64": [(SK.export_base64(),)],
+        "SecretKey.from_pem": [(SK.export_pem(),)], "SecretKey.from_jwk": [(SK.export_jwk(),)],
+        "VerifierKey.parse": [(str(VKEY),)], "Checkpoint.parse": [(CP.to_text(),)],
+        "Checkpoint.sign_with": [(VKEY, SK.sign), (VKEY, SK.sign, NOTE)],
+        "Frontier.from_parts": [(8, TREE_FRONTIER)], "MerkleTree.consistency_proof": [(3, 5)],
+        "MerkleTree.inclusion_proof": [(2, 5)], "ApprovalSet.verify": [(envelope(), registry(), "2026-03-01T00:00:00Z")],
+    }
     OPTION_HINTS = {
         "max_depth": [1, 2, 128, 1024], "stop_at_first": [True, False], "track_ids": [True, False],
         "expected_head": [HEAD, {"hash": "0" * 64, "seq": 0}], "checkpoint": [{"size": 8, "root": TREE.root().hex()}],
@@ -646,33 +697,53 @@ def child() -> int:
         stats["outcomes"][kind] = stats["outcomes"].get(kind, 0) + 1
 
     def draw_arg(data, pname, hints=HINTS):
+        # Hypothesis starts from the smallest choices: 0 is the plain valid value.
         r = data.draw(st.integers(0, 19))
         if r < 13 and pname in hints:
             x = data.draw(hints[pname])
-            return mutate(x, data.draw(st.integers(0, 1 << 16))) if r == 0 else x
+            return mutate(x, data.draw(st.integers(0, 1 << 16))) if r == 12 else x
         if r < 16:
             return data.draw(domain)
         return data.draw(value)
 
-    @hyp_seed(seed)
-    @settings(max_examples=10**9, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck), derandomize=False, print_blob=False)
-    @given(st.data())
-    def one(data):
-        # Several calls per example: hypothesis' cost per example is shared.
-        for _ in range(data.draw(st.integers(1, 16))):
-            one_call(data)
+    def run_target(t, until, round_seed):
+        """One hypothesis run for target `t`, until the monotonic time `until`."""
 
-    def one_call(data):
-        t = data.draw(st.sampled_from(targets))
-        if time.monotonic() - started > seconds:
-            raise StopFuzz  # after a draw, so hypothesis' replay of it is the same
+        @hyp_seed(round_seed)
+        @settings(max_examples=10**9, deadline=None, database=None, phases=[Phase.generate],
+                  suppress_health_check=list(HealthCheck), derandomize=False, print_blob=False)
+        @given(st.data())
+        def one(data):
+            # Several calls per example: hypothesis' cost per example is shared.
+            for _ in range(data.draw(st.integers(1, 16))):
+                data.draw(st.integers(0, 1))  # so that hypothesis' replay of the stop is the same
+                if time.monotonic() > until:
+                    raise StopFuzz
+                one_call(data, t)
+
+        try:
+            one()
+        except StopFuzz:
+            pass
+        except HypothesisException:
+            # Hypothesis replaying the stop differently is still the end of
+            # the slice; anything else is the fuzzer's own bug.
+            if time.monotonic() <= until:
+                raise
+
+    def one_call(data, t):
         name, kind, cls, attr = t
         params, takes_options = SIGS[name]
         pos = [p for p in params if not p.startswith("*")]
         kwonly = [p[1:] for p in params if p.startswith("*")]
-        n = max(0, len(pos) + data.draw(st.sampled_from([0, 0, 0, 0, -1, 1])))
-        args = [draw_arg(data, pos[i] if i < len(pos) else "extra") for i in range(n)]
+        if name in VALID and data.draw(st.integers(0, 9)) < 4:
+            args = list(data.draw(pool(VALID[name])))
+            if args and data.draw(st.booleans()):
+                i = data.draw(st.integers(0, len(args) - 1))
+                args[i] = draw_arg(data, pos[i] if i < len(pos) else "extra")
+        else:
+            n = max(0, len(pos) + data.draw(st.sampled_from([0, 0, 0, 0, -1, 1])))
+            args = [draw_arg(data, pos[i] if i < len(pos) else "extra") for i in range(n)]
         kwargs = {}
         if takes_options or kwonly:
             for _ in range(data.draw(st.integers(0, 3))):
@@ -726,17 +797,24 @@ def child() -> int:
             proto.write("B " + json.dumps({"target": name, "error": f"took {dt:.1f} s (limit {PER_CALL} s)",
                                            "input": desc}) + "\n")
 
-    from hypothesis.errors import HypothesisException
+    # Every target in turn, each for an equal slice of the time, in a
+    # shuffled order, round after round until the time is up: hypothesis'
+    # own choice among targets would be far from uniform.
+    import random
 
-    try:
-        one()
-    except StopFuzz:
-        pass
-    except HypothesisException:
-        # Hypothesis replaying the stop differently is still the end of the
-        # time; anything else is the fuzzer's own bug.
-        if time.monotonic() - started <= seconds:
-            raise
+    order = random.Random(seed)
+    rounds = 0
+    end = started + seconds
+    slice_ = max(seconds / len(targets) / 2, 0.02)
+    while time.monotonic() < end:
+        queue = list(targets)
+        order.shuffle(queue)
+        for t in queue:
+            now = time.monotonic()
+            if now >= end:
+                break
+            run_target(t, min(now + slice_, end), order.randrange(1 << 30))
+        rounds += 1
     elapsed = time.monotonic() - started
     names = [t[0] for t in targets]
     proto.write("S " + json.dumps({
