@@ -430,3 +430,50 @@ def test_reprs():
     p = w.prepare(body(3))
     assert repr(p).startswith("PreparedEvent(seq=3")
     assert repr(tc.ChainVerifier(registry())) == "ChainVerifier(open)"
+
+
+def test_from_head_verifies_only_the_rows_after_a_trusted_head():
+    w, rows = chain(10)
+    mid = json.loads(rows[5])
+    head = {"hash": mid["hash"], "seq": mid["seq"], "ts": mid["ts"]}
+    v = tc.ChainVerifier.from_head(registry(), head, expected_head=w.head)
+    v.feed("\n".join(rows[6:]))
+    report = v.finish()
+    assert report["valid"] and report["rows"] == 4 and report["count"] == 4
+    assert report["head"] == w.head and report["merkle"]["size"] == 4
+    # A row that does not follow the trusted head is a break.
+    v = tc.ChainVerifier.from_head(registry(), head)
+    v.feed("\n".join(rows[7:]))
+    assert [b["reason"] for b in v.finish()["breaks"]][:1] == ["seq_gap"]
+    with pytest.raises(tc.ChainError) as e:
+        tc.ChainVerifier.from_head(registry(), {"hash": "zz", "seq": 1})
+    assert e.value.code == "invalid_state"
+    with pytest.raises(tc.OptionsError):
+        tc.ChainVerifier.from_head(registry(), head, hashAlg="sha256")
+
+
+def test_report_counts_and_kept_breaks():
+    _, rows = chain(6)
+    rows[1] = rows[1].replace('"n":2', '"n":20')
+    rows.insert(3, "garbage")
+    r = tc.verify_jsonl("\n".join(rows), registry(), max_breaks=1)
+    assert r["rows"] == 7 and r["count"] == 5 and r["break_count"] == 2
+    assert r["break_counts"] == {"hash_mismatch": 1, "malformed_row": 1}
+    assert [b["reason"] for b in r["breaks"]] == ["hash_mismatch"]
+    full = tc.verify_jsonl("\n".join(rows), registry())
+    assert [b["reason"] for b in full["breaks"]] == ["hash_mismatch", "malformed_row"]
+
+
+def test_feed_row_takes_row_dicts_and_texts_alike():
+    _, rows = chain(4)
+    want = tc.verify_jsonl("\n".join(rows), registry())
+    v = tc.ChainVerifier(registry())
+    for i, r in enumerate(rows):
+        v.feed_row(json.loads(r) if i % 2 else r)
+    assert v.finish() == want
+    v = tc.ChainVerifier(registry())
+    with pytest.raises(tc.CanonicalJsonError) as e:
+        v.feed_row({"payload": float("nan")})
+    assert e.value.path == "/payload"
+    with pytest.raises(TypeError):
+        v.feed_row(5)
