@@ -921,6 +921,29 @@ impl napi::bindgen_prelude::ToNapiValue for Json {
     }
 }
 
+/// Canonical JSON text made by the core (a decision, an impact report),
+/// handed to JavaScript like [`Json`] but straight from its text: the
+/// canonical writer refuses every integer a JS number would round (the
+/// lossy-integer rule), so the engine's `JSON.parse` of it gives exactly
+/// what [`Json`] gives for its value, without building the value first.
+pub struct CanonicalJson(pub String);
+
+impl napi::bindgen_prelude::TypeName for CanonicalJson {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl napi::bindgen_prelude::ToNapiValue for CanonicalJson {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let env = Env::from_raw(env);
+        parse_json(&env, val.0).map(|u| u.raw())
+    }
+}
+
 /// The number rule of [`Json`]: `Some(double)` when the integer is a JS
 /// number exactly, `None` when it must be a `BigInt`.
 fn integer_as_number(text: String) -> Option<f64> {
@@ -1032,7 +1055,7 @@ unsafe fn build_js(env: sys::napi_env, v: &serde_json::Value) -> napi::Result<sy
 /// JSON text made by the core as a JS value, built by the engine's own
 /// `JSON.parse` (see [`Json`], whose number rule the text must already
 /// satisfy).
-fn parse_json<'e>(env: &'e Env, text: String) -> napi::Result<Unknown<'e>> {
+pub(crate) fn parse_json<'e>(env: &'e Env, text: String) -> napi::Result<Unknown<'e>> {
     let global = env.get_global()?;
     let json: Object<'_> = global.get_named_property("JSON")?;
     let parse: napi::bindgen_prelude::Function<'_, String, Unknown<'_>> =

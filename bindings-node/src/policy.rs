@@ -15,8 +15,8 @@
 
 use crate::signing::class_arg;
 use crate::{array_items, canonical_value, invalid_argument, js_to_json, text_arg, type_of};
-use crate::{utf16_units, Json, OrThrow, Text};
-use napi::bindgen_prelude::{JsValue, Unknown};
+use crate::{utf16_units, CanonicalJson, Json, OrThrow, Text};
+use napi::bindgen_prelude::{JsObjectValue, JsValue, Object, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
 use trustcore::policy as tc;
@@ -124,11 +124,15 @@ impl PolicySet {
     ts_args_type = "policySet: PolicySet, request: object | string | Uint8Array",
     ts_return_type = "Decision"
 )]
-pub fn evaluate(env: &Env, policy_set: Unknown<'_>, request: Unknown<'_>) -> napi::Result<Json> {
+pub fn evaluate(
+    env: &Env,
+    policy_set: Unknown<'_>,
+    request: Unknown<'_>,
+) -> napi::Result<CanonicalJson> {
     let set = class_arg::<PolicySet>(env, policy_set, "policySet")?;
     let text = json_text(env, request, "request")?;
     let decision = tc::evaluate(&set.inner, &text).or_throw(env)?;
-    Ok(Json(decision.to_value()))
+    Ok(CanonicalJson(decision.to_json()))
 }
 
 /// What `enforceOrThrow` needs from one evaluation: the decision, and the
@@ -151,24 +155,18 @@ pub struct DecisionWithDenial {
     ts_args_type = "policySet: PolicySet, request: object | string | Uint8Array",
     ts_return_type = "DecisionWithDenial"
 )]
-pub fn evaluate_with_denial(
-    env: &Env,
+pub fn evaluate_with_denial<'e>(
+    env: &'e Env,
     policy_set: Unknown<'_>,
     request: Unknown<'_>,
-) -> napi::Result<Json> {
+) -> napi::Result<Object<'e>> {
     let set = class_arg::<PolicySet>(env, policy_set, "policySet")?;
     let text = json_text(env, request, "request")?;
     let decision = tc::evaluate(&set.inner, &text).or_throw(env)?;
-    let mut out = serde_json::Map::new();
-    out.insert("decision".into(), decision.to_value());
-    out.insert(
-        "denialMessage".into(),
-        decision
-            .denial_message()
-            .map(serde_json::Value::String)
-            .unwrap_or(serde_json::Value::Null),
-    );
-    Ok(Json(serde_json::Value::Object(out)))
+    let mut out = Object::new(env)?;
+    out.set_named_property("decision", CanonicalJson(decision.to_json()))?;
+    out.set_named_property("denialMessage", decision.denial_message())?;
+    Ok(out)
 }
 
 /// The same as `evaluate`, returning the decision's canonical JSON text
@@ -215,7 +213,7 @@ pub fn impact(
     current: Unknown<'_>,
     candidate: Unknown<'_>,
     requests: Unknown<'_>,
-) -> napi::Result<Json> {
+) -> napi::Result<CanonicalJson> {
     let current = class_arg::<PolicySet>(env, current, "current")?;
     let candidate = class_arg::<PolicySet>(env, candidate, "candidate")?;
     let texts = array_items(env, requests, "requests", |env, item, i| {
@@ -227,8 +225,8 @@ pub fn impact(
         }
         json_text(env, item, &format!("requests[{i}]"))
     })?;
-    Ok(Json(
-        tc::impact(&current.inner, &candidate.inner, &texts).to_value(),
+    Ok(CanonicalJson(
+        tc::impact(&current.inner, &candidate.inner, &texts).to_json(),
     ))
 }
 
