@@ -518,6 +518,12 @@ fn with_text<T>(
     }
 }
 
+/// Whether `value` is a revoked Proxy (the one object `Array.isArray`
+/// throws for): reading anything of it throws the engine's `TypeError`.
+pub(crate) fn is_revoked_proxy(value: &JsValue) -> bool {
+    value.is_object() && is_array(value).is_err()
+}
+
 /// The length of an array (or of a Proxy of one): an integer in
 /// 0..=2^32-1, or `None` if it says otherwise.
 fn array_length(value: &JsValue) -> Result<Option<u32>, JsValue> {
@@ -699,7 +705,12 @@ impl<'w> JsNode<'w> {
 
     fn read_object(&self, v: &JsValue) -> Result<SourceValue<'static, Self>, JsValue> {
         let walk = self.walk;
-        if is_array(v)? {
+        // `Array.isArray` throws only for a revoked Proxy, which has nothing
+        // left to read.
+        let Ok(array) = is_array(v) else {
+            return Ok(SourceValue::Unsupported("a revoked Proxy".into()));
+        };
+        if array {
             let Some(len) = array_length(v)? else {
                 return Ok(SourceValue::Unsupported(
                     "an array whose length is not an integer from 0 to 2^32 - 1".into(),

@@ -16,8 +16,8 @@
 
 use crate::signing::{bytes_out, json_arg, string_arg, PublicKey};
 use crate::{
-    array_items, describe, invalid_argument, read_string, reflect_get, to_js, uint8_bytes, JsText,
-    OrThrow, NAMING,
+    array_items, describe, invalid_argument, is_revoked_proxy, read_string, reflect_get, to_js,
+    uint8_bytes, JsText, OrThrow, NAMING,
 };
 use js_sys::{Array, JsString, Uint8Array};
 use trustcore::merkle as tc;
@@ -174,7 +174,7 @@ pub(crate) fn vkeys_arg(value: &JsValue, what: &str) -> Result<Vec<tc::VerifierK
                 describe(item)
             ))
         };
-        if !item.is_object() || item.is_function() {
+        if !item.is_object() || item.is_function() || is_revoked_proxy(item) {
             return Err(not_a_key());
         }
         // `VerifierKey` objects made by this module carry their vkey text;
