@@ -590,3 +590,61 @@ export function auditPanelChecks(api, fixture, policy) {
     },
   ];
 }
+
+// ---------------------------------------------------------------------------
+// options.json
+// ---------------------------------------------------------------------------
+
+/**
+ * Every case of options.json this module can run, with the JavaScript
+ * spelling (`js`): the same code (kind `OptionsError` unless the case says
+ * otherwise), or accepted. The `chain_writer` cases need a ChainWriter,
+ * which this verify-side module does not have: they are checked to be the
+ * only ones left out, and that there is indeed no ChainWriter.
+ */
+export function optionsChecks(api, file, chain, fixture) {
+  checkFormat(file, 'trustcore-vectors/options');
+  const registry = api.SignerRegistry.fromJson(chain.registry);
+  const jsonl = chain.cases.find((c) => c.id === 'good/ten').jsonl;
+  const calls = {
+    verify_jsonl: (o) => api.verifyJsonl(jsonl, registry, o),
+    canonicalize: (o) => api.canonicalize(1, o),
+    // Options are read before anything else: with every other argument
+    // valid, accepted options verify the fixture's row.
+    verify_event_in_checkpoint: (o) => {
+      const r = api.verifyEventInCheckpoint(fixture.rows[0], 0, fixture.inclusion[0], fixture.checkpoint.note, [fixture.vkey], registry, o);
+      if (r.index !== 0) throw new Error('no report');
+      // And before the other arguments: the same error with none of them usable.
+      try {
+        api.verifyEventInCheckpoint(null, null, null, null, null, registry, o);
+      } catch (e) {
+        if (e.name === 'OptionsError') throw e;
+      }
+    },
+  };
+  const checks = [];
+  for (const c of file.cases) {
+    if (c.call === 'chain_writer') {
+      checks.push({
+        id: `options ${c.id}: needs a ChainWriter (not in the verify-side module)`,
+        run() {
+          if (api.ChainWriter !== undefined) throw new Error('there is a ChainWriter now: run the chain_writer cases');
+        },
+      });
+      continue;
+    }
+    const call = calls[c.call];
+    checks.push({
+      id: `options ${c.id}`,
+      run() {
+        if (!call) throw new Error(`unknown call ${c.call}`);
+        if (c.error === undefined) {
+          call(c.js);
+          return;
+        }
+        assertThrows(() => call(c.js), { name: c.kind ?? 'OptionsError', code: c.error }, c.id);
+      },
+    });
+  }
+  return checks;
+}
