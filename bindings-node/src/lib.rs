@@ -361,15 +361,19 @@ struct Helpers {
     /// prototype)`, through the engine's own `Array.isArray` and
     /// `Object.getPrototypeOf` (which see through a Proxy).
     kind: sys::napi_ref,
+    /// `JSON.parse` as it was when the helpers were made (a later
+    /// replacement of the global does not see the core's reports).
+    parse: sys::napi_ref,
 }
 
 /// The helper functions' source: captured builtins, so a caller replacing
 /// `Object.hasOwn` later does not change what they do.
 const HELPERS_JS: &str = "(() => { \
-    const hasOwn = Object.hasOwn, isArray = Array.isArray, protoOf = Object.getPrototypeOf, objectProto = Object.prototype; \
+    const hasOwn = Object.hasOwn, isArray = Array.isArray, protoOf = Object.getPrototypeOf, objectProto = Object.prototype, parse = JSON.parse; \
     return [ \
       (a, n) => { for (let i = 0; i < n; i++) if (!hasOwn(a, i)) return i; return n; }, \
       (o) => { if (isArray(o)) return 1; const p = protoOf(o); return p === null || p === objectProto ? 0 : 2; }, \
+      (text) => parse(text), \
     ]; })()";
 
 /// Calls helper `pick` of this env with `args`.
@@ -383,7 +387,7 @@ fn call_helper(
         Some(h) => h,
         None => {
             let list: Object<'_> = env.run_script(HELPERS_JS)?;
-            let mut refs = [std::ptr::null_mut(); 2];
+            let mut refs = [std::ptr::null_mut(); 3];
             for (i, r) in refs.iter_mut().enumerate() {
                 let f: Unknown<'_> = list.get_element(i as u32)?;
                 // SAFETY: `f` is a live function value of this env.
@@ -393,6 +397,7 @@ fn call_helper(
                 Helpers {
                     own_prefix: refs[0],
                     kind: refs[1],
+                    parse: refs[2],
                 },
                 (),
                 |_| {},
@@ -1056,11 +1061,12 @@ unsafe fn build_js(env: sys::napi_env, v: &serde_json::Value) -> napi::Result<sy
 /// `JSON.parse` (see [`Json`], whose number rule the text must already
 /// satisfy).
 pub(crate) fn parse_json<'e>(env: &'e Env, text: String) -> napi::Result<Unknown<'e>> {
-    let global = env.get_global()?;
-    let json: Object<'_> = global.get_named_property("JSON")?;
-    let parse: napi::bindgen_prelude::Function<'_, String, Unknown<'_>> =
-        json.get_named_property("parse")?;
-    parse.apply(json, text)
+    use napi::bindgen_prelude::ToNapiValue;
+    // SAFETY: a live env of this call; the string is a new value in it.
+    let arg = unsafe { String::to_napi_value(env.raw(), text)? };
+    let out = call_helper(env, |h| h.parse, &[arg])?;
+    // SAFETY: `out` is a live value the helper returned in this env.
+    unsafe { Unknown::from_napi_value(env.raw(), out) }
 }
 
 /// A JS value as a core value, read with the rules of `canonicalize` (so
