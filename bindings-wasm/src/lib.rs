@@ -786,9 +786,12 @@ impl<'w> JsNode<'w> {
     fn class_name(&self, v: &JsValue) -> String {
         let ctor = reflect_get(v, &JsValue::from_str("constructor"));
         let name = match ctor {
+            // At most as much of the name as a message keeps (the core
+            // bounds messages), however long the caller made it.
             Ok(c) if c.is_function() => reflect_get(&c, &JsValue::from_str("name"))
                 .ok()
-                .and_then(|n| n.as_string()),
+                .and_then(|n| n.dyn_into::<JsString>().ok())
+                .and_then(|n| n.slice(0, 1024).as_string()),
             Ok(_) => None,
             Err(e) => {
                 // A throwing `constructor` getter: keep its exception.
