@@ -59,6 +59,13 @@ export interface Head {
   ts?: string;
 }
 
+/** A head in a report: its `seq` is a `bigint` beyond 2^53 − 1 (a row may claim one). */
+export interface ReportHead {
+  hash: string;
+  seq: ReportInteger;
+  ts?: string;
+}
+
 /** A Merkle tree head over the event hashes: what a signed checkpoint commits to. */
 export interface TreeHead {
   size: number;
@@ -71,7 +78,7 @@ export interface Break {
   /** 0-based row number in the stream. */
   position: number;
   /** The row's seq, when it could be read. */
-  seq?: number;
+  seq?: ReportInteger;
   /** The row's id, when it could be read. */
   id?: string;
   reason: BreakReason;
@@ -84,7 +91,7 @@ export interface ChainReport {
   /** No breaks. */
   valid: boolean;
   /** The head reached (the last event accepted or resynchronised on). */
-  head: Head;
+  head: ReportHead;
   /** Rows read. */
   rows: number;
   /** Events accepted (rows without a break of their own). */
@@ -110,7 +117,7 @@ export interface ChainReport {
  */
 export interface VerifierState {
   type: "trustcore.chain-verifier-state/v2";
-  head: Head;
+  head: ReportHead;
   /** Rows read so far (the next row's position). */
   position: number;
   /** Events accepted so far. */
@@ -126,7 +133,7 @@ export interface VerifierState {
   /** The Merkle frontier: size and at most 63 subtree roots (hex), largest first. */
   merkle: { size: ReportInteger; hashes: string[] };
   /** The trusted head already checked, if one was. */
-  pinned_head: { seq: number; hash: string } | null;
+  pinned_head: { seq: ReportInteger; hash: string } | null;
   /** The checkpoint already checked, if one was. */
   pinned_checkpoint: { size: ReportInteger; root: string } | null;
   /** `sha256:` of the canonical document without `check`. */
@@ -160,10 +167,14 @@ export interface VerifyOptions {
   threads?: number | null;
 }
 
-/** An audit event row as stored (the ten columns). */
+/**
+ * An audit event row as stored (the ten columns). In a report, a `seq`
+ * beyond 2^53 − 1 is a `bigint`; a row object handed in is read with the
+ * rules of `canonicalize`, which refuse a `bigint` (give such a row as text).
+ */
 export interface EventRow {
   id: string;
-  seq: number;
+  seq: ReportInteger;
   ts: string;
   event_type: string;
   actor: string;

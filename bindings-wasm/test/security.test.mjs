@@ -324,6 +324,13 @@ test('#15.8: integers beyond 2^53 - 1 in a report are bigints, never lossy numbe
   const cp = loadVectors('checkpoint.json').cases.find((c) => c.id === 'valid/max-size');
   const opened = api.openCheckpoint(cp.note, cp.trusted);
   assert.equal(opened.checkpoint.size, 2n ** 63n - 1n);
+  // A row may claim a seq of 2^53 (its own double spelling, so strict
+  // I-JSON takes it): the report says it exactly.
+  const text = rows[0].replace('"seq":1,', '"seq":9007199254740992,');
+  const report = verifyJsonl(text, registry());
+  assert.equal(report.breaks[0].seq, 2n ** 53n);
+  assert.equal(report.head.seq, 2n ** 53n);
+  assert.equal(api.replay([text]).orphans.length, 1);
   // Within the safe range they are numbers.
   assert.equal(typeof api.openCheckpoint(loadVectors('checkpoint.json').cases[0].note, loadVectors('checkpoint.json').cases[0].trusted).checkpoint.size, 'number');
 });

@@ -75,7 +75,7 @@ export async function usage(text: string, note: string, vkey: string): Promise<n
   verifier.feed(text);
   verifier.feed(bytes);
   const state: VerifierState = verifier.state();
-  const pinned: number | undefined = state.pinned_head?.seq;
+  const pinned: ReportInteger | undefined = state.pinned_head?.seq;
   const frontier: ReportInteger = state.merkle.size;
   const kept: Break[] = verifier.breaks();
   ChainVerifier.resume(registry, state, options).finish();
