@@ -1,7 +1,9 @@
 // The binding-boundary fuzzer (issue #15): random JavaScript values (see
 // values.mjs) into every export of the package and every class method,
 // static method, getter and constructor, enumerated from the module (so a
-// new export is fuzzed without editing this file). Calls run in batches,
+// new export is fuzzed without editing this file); most calls are a valid
+// call of the target (worker.mjs TEMPLATES) with one or two arguments
+// replaced, so they reach past the first argument check. Calls run in batches,
 // each batch in a forked child process with a watchdog: a call that hangs
 // (no progress for FUZZ_CALL_MS x 2) is killed, and a child that aborts or
 // crashes is reported, with the export, the method and a printable form of
@@ -74,7 +76,7 @@ async function main() {
   const exportsCount = Object.keys(t).length;
   console.log(`fuzz: ${list.length} targets from ${exportsCount} exports (${kinds.function ?? 0} functions and static methods, ${kinds.method ?? 0} methods, ${kinds.getter ?? 0} getters, ${kinds.new ?? 0} constructors); ${seconds}s, ${batch} calls per child, call limit ${callMs} ms, seed ${baseSeed}`);
   const t0 = Date.now();
-  const total = { calls: 0, threw: 0, codes: {}, perTarget: {} };
+  const total = { calls: 0, threw: 0, codes: {}, perTarget: {}, okPerTarget: {} };
   const failures = [];
   let batches = 0;
   while (Date.now() - t0 < seconds * 1000 && batches < maxBatches) {
@@ -87,6 +89,7 @@ async function main() {
       total.threw += stats.threw;
       for (const [k, n] of Object.entries(stats.codes)) total.codes[k] = (total.codes[k] ?? 0) + n;
       for (const [k, n] of Object.entries(stats.perTarget)) total.perTarget[k] = (total.perTarget[k] ?? 0) + n;
+      for (const [k, n] of Object.entries(stats.okPerTarget)) total.okPerTarget[k] = (total.okPerTarget[k] ?? 0) + n;
     }
     if (failures.length >= 20) break;
   }
@@ -95,6 +98,8 @@ async function main() {
   const top = Object.entries(total.codes).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, n]) => `${k} ${n}`).join(', ');
   console.log(`fuzz: ${total.calls} calls in ${batches} batches, ${secs.toFixed(1)}s (${(total.calls / secs).toFixed(0)} calls/s including process start-up); ${total.threw} threw: ${top}`);
   console.log(`fuzz: ${list.length - untouched.length}/${list.length} targets called${untouched.length ? `; not reached: ${untouched.join(', ')}` : ''}`);
+  const neverOk = list.map((x) => x.id).filter((id) => !total.okPerTarget[id]);
+  console.log(`fuzz: ${list.length - neverOk.length}/${list.length} targets returned normally at least once${process.env.FUZZ_VERBOSE && neverOk.length ? ` (never: ${neverOk.join(', ')})` : ''}`);
   if (failures.length) {
     for (const f of failures) {
       console.log(`\nFAILURE (seed ${f.seed}, call ${f.i ?? '?'}): ${f.failure}\n  target: ${f.id ?? '?'}\n  input:  ${f.desc ?? '?'}${f.stack ? `\n  ${f.stack.replace(/\n/g, '\n  ')}` : ''}${f.stderr ? `\n  stderr: ${f.stderr}` : ''}`);
