@@ -119,7 +119,7 @@ const HOSTILE = [
   (r) => v(new Proxy([1, 2], { get() { throw thrower(r); } }), 'Proxy([1, 2], get throws)'),
   () => v(new Proxy([], { get: (t, k) => (k === 'length' ? 2 ** 32 - 1 : undefined), has: () => false }), 'Proxy([]) claiming length 2^32 - 1'),
   () => { const a = []; a.push(a); return v(a, 'a cyclic array'); },
-  () => v(Array(6).fill(bigValues().mb16), "Array(6).fill('a'.repeat(2 ** 24)) (96 MB of text)"),
+  () => v(Array(3).fill(bigValues().mb16), "Array(3).fill('a'.repeat(2 ** 24)) (48 MB of text)"),
   // objects
   () => v({}, '{}'),
   () => v(Object.create(null), 'Object.create(null)'),
