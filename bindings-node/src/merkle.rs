@@ -708,10 +708,19 @@ fn checkpoint_arg(env: &Env, value: Unknown<'_>) -> napi::Result<tc::Checkpoint>
             ),
         ));
     }
-    let v = js_to_json(env, value)?;
-    let head = trustcore::chain::TreeHead::from_value(&v).or_throw(env)?;
-    let origin = v.get("origin").and_then(|o| o.as_str()).unwrap_or_default();
-    tc::Checkpoint::new(origin, head.size, head.root).or_throw(env)
+    // Member by member: the size may be a bigint (as `openCheckpoint` hands
+    // out sizes beyond 2^53 - 1), which the value rules refuse.
+    let obj = Object::from_unknown(value)?;
+    let size: Unknown<'_> = obj.get_named_property("size")?;
+    let size = size_arg(env, size, "checkpoint.size")?;
+    let root: Unknown<'_> = obj.get_named_property("root")?;
+    let root = js_to_json(env, root)?;
+    let head =
+        trustcore::chain::TreeHead::from_value(&serde_json::json!({ "size": size, "root": root }))
+            .or_throw(env)?;
+    let origin: Unknown<'_> = obj.get_named_property("origin")?;
+    let origin = string_arg(env, origin, "checkpoint.origin")?;
+    tc::Checkpoint::new(&origin, head.size, head.root).or_throw(env)
 }
 
 /// Compares a chain, summarized by its frontier, with a checkpoint (a
