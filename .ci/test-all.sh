@@ -78,6 +78,9 @@ step "go: vector checker" bash test-vectors/go/run.sh
 step "node binding" bash bindings-node/ci.sh
 step "python binding" bash bindings-python/ci.sh
 step "wasm binding (node + browser)" bash bindings-wasm/ci.sh
+# Every chain, replay, merkle, checkpoint, policy and options vector gives
+# the same report in Node, Python and WASM (the dumps the three suites wrote).
+step "cross-binding reports" python3 .ci/compare_reports.py
 step "fuzz (bounded)" bash .ci/fuzz.sh
 
 echo
