@@ -14,6 +14,8 @@ if [ ! -d ../shared/vectors ]; then
 fi
 
 passed=0; failed=0; failed_names=()
+# Each binding suite writes its report dump afresh; a stale one never counts.
+rm -rf target/reports
 step() {
   local name="$1"; shift
   echo
