@@ -11,17 +11,14 @@ fn read(call: &str, v: &Value, naming: Naming) -> Result<(), trustcore::Error> {
         "verify_jsonl" => VerifyOptions::from_value(Some(v), naming).map(drop),
         "chain_writer" => WriterOptions::from_value(Some(v), naming).map(drop),
         "canonicalize" => trustcore::ffi::canonicalize_options(Some(v), naming).map(drop),
-        "verify_event_in_checkpoint" => {
-            trustcore::ffi::hash_alg_options(Some(v), naming).map(drop)
-        }
+        "verify_event_in_checkpoint" => trustcore::ffi::hash_alg_options(Some(v), naming).map(drop),
         other => panic!("unknown call {other}"),
     }
 }
 
 #[test]
 fn options_vectors() {
-    let doc: Value =
-        serde_json::from_str(include_str!("../../test-vectors/options.json")).unwrap();
+    let doc: Value = serde_json::from_str(include_str!("../../test-vectors/options.json")).unwrap();
     let cases = doc["cases"].as_array().unwrap();
     assert!(cases.len() >= 20);
     for c in cases {
@@ -34,7 +31,10 @@ fn options_vectors() {
                 Some(code) => {
                     let e = got.expect_err(id);
                     assert_eq!(e.code(), code, "{id} ({spelling}): {e}");
-                    let kind = c.get("kind").and_then(Value::as_str).unwrap_or("OptionsError");
+                    let kind = c
+                        .get("kind")
+                        .and_then(Value::as_str)
+                        .unwrap_or("OptionsError");
                     assert_eq!(e.kind().as_str(), kind, "{id} ({spelling})");
                 }
             }
