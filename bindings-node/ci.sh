@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # CI for the Node binding: install dev dependencies, build the native addon in
-# release mode, run the tests. Idempotent and non-interactive.
+# release mode, typecheck, run the tests, write the cross-binding report dump
+# (target/reports/node.json) and run the binding-boundary fuzzer
+# (FUZZ_SECONDS, default 30). Idempotent and non-interactive.
 # Needs: Rust (cargo), Node >= 18 with npm. Runs from any working directory.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -40,3 +42,14 @@ npm run --silent typecheck
 
 echo "== test"
 npm test
+
+echo "== report dump (target/reports/node.json, compared by .ci/compare_reports.py)"
+node test/report-dump.mjs
+reports="$(cd .. && pwd)/target/reports"
+if [ -f "$reports/python.json" ] && [ -f "$reports/wasm.json" ]; then
+  # Informational here: the other dumps may be from an older run.
+  python3 ../.ci/compare_reports.py "$reports" || echo "compare_reports: differences (the other dumps may be stale; .ci runs every binding first)"
+fi
+
+echo "== fuzz (${FUZZ_SECONDS:-30}s: random values into every export and class method)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}" node fuzz/fuzz.mjs

@@ -1,16 +1,22 @@
 // The package's types (hand-written entry point): everything generated from
-// the native addon (native.d.ts), plus PolicyDeniedError and enforceOrThrow
-// (implemented in index.js over the native `evaluate`).
-import type { ChainReport, Decision, EventRow, PolicySet, SignerRegistry, VerifyOptions } from './native.js';
+// the native addon (native.d.ts), plus PolicyDeniedError, enforceOrThrow /
+// enforcePolicyOrThrow and verifyFile (implemented in index.js over the
+// native `evaluateWithDenial` and `verifyFd`).
+import type { ChainReport, Decision, EventRow, PolicySet, SignerRegistry, VerifyFdOptions } from './native.js';
 
 export * from './native.js';
 
 /** The columns of a prepared event: every column of the row but `signature`. */
 export type PreparedEventColumns = Omit<EventRow, 'signature'>;
 
-/** Thrown by `enforceOrThrow` when the decision is `deny`. */
+/**
+ * Thrown by `enforceOrThrow` / `enforcePolicyOrThrow` when the decision is
+ * `deny`. Its `message` is the core's denial message (`denied by
+ * <id>@<version>: <rationale>`, the same in Python and WASM).
+ */
 export declare class PolicyDeniedError extends Error {
-  constructor(decision: Decision);
+  /** `message` is the core's denial message (`evaluateWithDenial(...).denialMessage`). */
+  constructor(decision: Decision, message?: string);
   readonly name: 'PolicyDeniedError';
   /** Always `'policy_denied'`. */
   readonly code: 'policy_denied';
@@ -22,30 +28,33 @@ export declare class PolicyDeniedError extends Error {
 /**
  * Evaluates `request` under `policySet` (see `evaluate`) and returns the
  * decision when it allows; throws `PolicyDeniedError` (code
- * `'policy_denied'`, `.decision`) when it denies. Invalid requests throw
- * `PolicyError` / `CanonicalJsonError` as `evaluate` does.
+ * `'policy_denied'`, `.decision`, the core's message) when it denies.
+ * Invalid requests throw `PolicyError` / `CanonicalJsonError` as `evaluate`
+ * does: treat them as a denial.
  */
 export declare function enforceOrThrow(
   policySet: PolicySet,
   request: object | string | Uint8Array,
 ): Decision;
 
-/** Options of `verifyFile`: `ChainVerifier`'s, plus the read size. */
-export interface VerifyFileOptions extends VerifyOptions {
-  /** Bytes read per call into the one reused buffer (default 256 KiB). */
-  chunkSize?: number;
-}
+/** The same function as `enforceOrThrow`, under the name the Kernel API calls. */
+export declare const enforcePolicyOrThrow: typeof enforceOrThrow;
+
+/** Options of `verifyFile`: `ChainVerifier`'s, plus the read size (`chunkSize`), all read by the core. */
+export type VerifyFileOptions = VerifyFdOptions;
 
 /**
  * Verifies a JSONL export on disk in one call, reading it through one
  * reused buffer into a `ChainVerifier`: memory stays flat however large the
- * file (plus 16 bytes per event with `trackIds`, the default). Blocks the
- * calling thread. A bad `chunkSize` throws `RangeError` (code
- * `'ERR_OUT_OF_RANGE'`); file errors are Node's (`ENOENT`, ...).
+ * file (plus 16 bytes per event with `trackIds`, the default; at most
+ * `maxBreaks` breaks are kept). Blocks the calling thread. Options are read
+ * by the core: an unknown key is `OptionsError` `unknown_option`, a bad
+ * value (`chunkSize: 0`) `invalid_option`; file errors are Node's
+ * (`ENOENT`, `EISDIR`, ...).
  *
  * ```js
  * const report = verifyFile('audit-2026-03.jsonl', registry, { expectedHead });
- * if (!report.valid) console.error(report.breaks);
+ * if (!report.valid) console.error(report.breakCount, report.breaks);
  * ```
  */
 export declare function verifyFile(
@@ -53,3 +62,18 @@ export declare function verifyFile(
   registry: SignerRegistry,
   options?: VerifyFileOptions,
 ): ChainReport;
+
+/**
+ * What every error this package throws carries (`docs/errors.md`): `name`
+ * is the kind (`CanonicalJsonError`, `ChainError`, `OptionsError`, ... or
+ * `TypeError` for an argument of the wrong type, code `invalid_argument`),
+ * `code` the stable code, `offset` / `path` where the error has a position.
+ */
+export interface TrustcoreError extends Error {
+  readonly code: string;
+  readonly offset?: number;
+  readonly path?: string;
+}
+
+/** The codes of `OptionsError` (options are read by the core). */
+export type OptionsErrorCode = 'unknown_option' | 'invalid_option';

@@ -2,17 +2,23 @@
 // The package's entry point (hand-written): everything the native addon
 // exports (its generated loader is native.js, its types native.d.ts), plus
 // what napi cannot declare: the `PolicyDeniedError` class and
-// `enforceOrThrow`, a thin wrapper over the native `evaluate`, and
-// `verifyFile`, the file reading an audit of a large export needs around
-// the native `ChainVerifier` (the core does no IO).
+// `enforceOrThrow` (also exported as `enforcePolicyOrThrow`, the name the
+// Kernel API calls), a thin wrapper over the native `evaluateWithDenial`,
+// and `verifyFile`, which opens a file for the native `verifyFd` (the core
+// does no IO). No rule lives here: the denial message is the core's, and
+// every option is read by the core.
 
 const fs = require('node:fs');
 const native = require('./native.js');
 
 /** Thrown by `enforceOrThrow` when the decision is `deny`. */
 class PolicyDeniedError extends Error {
-  constructor(decision) {
-    super(deniedMessage(decision));
+  /**
+   * @param decision the decision record
+   * @param message the core's denial message (`evaluateWithDenial`)
+   */
+  constructor(decision, message) {
+    super(typeof message === 'string' ? message : 'the request was denied by policy');
     this.name = 'PolicyDeniedError';
     /** Always `'policy_denied'`. */
     this.code = 'policy_denied';
@@ -21,63 +27,53 @@ class PolicyDeniedError extends Error {
   }
 }
 
-function deniedMessage(decision) {
-  const by = (decision && decision.determinedBy) || [];
-  if (by.length === 0) {
-    return 'denied by default: no enforced policy allowed the request';
-  }
-  const checks = decision.policyChecks || [];
-  const parts = by.map((d) => {
-    const record = checks.find((c) => c.id === d.policyCheckId);
-    const why = record && record.rationale ? `: ${record.rationale}` : '';
-    return `${d.policyId}@${d.policyVersion}${why}`;
-  });
-  return `denied by ${parts.join('; ')}`;
-}
-
 /**
  * Evaluates `request` and returns the decision when it allows; throws a
- * `PolicyDeniedError` carrying the decision when it denies.
+ * `PolicyDeniedError` carrying the decision when it denies, with the
+ * core's message (`denied by <id>@<version>: <rationale>`, the same in
+ * every language).
  */
 function enforceOrThrow(policySet, request) {
-  const decision = native.evaluate(policySet, request);
+  const { decision, denialMessage } = native.evaluateWithDenial(policySet, request);
   if (decision.decision !== 'allow') {
-    throw new PolicyDeniedError(decision);
+    throw new PolicyDeniedError(decision, denialMessage);
   }
   return decision;
 }
 
 /**
- * Verifies a JSONL export on disk in one call. Node opens the file; the
- * addon reads it through one reused buffer of `chunkSize` bytes (default
- * 256 KiB) into a `ChainVerifier`, so no read creates garbage and memory
- * stays flat however large the file (apart from 16 bytes per event for duplicate-id tracking;
- * `trackIds: false` drops it). Other options are `ChainVerifier.create`'s.
- * Blocks the calling thread; file errors are Node's (`ENOENT`, ...).
+ * Verifies a JSONL export on disk in one call. Node opens the file (so a
+ * missing file is Node's own `ENOENT`); the addon reads it through one
+ * reused buffer of `options.chunkSize` bytes (default 256 KiB) into a
+ * `ChainVerifier`, so no read creates garbage and memory stays flat however
+ * large the file (apart from 16 bytes per event for duplicate-id tracking;
+ * `trackIds: false` drops it). The other options are `ChainVerifier.create`'s;
+ * all of them, `chunkSize` included, are read by the core's options reader
+ * (`OptionsError` `unknown_option` / `invalid_option`). Blocks the calling
+ * thread.
  */
 function verifyFile(path, registry, options) {
-  const { chunkSize = 1 << 18, ...verifyOptions } = options ?? {};
-  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 1 << 30) {
-    const err = new RangeError(`chunkSize must be an integer from 1 to 2^30, got ${chunkSize}`);
-    err.code = 'ERR_OUT_OF_RANGE';
+  if (typeof path !== 'string' && !Buffer.isBuffer(path) && !(path instanceof URL)) {
+    const err = new TypeError(`path must be a string, a Buffer or a URL, got ${path === null ? 'null' : typeof path}`);
+    err.code = 'invalid_argument';
     throw err;
   }
-  // Node opens (so a missing file is Node's own ENOENT); the addon reads.
+  if (typeof native.verifyFd !== 'function') {
+    const err = new Error('verifyFile needs the native reader (verifyFd), which this platform build lacks');
+    err.code = 'ERR_NOT_SUPPORTED';
+    throw err;
+  }
   const fd = fs.openSync(path, 'r');
   try {
-    if (typeof native.verifyFd === 'function') {
-      return native.verifyFd(fd, registry, verifyOptions, chunkSize);
-    }
-    // Platforms without the native reader: the same loop in JS.
-    const verifier = native.ChainVerifier.create(registry, verifyOptions);
-    const buf = Buffer.allocUnsafe(chunkSize);
-    for (let n; (n = fs.readSync(fd, buf, 0, chunkSize, null)) > 0; ) {
-      verifier.feed(buf.subarray(0, n));
-    }
-    return verifier.finish();
+    return native.verifyFd(fd, registry, options);
   } finally {
     fs.closeSync(fd);
   }
 }
 
-module.exports = Object.assign({}, native, { PolicyDeniedError, enforceOrThrow, verifyFile });
+module.exports = Object.assign({}, native, {
+  PolicyDeniedError,
+  enforceOrThrow,
+  enforcePolicyOrThrow: enforceOrThrow,
+  verifyFile,
+});

@@ -30,44 +30,56 @@ export declare class ApprovalSet {
    * signature that does not count has a reason.
    */
   verify(envelope: Envelope, registry: SignerRegistry, at: string | Date): ApprovalReport
+  constructor()
 }
 
 /**
  * Verifies a chain fed in chunks of JSONL (from a file, a socket, a
  * database cursor) or row by row; memory stays constant (plus 16 bytes
- * per id unless `trackIds: false`).
+ * per id unless `trackIds: false`), however broken the input: at most
+ * `maxBreaks` breaks are kept, every one is counted.
  */
 export declare class ChainVerifier {
   /** A verifier for a chain from its first event. */
   static create(registry: SignerRegistry, options?: VerifyOptions): ChainVerifier
   /**
-   * A verifier continuing from a saved `state()` (or a trusted head:
-   * `{type, head, position, count, breaks, merkle}`), without re-reading
-   * the chain. Ids from before are not remembered. `ChainError`
-   * `invalid_state` for a state of another shape.
+   * A verifier continuing from a saved `state()` (the document, or its
+   * JSON text) without re-reading the chain. Ids from before are not
+   * remembered. `ChainError` `invalid_state` for a state that is edited,
+   * damaged or impossible, for another `hashAlg`, or past a trusted
+   * head (or checkpoint) of `options` it never checked.
    */
-  static resume(registry: SignerRegistry, state: VerifierState | string, options?: VerifyOptions): ChainVerifier
+  static resume(registry: SignerRegistry, state: VerifierState | string | Uint8Array, options?: VerifyOptions): ChainVerifier
   /**
    * Feeds a chunk of JSONL (bytes, or a string); rows may span chunks,
    * `\r
   ` and blank lines are accepted.
    */
   feed(chunk: Uint8Array | string): void
-  /** Feeds one row (one JSONL line without its newline). */
-  feedRow(row: Uint8Array | string): void
+  /**
+   * Feeds one row: one JSONL line without its newline (a string or
+   * bytes), or a row object as `replay` returns them (canonicalized with
+   * the value rules first).
+   */
+  feedRow(row: Uint8Array | string | EventRow): void
   /**
    * Checks everything fed so far (a partial last line stays buffered)
-   * and returns the state to resume from.
+   * and returns the state to resume from: a
+   * `trustcore.chain-verifier-state/v2` document.
    */
   state(): VerifierState
-  /** The breaks found so far (checks pending rows first). */
-  breaks(): Array<Break>
+  /**
+   * The breaks kept so far (checks pending rows first): at most
+   * `maxBreaks`.
+   */
+  breaks(): Break[]
   /**
    * Ends the stream (a last line without newline included), checks the
    * expected head and checkpoint, and reports. The verifier cannot be
    * fed afterwards (`ChainError` `invalid_state`).
    */
   finish(): ChainReport
+  constructor()
 }
 
 /**
@@ -77,10 +89,11 @@ export declare class ChainVerifier {
 export declare class ChainWriter {
   /**
    * A writer signing as `signerId`, whose signatures must verify under
-   * `expectedPublicKey` (the registered key). Options: `head` to continue
-   * a chain (default: a new chain), `alg` (`'ed25519'` default or
-   * `'ed25519ph'`, as the registry records for the signer), `hashAlg`
-   * (`'sha256'` default or `'blake3'`, as the chain declares).
+   * `expectedPublicKey` (the registered key). Options (read by the
+   * core): `head` to continue a chain (default: a new chain), `alg`
+   * (`'ed25519'` default or `'ed25519ph'`, as the registry records for
+   * the signer), `hashAlg` (`'sha256'` default or `'blake3'`, as the
+   * chain declares).
    */
   static create(signerId: string, expectedPublicKey: PublicKey, options?: ChainWriterOptions): ChainWriter
   /** The current head (moves only when a signed event is appended). */
@@ -89,8 +102,10 @@ export declare class ChainWriter {
   get signerId(): string
   /**
    * Builds the next event from `body` and the bytes to sign; the head
-   * does not move. `ChainError` `invalid_event` (a body that would not
-   * be a valid row), `ts_regression`; `TimestampError` for a bad `ts`.
+   * does not move. `ChainError` `invalid_event` (a body of another shape,
+   * or one that would not be a valid row), `ts_regression`;
+   * `TimestampError` for a bad `ts`; `CanonicalJsonError` for a payload
+   * JSON cannot hold.
    */
   prepare(body: EventBody): PreparedEvent
   /**
@@ -121,6 +136,7 @@ export declare class ChainWriter {
    * append), or `TypeError` `invalid_argument` (not bytes).
    */
   appendWith(body: EventBody, signerFn: (message: Buffer) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>): Promise<string>
+  constructor()
 }
 
 /**
@@ -141,8 +157,11 @@ export declare class Checkpoint {
   static parse(text: string): Checkpoint
   /** The log's origin line. */
   get origin(): string
-  /** The tree size. */
-  get size(): number
+  /**
+   * The tree size: a number, or a `bigint` beyond what a number holds
+   * exactly (up to 2^63 − 1).
+   */
+  get size(): number | bigint
   /** The root hash. */
   get root(): Buffer
   /** The extension lines. */
@@ -166,6 +185,7 @@ export declare class Checkpoint {
    * `EnvelopeError` `remote_signer_failed` with the error as `cause`.
    */
   signWith(verifierKey: VerifierKey, signerFn: (message: Buffer) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>, note?: string | Uint8Array): Promise<string>
+  constructor()
 }
 
 /**
@@ -199,7 +219,7 @@ export declare class Envelope {
   /** The payload as canonical JSON text. */
   get payload(): string
   /** The signatures, in the order they were added. */
-  get signatures(): Array<EnvelopeSignature>
+  get signatures(): EnvelopeSignature[]
   /**
    * The bytes a signer with id `signer` must sign for `alg` (default
    * `ed25519`): hand `message` to a KMS, HSM or signing proxy, then
@@ -250,6 +270,7 @@ export declare class Envelope {
   toJSON(): object
   /** The canonical JSON text, as `toJson()`. */
   toString(): string
+  constructor()
 }
 
 /**
@@ -268,8 +289,11 @@ export declare class Frontier {
   push(leafHash: Uint8Array): void
   /** Appends a leaf given by its data (hashes it first). */
   pushData(data: Uint8Array): void
-  /** The number of leaves. */
-  get size(): number
+  /**
+   * The number of leaves: a number, or a `bigint` beyond what a number
+   * holds exactly (a frontier resumed at 2^63 − 1).
+   */
+  get size(): number | bigint
   /** The root of the leaves so far. */
   root(): Buffer
   /** The subtree roots, largest first (save them with `size`). */
@@ -287,7 +311,10 @@ export declare class MerkleTree {
   static fromLeafData(leafData: Uint8Array[]): MerkleTree
   /** Appends one leaf given by its data. */
   push(data: Uint8Array): void
-  /** The number of leaves. */
+  /**
+   * The number of leaves (a number: an in-memory tree cannot reach
+   * 2^53 leaves).
+   */
   get size(): number
   /** The root of the whole tree (`SHA-256("")` when empty). */
   root(): Buffer
@@ -341,6 +368,7 @@ export declare class PolicySet {
   get size(): number
   /** The policy-set document as canonical JSON text. */
   toJson(): string
+  constructor()
 }
 
 /**
@@ -359,6 +387,7 @@ export declare class PreparedEvent {
    * `prev_hash`, `hash`, `signer_id`).
    */
   get event(): Omit<EventRow, 'signature'>
+  constructor()
 }
 
 /**
@@ -413,6 +442,7 @@ export declare class PublicKey {
   toJSON(): string
   /** `PublicKey(<base64>)`. */
   toString(): string
+  constructor()
 }
 
 /**
@@ -463,6 +493,7 @@ export declare class SecretKey {
   toJSON(): SecretKeyJson
   /** `SecretKey(publicKey=<base64>)`: never the secret. */
   toString(): string
+  constructor()
 }
 
 /**
@@ -496,8 +527,8 @@ export declare class SignerRegistry {
   signerIds(): Array<string>
   /** The number of signers. */
   get size(): number
-  /** A signer's record, or `null`. */
-  get(signerId: string): SignerInfo | null
+  /** A signer's record as the signers file holds it, or `null`. */
+  get(signerId: string): SignerEntry | null
   /**
    * The key that vouches for `signerId`'s `alg` (default `ed25519`)
    * signatures on records at `at`. Otherwise throws `RegistryError` whose
@@ -523,6 +554,7 @@ export declare class SignerRegistry {
    * A failed rotation changes nothing.
    */
   applyRotation(envelope: Envelope): Rotation
+  constructor()
 }
 
 /**
@@ -551,9 +583,13 @@ export declare class VerifierKey {
   toString(): string
   /** `JSON.stringify` writes the vkey text. */
   toJSON(): string
+  constructor()
 }
 
-/** The outcome of a k-of-n approval check. */
+/**
+ * The outcome of a k-of-n approval check (`ApprovalReport::to_value` of
+ * the core).
+ */
 export interface ApprovalReport {
   /** The approval set's name. */
   set: string
@@ -577,14 +613,17 @@ export interface Break {
   id?: string
   /** Why (a stable code). */
   reason: 'malformed_row' | 'invalid_field' | 'duplicate_id' | 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'ts_regression' | 'unknown_signer' | 'signer_not_yet_valid' | 'signer_expired' | 'signer_revoked' | 'invalid_signature' | 'truncated' | 'head_mismatch' | 'checkpoint_mismatch'
-  /** What exactly, for a person. */
+  /**
+   * What exactly, for a person (at most about 1 KiB; inputs are quoted
+   * as short excerpts).
+   */
   message: string
 }
 
 /**
- * The canary bucket (0..9999) of a JSON value: the first 4 bytes of the
- * SHA-256 of its canonical JSON, big-endian, modulo 10000 — the same in
- * every language.
+ * The canary bucket (0..9999) of a JSON value: the first 8 bytes of the
+ * SHA-256 of its canonical JSON, read as a big-endian unsigned 64-bit
+ * integer, modulo 10000 — the same in every language.
  */
 export declare function canaryBucket(value: unknown): number
 
@@ -606,22 +645,26 @@ export declare function canonicalDigestText(text: string | Uint8Array, algorithm
  * Accepts `null`, booleans, finite numbers, strings, arrays and plain
  * objects (prototype `Object.prototype` or `null`). Everything else throws
  * with code `unsupported_type`: `undefined` (also as an array element or a
- * property value), functions, symbols, BigInt, Date, Map, Set, Buffer and
- * typed arrays, RegExp, class instances, boxed primitives. NaN and
- * ±Infinity throw `non_finite_number`; a lone surrogate in a string or a
- * key throws `lone_surrogate`; nesting deeper than `maxDepth` (and any
- * cycle) throws `depth_limit`.
+ * property value), holes of sparse arrays, functions, symbols, BigInt,
+ * Date, Map, Set, Buffer and typed arrays, RegExp, class instances, boxed
+ * primitives. NaN and ±Infinity throw `non_finite_number`; a lone
+ * surrogate in a string or a key throws `lone_surrogate`; nesting deeper
+ * than `maxDepth` (and any cycle) throws `depth_limit`.
  *
  * Errors are `Error` objects with `name` (`CanonicalJsonError`), `code`,
  * `message` and `path` (a JSON Pointer to the offending value).
  */
 export declare function canonicalize(value: unknown, options?: CanonicalizeOptions): Buffer
 
-/** Options for canonicalization. */
+/**
+ * Options for canonicalization (read by the core: an unknown key is
+ * `OptionsError` `unknown_option`, a bad value `invalid_option`).
+ */
 export interface CanonicalizeOptions {
   /**
-   * Maximum nesting depth of arrays and objects, 1..=1024 (default 128).
-   * A deeper document (or a cyclic value) fails with code `depth_limit`.
+   * Maximum nesting depth of arrays and objects, an integer 1..=1024
+   * (default 128). A deeper document (or a cyclic value) fails with code
+   * `depth_limit`.
    */
   maxDepth?: number
 }
@@ -638,7 +681,10 @@ export interface CanonicalizeOptions {
  */
 export declare function canonicalizeText(text: string | Uint8Array, options?: CanonicalizeOptions): Buffer
 
-/** The outcome of verifying a chain. */
+/**
+ * The outcome of verifying a chain (`ChainReport::to_value_named` of the
+ * core).
+ */
 export interface ChainReport {
   /** No breaks. */
   valid: boolean
@@ -646,13 +692,22 @@ export interface ChainReport {
   head: Head
   /** Rows read. */
   rows: number
-  /** The breaks, in stream order (only the first with `stopAtFirst`). */
+  /** Events accepted (rows without a break of their own). */
+  count: number
+  /**
+   * The first breaks, in stream order: at most `maxBreaks` (default
+   * 1,000) of them, only the first with `stopAtFirst`.
+   */
   breaks: Array<Break>
+  /** Every break found, kept or not. */
+  breakCount: number
+  /** Every break found, per reason (only reasons that occurred). */
+  breakCounts: Record<string, number>
   /** The RFC 6962 tree head over the hashes of every readable row. */
   merkle: TreeHead
 }
 
-/** Options of `ChainWriter.create`. */
+/** Options of `ChainWriter.create` (read by the core). */
 export interface ChainWriterOptions {
   /** Continue a chain from this head (default: a new chain). */
   head?: Head
@@ -662,8 +717,11 @@ export interface ChainWriterOptions {
   hashAlg?: 'sha256' | 'blake3'
 }
 
-/** Compares a chain, summarized by its frontier, with a checkpoint. */
-export declare function checkAgainstCheckpoint(checkpoint: Checkpoint, frontier: Frontier): CheckpointStatus
+/**
+ * Compares a chain, summarized by its frontier, with a checkpoint (a
+ * `Checkpoint`, or an opened checkpoint's `checkpoint`).
+ */
+export declare function checkAgainstCheckpoint(checkpoint: Checkpoint | CheckpointValue, frontier: Frontier): CheckpointStatus
 
 /** One signer of a checkpoint: a key name and a local secret key. */
 export interface CheckpointSigner {
@@ -673,7 +731,10 @@ export interface CheckpointSigner {
   secretKey: SecretKey
 }
 
-/** How a chain (its frontier) stands against a checkpoint. */
+/**
+ * How a chain (its frontier) stands against a checkpoint
+ * (`ChainStatus::to_value` of the core).
+ */
 export interface CheckpointStatus {
   /**
    * `consistent`; `truncated` (the chain is shorter); `root_mismatch`
@@ -683,9 +744,26 @@ export interface CheckpointStatus {
    */
   status: 'consistent' | 'truncated' | 'root_mismatch' | 'needs_proof'
   /** Leaves in the chain. */
-  chainSize: number
+  chainSize: number | bigint
   /** Leaves the checkpoint commits to. */
-  checkpointSize: number
+  checkpointSize: number | bigint
+}
+
+/**
+ * A checkpoint body as a value: the opened checkpoint's `checkpoint`
+ * (the root as 64 lowercase hex digits, like every root in the chain's
+ * reports; pass it as `VerifyOptions.checkpoint` or to
+ * `checkAgainstCheckpoint`).
+ */
+export interface CheckpointValue {
+  /** The log's origin line. */
+  origin: string
+  /** The tree size (a `bigint` beyond what a number holds exactly). */
+  size: number | bigint
+  /** The root hash, 64 lowercase hex digits. */
+  root: string
+  /** The extension lines. */
+  extensions: Array<string>
 }
 
 /** The decision on one request (`trustcore.policy-decision/v1`). */
@@ -709,6 +787,21 @@ export interface Decision {
   policySetDigest: string
 }
 
+/**
+ * What `enforceOrThrow` needs from one evaluation: the decision, and the
+ * core's message for a denial (the `PolicyDeniedError` message, the same
+ * in every language).
+ */
+export interface DecisionWithDenial {
+  /** The decision record, as `evaluate` returns it. */
+  decision: Decision
+  /**
+   * `denied by <id>@<version>: <rationale>` (or the default's) when the
+   * decision denies; `null` when it allows.
+   */
+  denialMessage: string | null
+}
+
 /** An enforced check that determined a decision. */
 export interface DeterminingCheck {
   /** The record's id (`sha256:<hex>`). */
@@ -726,7 +819,10 @@ export interface DeterminingCheck {
  */
 export declare function digest(data: Uint8Array | string, algorithm?: 'sha256' | 'blake3'): string
 
-/** Every signature of an envelope checked against the registry at a time. */
+/**
+ * Every signature of an envelope checked against the registry at a time
+ * (`EnvelopeReport::to_value` of the core).
+ */
 export interface EnvelopeReport {
   /**
    * True when there is at least one signature and every one verifies
@@ -764,10 +860,19 @@ export declare function evaluate(policySet: PolicySet, request: object | string 
  */
 export declare function evaluateToJson(policySet: PolicySet, request: object | string | Uint8Array): string
 
+/**
+ * Evaluates like `evaluate` and also returns the core's denial message
+ * (`null` when allowed): the engine of `enforceOrThrow`.
+ */
+export declare function evaluateWithDenial(policySet: PolicySet, request: object | string | Uint8Array): DecisionWithDenial
+
 /** The envelope kind every event signature is made under. */
 export declare const EVENT_KIND: string
 
-/** What a writer appends: the columns the caller decides. */
+/**
+ * What a writer appends: the columns the caller decides (every member
+ * required, nothing else: `ChainError` `invalid_event` otherwise).
+ */
 export interface EventBody {
   /** A plain lowercase UUID (no prefix, no braces). */
   id: string
@@ -784,7 +889,10 @@ export interface EventBody {
   payload: unknown
 }
 
-/** One event checked against a signed checkpoint. */
+/**
+ * One event checked against a signed checkpoint
+ * (`EventInCheckpoint::to_value_named` of the core).
+ */
 export interface EventInCheckpointReport {
   /**
    * The row verifies on its own and its hash is leaf `index` of the
@@ -802,7 +910,7 @@ export interface EventInCheckpointReport {
   /** What a person can act on. */
   message?: string
   /** The leaf index checked. */
-  index: number
+  index: number | bigint
   /** The row, when it could be read and verified. */
   event?: EventRow
   /** The opened checkpoint (its signature verified under a trusted key). */
@@ -947,10 +1055,13 @@ export declare function nodeHash(left: Uint8Array, right: Uint8Array): Buffer
  */
 export declare function openCheckpoint(note: string | Uint8Array, verifierKeys: VerifierKey[]): OpenedCheckpoint
 
-/** A signed checkpoint whose note verified. */
+/**
+ * A signed checkpoint whose note verified (`OpenedCheckpoint::to_value_named`
+ * of the core).
+ */
 export interface OpenedCheckpoint {
   /** The checkpoint body. */
-  checkpoint: Checkpoint
+  checkpoint: CheckpointValue
   /** The trusted keys whose signatures verified (vkey text, line order). */
   signers: Array<string>
   /** Signature lines of keys not trusted (ignored). */
@@ -1029,18 +1140,19 @@ export interface PreparedSigning {
  * Orders rows given in any order (several workers' exports, a query
  * without ORDER BY) into the one chain order by following `prev_hash`
  * from `start` (default: the genesis head), and reports forks, orphans
- * and unreadable rows. Replay orders; it does not verify: feed `events`
- * to a `ChainVerifier`.
+ * and unreadable rows. Rows are JSONL lines (strings or bytes) or row
+ * objects; the events come back as row objects. Replay orders; it does
+ * not verify: feed `events` to `ChainVerifier.feedRow`.
  */
-export declare function replay(rows: (string | Uint8Array)[], start?: Head): ReplayReport
+export declare function replay(rows: (string | Uint8Array | EventRow)[], start?: Head): ReplayReport
 
-/** The outcome of `replay`. */
+/** The outcome of `replay` (`Replay::to_value_named` of the core). */
 export interface ReplayReport {
   /**
-   * The events in chain order, as canonical rows (JSONL lines without
-   * the newline): feed them to a `ChainVerifier`.
+   * The events in chain order, as row objects (the ten columns under
+   * their column names): feed them to `ChainVerifier.feedRow`.
    */
-  events: Array<string>
+  events: Array<EventRow>
   /** Every fork met, ordered by `prevHash`. */
   forks: Array<Fork>
   /**
@@ -1052,12 +1164,12 @@ export interface ReplayReport {
   malformed: Array<UnreadableRow>
 }
 
-/** A verified signer rotation. */
+/** A verified signer rotation: the rotation payload (the core's document). */
 export interface Rotation {
   /** The retiring signer id. */
   previous: string
-  /** The new signer. */
-  next: SignerInfo
+  /** The new signer, as the signers file records it. */
+  next: SignerEntry
   /** When the retiring key stops vouching (end of the overlap). */
   previousValidUntil: string
   /** When the rotation was made. */
@@ -1102,20 +1214,29 @@ export interface SignatureVerdict {
  */
 export declare function signEd25519phDigest(secretKey: SecretKey, digest: Uint8Array): Buffer
 
-/** A signer: its id, key, algorithm and validity window. */
-export interface SignerInfo {
+/**
+ * A signer as the signers file records it (the core's document, the same
+ * in every language): `{signerId, publicKey, algorithm?, validFrom?,
+ * validUntil?, revokedAt?, rotatedFrom?}`.
+ */
+export interface SignerEntry {
   /** The signer id. */
   signerId: string
-  /** Its public key. */
-  publicKey: PublicKey
-  /** The algorithm its signatures must use. */
-  algorithm: 'ed25519' | 'ed25519ph'
+  /** Its public key, standard padded base64 of the 32 bytes. */
+  publicKey: string
+  /** The algorithm its signatures must use, when not `ed25519`. */
+  algorithm?: 'ed25519ph'
   /** Start of the window (RFC 3339 UTC, as given), if any. */
   validFrom?: string
   /** End of the window (exclusive), if any. */
   validUntil?: string
-  /** Revocation time: nothing signed at or after it verifies. */
+  /**
+   * Revocation time: nothing signed at or after it verifies (and no
+   * successor rotated from it vouches from then on).
+   */
   revokedAt?: string
+  /** The signer this one was rotated from, if it came from a rotation. */
+  rotatedFrom?: string
 }
 
 /**
@@ -1131,11 +1252,11 @@ export interface StateFrontier {
 
 /**
  * A Merkle tree head over a chain's event hashes: what a signed
- * checkpoint commits to.
+ * checkpoint commits to (an opened checkpoint's `checkpoint` fits).
  */
 export interface TreeHead {
   /** Number of events (leaves). */
-  size: number
+  size: number | bigint
   /** RFC 6962 root over their hashes, 64 lowercase hex digits. */
   root: string
 }
@@ -1156,10 +1277,15 @@ export interface UnreadableRow {
   reason: 'malformed_row' | 'invalid_field'
 }
 
-/** A verifier's resumable state (save it, then `ChainVerifier.resume`). */
+/**
+ * A verifier's resumable state (`trustcore.chain-verifier-state/v2`): a
+ * document, spelled the same in every language (so a state saved by one
+ * resumes in another), with an integrity `check`. Save it as it is; an
+ * edited state is refused (`ChainError` `invalid_state`).
+ */
 export interface VerifierState {
-  /** `'trustcore.chain-verifier-state/v1'`. */
-  type: 'trustcore.chain-verifier-state/v1'
+  /** `'trustcore.chain-verifier-state/v2'`. */
+  type: 'trustcore.chain-verifier-state/v2'
   /** The head reached. */
   head: Head
   /** Rows read so far (the next row's position). */
@@ -1168,8 +1294,20 @@ export interface VerifierState {
   count: number
   /** Breaks found so far. */
   breaks: number
+  /** Breaks found so far, per reason. */
+  break_counts: Record<string, number>
+  /** The verifier stopped at a break (`stopAtFirst`). */
+  stopped: boolean
+  /** The chain's digest algorithm. */
+  hash_alg: 'sha256' | 'blake3'
   /** The Merkle frontier over the event hashes read so far. */
   merkle: StateFrontier
+  /** The trusted head already checked, if one was. */
+  pinned_head: { seq: number; hash: string } | null
+  /** The checkpoint already checked, if one was. */
+  pinned_checkpoint: { size: number; root: string } | null
+  /** `sha256:` of the canonical state without `check`. */
+  check: string
 }
 
 /**
@@ -1203,20 +1341,49 @@ export declare function verifyEd25519phDigest(publicKey: Uint8Array, digest: Uin
  * that does not open throws `MerkleError`), checks the row on its own
  * (hash, the signer's key at its `ts`, signature), then the inclusion
  * proof of its hash at leaf `index` up to the checkpoint's root. The
- * report says which check failed, with a stable `reason`.
+ * report (the core's) says which check failed, with a stable `reason`.
+ * The options (`{ hashAlg? }`, read by the core) are checked first.
  */
-export declare function verifyEventInCheckpoint(row: string | Uint8Array, index: number | bigint, proof: Uint8Array[], checkpointNote: string | Uint8Array, verifierKeys: VerifierKey[], registry: SignerRegistry, options?: { hashAlg?: 'sha256' | 'blake3' }): EventInCheckpointReport
+export declare function verifyEventInCheckpoint(row: string | Uint8Array | EventRow, index: number | bigint, proof: Uint8Array[], checkpointNote: string | Uint8Array, verifierKeys: VerifierKey[], registry: SignerRegistry, options?: { hashAlg?: 'sha256' | 'blake3' }): EventInCheckpointReport
 
 /**
  * Feeds what can be read from the open file descriptor `fd` (from
  * `fs.openSync`; read from its current position to the end, never closed
- * here) into a verifier, `chunk_size` bytes at a time, and reports. The
+ * here) into a verifier, `chunkSize` bytes at a time, and reports. The
  * engine behind `verifyFile` in `index.js`: the read loop runs here, not in
  * JS, so no JS Buffer per read and no hot JS loop for V8 to optimise
- * (together ~4 MiB of a 1M-event audit's peak RSS). A read error throws an
- * `Error` with Node's errno `code` (`EISDIR`, `EIO`, ...).
+ * (together ~4 MiB of a 1M-event audit's peak RSS). The options are
+ * `VerifyOptions` (read by the core) plus `chunkSize` (1..=2^30, default
+ * 256 KiB, the size of the one reused read buffer), read with the core's
+ * options reader. A read error throws an `Error` with Node's errno `code`
+ * (`EISDIR`, `EIO`, ...).
  */
-export declare function verifyFd(fd: number, registry: SignerRegistry, options?: VerifyOptions, chunkSize?: number): ChainReport
+export declare function verifyFd(fd: number, registry: SignerRegistry, options?: VerifyFdOptions): ChainReport
+
+/** Options of `verifyFd`: `VerifyOptions` plus the read size. */
+export interface VerifyFdOptions {
+  /** Stop at the first break (default: collect all). */
+  stopAtFirst?: boolean
+  /** Remember every id to report duplicates (default true). */
+  trackIds?: boolean
+  /** A trusted head (see `VerifyOptions`). */
+  expectedHead?: Head
+  /** A tree head from a signed checkpoint (see `VerifyOptions`). */
+  checkpoint?: TreeHead
+  /** The chain's digest algorithm (default `'sha256'`). */
+  hashAlg?: 'sha256' | 'blake3'
+  /** Threads for signature checks, 1..=1024. */
+  threads?: number
+  /** The longest row accepted, in bytes, 1..=2^31 (default 1 MiB). */
+  maxRowBytes?: number
+  /** Breaks kept with their messages (default 1,000). */
+  maxBreaks?: number
+  /**
+   * Bytes read per call into the one reused buffer, 1..=2^30 (default
+   * 256 KiB).
+   */
+  chunkSize?: number
+}
 
 /**
  * Verifies that `leafHash` is leaf `index` of the tree of `size` leaves
@@ -1240,7 +1407,12 @@ export declare function verifyJsonl(text: string | Uint8Array, registry: SignerR
  */
 export declare function verifyJsonlAsync(text: string | Uint8Array, registry: SignerRegistry, options?: VerifyOptions): Promise<ChainReport>
 
-/** Options of `ChainVerifier.create`, `verifyJsonl` and `verifyJsonlAsync`. */
+/**
+ * Options of `ChainVerifier.create`, `ChainVerifier.resume`,
+ * `verifyJsonl`, `verifyJsonlAsync` and `verifyFd`, read by the core: an
+ * unknown key (a misspelling, or `expected_head` spelled the Python way)
+ * is `OptionsError` `unknown_option`, a bad value `invalid_option`.
+ */
 export interface VerifyOptions {
   /** Stop at the first break (default: collect all). */
   stopAtFirst?: boolean
@@ -1250,28 +1422,34 @@ export interface VerifyOptions {
    */
   trackIds?: boolean
   /**
-   * At the end, the chain must reach this head (`truncated`,
-   * `head_mismatch`).
+   * A trusted head: the row that brings the chain to its `seq` must
+   * have its `hash`, whatever comes after (`head_mismatch`), and the
+   * chain must reach it (`truncated`).
    */
   expectedHead?: Head
   /**
-   * A tree head from a signed checkpoint: the root at its size must
-   * match (`checkpoint_mismatch`) and the chain must reach it
-   * (`truncated`).
+   * A tree head from a signed checkpoint (an opened checkpoint's
+   * `checkpoint` fits): the root at its size must match
+   * (`checkpoint_mismatch`) and the chain must reach it (`truncated`).
    */
   checkpoint?: TreeHead
   /** The chain's digest algorithm (default `'sha256'`). */
   hashAlg?: 'sha256' | 'blake3'
   /**
-   * Threads for signature checks (default: every core). The verdict
-   * never depends on it.
+   * Threads for signature checks, 1..=1024 (default: every core). The
+   * verdict never depends on it.
    */
   threads?: number
   /**
-   * The longest row accepted, in bytes (default 1 MiB): a longer one is
-   * a `malformed_row` break and is never buffered.
+   * The longest row accepted, in bytes, 1..=2^31 (default 1 MiB): a
+   * longer one is a `malformed_row` break and is never buffered.
    */
   maxRowBytes?: number
+  /**
+   * Breaks kept with their messages, 0..=1,000,000 (default 1,000); every
+   * break is still counted in `breakCount` / `breakCounts`.
+   */
+  maxBreaks?: number
 }
 
 /** Returns the version of this package (the same as `VERSION`). */

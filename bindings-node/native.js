@@ -857,6 +857,7 @@ module.exports.checkAgainstCheckpoint = nativeBinding.checkAgainstCheckpoint
 module.exports.digest = nativeBinding.digest
 module.exports.evaluate = nativeBinding.evaluate
 module.exports.evaluateToJson = nativeBinding.evaluateToJson
+module.exports.evaluateWithDenial = nativeBinding.evaluateWithDenial
 module.exports.EVENT_KIND = nativeBinding.EVENT_KIND
 module.exports.explain = nativeBinding.explain
 module.exports.impact = nativeBinding.impact

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the trustcore wheel (release, abi3) and runs the Python tests.
+# Builds the trustcore wheel (release, abi3), runs the Python tests, writes
+# the cross-binding report dump and fuzzes the binding's boundary.
 # Idempotent and non-interactive: reuses bindings-python/.venv and dist/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -63,6 +64,19 @@ if [ "${1:-}" = "--build-only" ]; then exit 0; fi
 # signatures, positional-only parameters).
 echo "== stubtest"
 (cd / && "$py" -m mypy.stubtest trustcore)
+# ...and a user's code type-checks against it (report keys, option types).
+echo "== mypy (stub usage)"
+(cd / && "$py" -m mypy --strict --cache-dir=/dev/null "$here/tests/typing_check.py")
 
 echo "== pytest"
 "$py" -m pytest -q -rs -p no:cacheprovider tests
+
+# The cross-binding report dump (issue #16): <repo>/target/reports/python.json,
+# compared with Node's and WASM's by .ci/compare_reports.py.
+echo "== report dump"
+"$py" tests/report_dump.py
+
+# Random Python objects into every public function and method (issue #15),
+# in a watched child process: no crash, no hang, no untyped exception.
+echo "== fuzz (binding boundary, FUZZ_SECONDS=${FUZZ_SECONDS:-30})"
+"$py" fuzz/boundary.py

@@ -85,12 +85,20 @@ for flavor in node web; do
     esac
     rm -rf "$out"
     "$wasm_bindgen" --target "$bindgen_target" --out-dir "$out" --out-name trustcore_wasm "$raw"
-    # A class argument of the wrong type (`registry.verifyEnvelope({}, at)`)
-    # is checked by the glue before Rust sees it; make that a TypeError with
-    # code `invalid_argument` like every other argument error. Fails loudly
-    # if a wasm-bindgen upgrade changes the helper.
+    # Errors the glue and wasm-bindgen's runtime raise themselves must carry
+    # a code like every other error of the module (the fuzz harness checks
+    # that no error is code-less). Fails loudly if a wasm-bindgen upgrade
+    # changes either helper.
+    # * A class argument of the wrong type (`registry.verifyEnvelope({}, at)`)
+    #   is checked by the glue before Rust sees it: a TypeError with code
+    #   `invalid_argument`.
+    # * `__wbindgen_throw` raises wasm-bindgen's runtime errors: an object
+    #   used after `free()` ("null pointer passed to rust") and re-entrant
+    #   use of an object from a callback ("recursive use of an object ..."),
+    #   both before any of our code runs: the same TypeError, with a message
+    #   a caller can act on.
     python3 - "$out/trustcore_wasm.js" <<'PY'
-import sys
+import re, sys
 path = sys.argv[1]
 js = open(path, encoding="utf-8").read()
 old = """function _assertClass(instance, klass) {
@@ -98,17 +106,42 @@ old = """function _assertClass(instance, klass) {
         throw new Error(`expected instance of ${klass.name}`);
     }
 }"""
-new = """function _assertClass(instance, klass) {
-    if (!(instance instanceof klass)) {
+new = """function _isRevokedProxy(value) {
+    try {
+        Array.isArray(value);
+        return false;
+    } catch {
+        return true;
+    }
+}
+
+function _assertClass(instance, klass) {
+    if (_isRevokedProxy(instance) || !(instance instanceof klass)) {
         const got = instance === null ? 'null' : typeof instance === 'object' ? 'an object' : typeof instance;
         const e = new TypeError(`expected an instance of ${klass.name}, got ${got}`);
         e.code = 'invalid_argument';
         throw e;
     }
+}
+
+function _runtimeError(message) {
+    const known = {
+        'null pointer passed to rust': 'this object has been freed (free() or `using`) and cannot be used any more',
+        'recursive use of an object detected which would lead to unsafe aliasing in rust': 'this object is in use by a call that has not returned (re-entrant use from a getter or a callback)',
+        'attempted to take ownership of Rust value while it was borrowed': 'this object is in use by a call that has not returned',
+    };
+    const e = new TypeError(known[message] ?? message);
+    e.code = 'invalid_argument';
+    return e;
 }"""
 if js.count(old) != 1:
     sys.exit(f"build.sh: _assertClass not found as expected in {path}; update the patch")
-open(path, "w", encoding="utf-8").write(js.replace(old, new))
+js = js.replace(old, new)
+throw = re.compile(r"(__wbg___wbindgen_throw_[0-9a-f]+: function\(arg0, arg1\) \{\n\s*)throw new Error\(getStringFromWasm0\(arg0, arg1\)\);")
+js, n = throw.subn(r"\1throw _runtimeError(getStringFromWasm0(arg0, arg1));", js)
+if n != 1:
+    sys.exit(f"build.sh: __wbindgen_throw not found as expected in {path}; update the patch")
+open(path, "w", encoding="utf-8").write(js)
 PY
     # The package root sets no "type"; say what each folder's .js files are.
     printf '{\n  "type": "%s"\n}\n' "$module_type" > "$out/package.json"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # CI for the WASM binding: install what is missing, build pkg-node/ and
 # pkg-web/ (release profile `wasm`), check the dependency graph, run the Node
-# tests and the headless-browser test. Idempotent, non-interactive; exits
-# non-zero on any failure.
+# tests, type-check the declarations, fuzz the boundary (FUZZ_SECONDS,
+# default 30), write the cross-binding report dump and run the
+# headless-browser test. Idempotent, non-interactive; exits non-zero on any
+# failure.
 #
 #   bindings-wasm/ci.sh
 #
@@ -15,7 +17,7 @@ cd "$here"
 start=$SECONDS
 step() { printf '\n== %s (t=%ss)\n' "$*" "$((SECONDS - start))"; }
 
-step "npm ci (binaryen for wasm-opt)"
+step "npm ci (binaryen for wasm-opt, typescript for the declarations check)"
 if [ -f package-lock.json ]; then
     npm ci --no-audit --no-fund --loglevel=error </dev/null
 else
@@ -47,6 +49,15 @@ echo "ok: trustcore without parallel/os-rng"
 step "node tests (pkg-node)"
 node --test test/*.test.mjs </dev/null 2>&1 | tail -n 9
 # `tail` hides node's exit status; pipefail carries it through.
+
+step "typescript: test/types/usage.ts against the generated pkg-web .d.ts (tsc --strict)"
+node_modules/.bin/tsc -p test/types/tsconfig.json </dev/null
+
+step "fuzz: hostile JS values into every export and class method (FUZZ_SECONDS=${FUZZ_SECONDS:-30})"
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}" node test/fuzz/run.mjs </dev/null
+
+step "cross-binding report dump: ../target/reports/wasm.json (checked by .ci/compare_reports.py)"
+node test/report-dump.mjs </dev/null
 
 step "fixture: test/fixtures/event-in-checkpoint.json is what its generator writes"
 # Needs the Node addon (bindings-node/ci.sh) to sign; without it the script

@@ -1,12 +1,42 @@
-//! Node.js binding of trustcore: RFC 8785 canonical JSON and named digests.
+//! Node.js binding of trustcore: canonical JSON, digests, keys and
+//! signatures ([`signing`]), audit chains ([`chain`]), Merkle checkpoints
+//! ([`merkle`]) and policy evaluation ([`policy`]).
 //!
-//! This crate only converts JavaScript values to what `trustcore::ffi`
-//! expects and maps `trustcore::Error` to JavaScript `Error` objects carrying
-//! `code`, `offset`, `path` and `name`. Every rule lives in the core.
-//! Keys, signatures, envelopes, the signer registry and approvals are in
-//! [`signing`].
+//! This crate only converts JavaScript values to what the core expects and
+//! maps `trustcore::Error` to JavaScript `Error` objects carrying `code`,
+//! `offset`, `path` and `name`. Every rule lives in the core, once:
+//!
+//! * options objects are converted to a JSON value with the value rules of
+//!   `canonicalize` and read by the core's definitions
+//!   (`VerifyOptions::from_value`, ... with [`NAMING`]), so names, bounds,
+//!   defaults and the `unknown_option` / `invalid_option` codes are the
+//!   core's;
+//! * reports are the core's values (`to_value_named(NAMING)`), turned into
+//!   JS by [`Json`], the one JSON-to-JS converter (integers canonical JSON
+//!   would not read back as the same number become `BigInt`s);
+//! * arrays are read element by element, never pre-allocated from their
+//!   `length`, and a hole fails at the first one ([`array_items`]).
 
 #![deny(clippy::all)]
+
+/// Gives a class whose instances come from its factories a `new` that
+/// throws a `TypeError` with code `invalid_argument` naming them (instead
+/// of napi's code-less "Class contains no `constructor`" error).
+macro_rules! factory_only {
+    ($ty:ident, $how:literal) => {
+        #[napi_derive::napi]
+        impl $ty {
+            #[doc = concat!("Not for `new`: instances come from ", $how, " (`new` throws a `TypeError` with code `invalid_argument`).")]
+            #[napi(constructor)]
+            pub fn no_public_constructor(env: &napi::Env) -> napi::Result<Self> {
+                Err(crate::invalid_argument(
+                    env,
+                    concat!(stringify!($ty), " has no public constructor: use ", $how).to_owned(),
+                ))
+            }
+        }
+    };
+}
 
 pub mod chain;
 pub mod merkle;
@@ -21,6 +51,12 @@ use napi::{sys, Env, JsError, JsTypeError, Status, ValueType};
 use napi_derive::napi;
 use std::cell::Cell;
 use trustcore::canonical::{ErrorCode, Key, SourceValue, ValueSource};
+use trustcore::options::Naming;
+use trustcore::ErrorKind;
+
+/// How JavaScript spells option and report member names (`stopAtFirst`,
+/// `breakCounts`).
+pub(crate) const NAMING: Naming = Naming::Camel;
 
 /// The version of this package and of the trustcore core it was built from.
 #[napi]
@@ -32,12 +68,14 @@ pub fn version() -> &'static str {
     trustcore::ffi::VERSION
 }
 
-/// Options for canonicalization.
-#[napi(object)]
+/// Options for canonicalization (read by the core: an unknown key is
+/// `OptionsError` `unknown_option`, a bad value `invalid_option`).
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct CanonicalizeOptions {
-    /// Maximum nesting depth of arrays and objects, 1..=1024 (default 128).
-    /// A deeper document (or a cyclic value) fails with code `depth_limit`.
-    pub max_depth: Option<f64>,
+    /// Maximum nesting depth of arrays and objects, an integer 1..=1024
+    /// (default 128). A deeper document (or a cyclic value) fails with code
+    /// `depth_limit`.
+    pub max_depth: Option<u32>,
 }
 
 /// A parsed digest.
@@ -52,6 +90,23 @@ pub struct ParsedDigest {
 // ---------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------
+
+/// The `name` of a JS error for a core error kind. An exhaustive match: a
+/// new kind in the core does not compile here until it is mapped.
+pub(crate) fn kind_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Canonical
+        | ErrorKind::Chain
+        | ErrorKind::Digest
+        | ErrorKind::Key
+        | ErrorKind::Envelope
+        | ErrorKind::Time
+        | ErrorKind::Registry
+        | ErrorKind::Merkle
+        | ErrorKind::Policy
+        | ErrorKind::Options => kind.as_str(),
+    }
+}
 
 /// Throws `err` as a JS `Error` with `name`, `code`, `offset` and `path` and
 /// returns the marker napi-rs uses for "an exception is already pending".
@@ -78,7 +133,7 @@ fn reject_core(env: &Env, err: trustcore::Error) -> napi::Error {
 fn core_error_object<'e>(env: &'e Env, err: &trustcore::Error) -> napi::Result<Object<'e>> {
     let js = JsError::from(napi::Error::new(err.code(), err.to_string())).into_unknown(*env);
     let mut obj = Object::from_unknown(js)?;
-    obj.set_named_property("name", err.kind().as_str())?;
+    obj.set_named_property("name", kind_name(err.kind()))?;
     if let Some(offset) = err.offset() {
         obj.set_named_property("offset", offset as f64)?;
     }
@@ -107,43 +162,7 @@ trait OrThrow<T> {
     fn or_throw(self, env: &Env) -> napi::Result<T>;
 }
 
-impl<T> OrThrow<T> for Result<T, trustcore::Error> {
-    fn or_throw(self, env: &Env) -> napi::Result<T> {
-        self.map_err(|e| throw_core(env, e))
-    }
-}
-
-impl<T> OrThrow<T> for Result<T, trustcore::keys::Error> {
-    fn or_throw(self, env: &Env) -> napi::Result<T> {
-        self.map_err(|e| throw_core(env, e.into()))
-    }
-}
-
-impl<T> OrThrow<T> for Result<T, trustcore::envelope::Error> {
-    fn or_throw(self, env: &Env) -> napi::Result<T> {
-        self.map_err(|e| throw_core(env, e.into()))
-    }
-}
-
-impl<T> OrThrow<T> for Result<T, trustcore::chain::Error> {
-    fn or_throw(self, env: &Env) -> napi::Result<T> {
-        self.map_err(|e| throw_core(env, e.into()))
-    }
-}
-
-impl<T> OrThrow<T> for Result<T, trustcore::merkle::Error> {
-    fn or_throw(self, env: &Env) -> napi::Result<T> {
-        self.map_err(|e| throw_core(env, e.into()))
-    }
-}
-
-impl<T> OrThrow<T> for Result<T, trustcore::policy::Error> {
-    fn or_throw(self, env: &Env) -> napi::Result<T> {
-        self.map_err(|e| throw_core(env, e.into()))
-    }
-}
-
-impl<T> OrThrow<T> for Result<T, trustcore::canonical::Error> {
+impl<T, E: Into<trustcore::Error>> OrThrow<T> for Result<T, E> {
     fn or_throw(self, env: &Env) -> napi::Result<T> {
         self.map_err(|e| throw_core(env, e.into()))
     }
@@ -172,7 +191,18 @@ fn describe(value: Unknown<'_>) -> &'static str {
     }
 }
 
+/// Whether `value` is `undefined` or `null` (an optional argument left out).
+fn is_nullish(value: Unknown<'_>) -> napi::Result<bool> {
+    Ok(matches!(
+        type_of(value)?,
+        ValueType::Undefined | ValueType::Null
+    ))
+}
+
 /// Reads the UTF-16 code units of a JS string exactly (lone surrogates kept).
+/// The string exists in the engine, so its length is real; the copy is
+/// reserved fallibly so that even a string too large to copy is an error,
+/// never an aborted process.
 fn utf16_units(value: Unknown<'_>) -> napi::Result<Vec<u16>> {
     let env = value.value().env;
     let raw = value.raw();
@@ -193,7 +223,13 @@ fn utf16_units(value: Unknown<'_>) -> napi::Result<Vec<u16>> {
     check(unsafe {
         sys::napi_get_value_string_utf16(env, raw, std::ptr::null_mut(), 0, &mut len)
     })?;
-    let mut units: Vec<u16> = Vec::with_capacity(len + 1);
+    let mut units: Vec<u16> = Vec::new();
+    units.try_reserve_exact(len + 1).map_err(|_| {
+        napi::Error::new(
+            Status::GenericFailure,
+            format!("a string of {len} UTF-16 code units is too large to read"),
+        )
+    })?;
     let mut written = 0usize;
     // SAFETY: `units` has room for `len + 1` code units (napi writes a
     // terminating NUL); `written` code units are initialised afterwards.
@@ -242,30 +278,30 @@ fn text_arg<'a>(env: &Env, value: Unknown<'a>, what: &str) -> napi::Result<Text<
     }
 }
 
-/// Reads `{ maxDepth }`; `undefined`/`null` mean the defaults.
-fn options_arg(env: &Env, value: Option<Unknown<'_>>) -> napi::Result<Option<f64>> {
-    let Some(value) = value else { return Ok(None) };
-    match type_of(value)? {
-        ValueType::Undefined | ValueType::Null => return Ok(None),
-        ValueType::Object => {}
-        _ => {
-            return Err(invalid_argument(
-                env,
-                format!("options must be an object, got {}", describe(value)),
-            ))
-        }
+/// An options argument as the core reads it: `undefined` / `null` (or left
+/// out) is `None`; anything else is converted with the value rules of
+/// `canonicalize` (so `undefined` members, BigInt, Date, getters that throw
+/// are refused or propagate, never dropped) and handed to the core's
+/// reader, which refuses a non-object (`invalid_option`) and unknown keys
+/// (`unknown_option`).
+pub(crate) fn options_value(
+    env: &Env,
+    value: Option<Unknown<'_>>,
+) -> napi::Result<Option<serde_json::Value>> {
+    match value {
+        None => Ok(None),
+        Some(v) if is_nullish(v)? => Ok(None),
+        Some(v) => js_to_json(env, v).map(Some),
     }
-    let obj = Object::from_unknown(value)?;
-    let depth: Unknown<'_> = obj.get_named_property("maxDepth")?;
-    match type_of(depth)? {
-        ValueType::Undefined => Ok(None),
-        // The core checks the range 1..=1024 (`invalid_option`).
-        ValueType::Number => Ok(Some(f64::from_unknown(depth)?)),
-        _ => Err(invalid_argument(
-            env,
-            format!("options.maxDepth must be a number, got {}", describe(depth)),
-        )),
-    }
+}
+
+/// Canonicalization options through the core (`{maxDepth?}`).
+fn canonicalize_options(
+    env: &Env,
+    value: Option<Unknown<'_>>,
+) -> napi::Result<trustcore::canonical::Options> {
+    let v = options_value(env, value)?;
+    trustcore::ffi::canonicalize_options(v.as_ref(), NAMING).or_throw(env)
 }
 
 /// Reads an optional algorithm name; the core rejects unknown names.
@@ -289,11 +325,11 @@ fn buffer<'e>(env: &'e Env, bytes: &[u8]) -> napi::Result<BufferSlice<'e>> {
 }
 
 /// Runs a text-path core call on JSON text given as bytes or a string.
-fn with_text<T>(
+fn with_text<T, E: Into<trustcore::Error>>(
     env: &Env,
     text: &Text<'_>,
-    on_bytes: impl FnOnce(&[u8]) -> Result<T, trustcore::Error>,
-    on_utf16: impl FnOnce(&[u16]) -> Result<T, trustcore::Error>,
+    on_bytes: impl FnOnce(&[u8]) -> Result<T, E>,
+    on_utf16: impl FnOnce(&[u16]) -> Result<T, E>,
 ) -> napi::Result<T> {
     match text {
         Text::Bytes(bytes) => on_bytes(bytes).or_throw(env),
@@ -304,6 +340,162 @@ fn with_text<T>(
             on_utf16(&units).or_throw(env)
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Arrays: element by element, never from the claimed length
+// ---------------------------------------------------------------------------
+
+/// Arrays up to this length are read without the hole scan: their length
+/// bounds the work whatever their elements are.
+const SCAN_FROM: u32 = 256;
+
+/// The per-environment helpers of this addon (`Env` instance data): two
+/// small JS functions, compiled once per environment, that do what
+/// Node-API cannot (see [`own_prefix`] and [`object_kind`]).
+struct Helpers {
+    /// `(array, length) => index of the first element that is not an own
+    /// property (a hole), or length`.
+    own_prefix: sys::napi_ref,
+    /// `(object) => 0 (plain), 1 (an array: a Proxy of one), 2 (another
+    /// prototype)`, through the engine's own `Array.isArray` and
+    /// `Object.getPrototypeOf` (which see through a Proxy).
+    kind: sys::napi_ref,
+    /// `JSON.parse` as it was when the helpers were made (a later
+    /// replacement of the global does not see the core's reports).
+    parse: sys::napi_ref,
+}
+
+/// The helper functions' source: captured builtins, so a caller replacing
+/// `Object.hasOwn` later does not change what they do.
+const HELPERS_JS: &str = "(() => { \
+    const hasOwn = Object.hasOwn, isArray = Array.isArray, protoOf = Object.getPrototypeOf, objectProto = Object.prototype, parse = JSON.parse; \
+    return [ \
+      (a, n) => { for (let i = 0; i < n; i++) if (!hasOwn(a, i)) return i; return n; }, \
+      (o) => { if (isArray(o)) return 1; const p = protoOf(o); return p === null || p === objectProto ? 0 : 2; }, \
+      (text) => parse(text), \
+    ]; })()";
+
+/// Calls helper `pick` of this env with `args`.
+fn call_helper(
+    env: &Env,
+    pick: fn(&Helpers) -> sys::napi_ref,
+    args: &[sys::napi_value],
+) -> napi::Result<sys::napi_value> {
+    let raw_env = env.raw();
+    let helpers: &Helpers = match env.get_instance_data::<Helpers>()? {
+        Some(h) => h,
+        None => {
+            let list: Object<'_> = env.run_script(HELPERS_JS)?;
+            let mut refs = [std::ptr::null_mut(); 3];
+            for (i, r) in refs.iter_mut().enumerate() {
+                let f: Unknown<'_> = list.get_element(i as u32)?;
+                // SAFETY: `f` is a live function value of this env.
+                check(unsafe { sys::napi_create_reference(raw_env, f.raw(), 1, r) })?;
+            }
+            env.set_instance_data(
+                Helpers {
+                    own_prefix: refs[0],
+                    kind: refs[1],
+                    parse: refs[2],
+                },
+                (),
+                |_| {},
+            )?;
+            match env.get_instance_data::<Helpers>()? {
+                Some(h) => h,
+                None => return Err(napi::Error::from_reason("helpers were not kept")),
+            }
+        }
+    };
+    let mut func = std::ptr::null_mut();
+    let mut undefined = std::ptr::null_mut();
+    let mut out = std::ptr::null_mut();
+    // SAFETY: the references were created in this env and are never
+    // deleted; every out-pointer is a local.
+    unsafe {
+        check(sys::napi_get_reference_value(
+            raw_env,
+            pick(helpers),
+            &mut func,
+        ))?;
+        check(sys::napi_get_undefined(raw_env, &mut undefined))?;
+        check(sys::napi_call_function(
+            raw_env,
+            undefined,
+            func,
+            args.len(),
+            args.as_ptr(),
+            &mut out,
+        ))?;
+    }
+    Ok(out)
+}
+
+/// The number of leading elements of `array` (of `len`) that are its own
+/// properties: a hole ends them. A sparse array's `length` claims elements
+/// that take no memory (`new Array(2 ** 32 - 1)`), and holes read through
+/// the prototype chain, which a Proxy can fill with values: scanning for
+/// the first hole (in the engine, without allocating) keeps every read
+/// proportional to memory the array really holds.
+fn own_prefix(env: &Env, array: &Object<'_>, len: u32) -> napi::Result<u32> {
+    if len <= SCAN_FROM {
+        return Ok(len);
+    }
+    let mut n = std::ptr::null_mut();
+    // SAFETY: a local out-pointer in this env.
+    check(unsafe { sys::napi_create_uint32(env.raw(), len, &mut n) })?;
+    let out = call_helper(env, |h| h.own_prefix, &[array.raw(), n])?;
+    let mut prefix = 0u32;
+    // SAFETY: `out` is the helper's number result.
+    check(unsafe { sys::napi_get_value_uint32(env.raw(), out, &mut prefix) })?;
+    Ok(prefix.min(len))
+}
+
+/// What an object Node-API sees with a `null` prototype really is: a
+/// Proxy hides its target's prototype (and array-ness) from Node-API, so
+/// the engine is asked. `0`: plain, `1`: an array (a Proxy of one), `2`:
+/// anything else. A throwing trap propagates.
+fn object_kind(env: &Env, value: Unknown<'_>) -> napi::Result<u32> {
+    let out = call_helper(env, |h| h.kind, &[value.raw()])?;
+    let mut kind = 2u32;
+    // SAFETY: `out` is the helper's number result.
+    check(unsafe { sys::napi_get_value_uint32(env.raw(), out, &mut kind) })?;
+    Ok(kind)
+}
+
+/// Converts the elements of a JS array one by one with `each(env, item,
+/// index)`, stopping at the first failure. Nothing is allocated from the
+/// array's `length`; a hole (or `undefined`) reaches `each` as `undefined`
+/// (every converter refuses it with its own code) and nothing after it is
+/// read.
+pub(crate) fn array_items<T>(
+    env: &Env,
+    value: Unknown<'_>,
+    what: &str,
+    mut each: impl FnMut(&Env, Unknown<'_>, u32) -> napi::Result<T>,
+) -> napi::Result<Vec<T>> {
+    if type_of(value)? != ValueType::Object || !value.is_array()? {
+        return Err(invalid_argument(
+            env,
+            format!("{what} must be an array, got {}", describe(value)),
+        ));
+    }
+    let list = Object::from_unknown(value)?;
+    let len = list.get_array_length()?;
+    let own = own_prefix(env, &list, len)?;
+    let mut out = Vec::new();
+    for i in 0..len {
+        if i >= own {
+            return Err(invalid_argument(
+                env,
+                format!("{what}[{i}] is an empty slot (a hole in a sparse array)"),
+            ));
+        }
+        let item: Unknown<'_> = list.get_element(i)?;
+        out.push(each(env, item, i)?);
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -319,10 +511,11 @@ struct Walk<'env> {
     js_exception: Cell<bool>,
 }
 
-/// One JS value, as the core's canonicalizer reads it.
+/// One JS value, as the core's canonicalizer reads it (`None`: an empty
+/// array slot).
 struct JsNode<'w, 'env> {
     walk: &'w Walk<'env>,
-    value: Unknown<'env>,
+    value: Option<Unknown<'env>>,
 }
 
 impl<'env> Walk<'env> {
@@ -357,13 +550,22 @@ impl<'env> Walk<'env> {
     }
 
     fn node(&self, value: Unknown<'env>) -> JsNode<'_, 'env> {
-        JsNode { walk: self, value }
+        JsNode {
+            walk: self,
+            value: Some(value),
+        }
+    }
+
+    fn hole(&self) -> JsNode<'_, 'env> {
+        JsNode {
+            walk: self,
+            value: None,
+        }
     }
 }
 
 impl<'w, 'env> JsNode<'w, 'env> {
-    fn read_inner(&self) -> napi::Result<SourceValue<'static, Self>> {
-        let v = self.value;
+    fn read_inner(&self, v: Unknown<'env>) -> napi::Result<SourceValue<'static, Self>> {
         Ok(match v.get_type()? {
             ValueType::Null => SourceValue::Null,
             ValueType::Boolean => SourceValue::Bool(bool::from_unknown(v)?),
@@ -377,22 +579,31 @@ impl<'w, 'env> JsNode<'w, 'env> {
                 "a BigInt (convert it to a number or a string first)".into(),
             ),
             ValueType::External => SourceValue::Unsupported("an external value".into()),
-            ValueType::Object => self.read_object()?,
+            ValueType::Object => self.read_object(v)?,
             _ => SourceValue::Unsupported("a value of unknown type".into()),
         })
     }
 
-    fn read_object(&self) -> napi::Result<SourceValue<'static, Self>> {
-        let v = self.value;
+    fn read_object(&self, v: Unknown<'env>) -> napi::Result<SourceValue<'static, Self>> {
         let walk = self.walk;
         if v.is_array()? {
             let array = Object::from_unknown(v)?;
             let len = array.get_array_length()?;
-            let mut items = Vec::with_capacity(len as usize);
-            for i in 0..len {
-                // A hole reads as `undefined`, which the core refuses.
+            let own = own_prefix(walk.env, &array, len)?;
+            // Grown as elements are read, never from `length`; the core
+            // refuses the first `undefined` or hole, so nothing after one
+            // is read.
+            let mut items = Vec::new();
+            for i in 0..own {
                 let item: Unknown<'env> = array.get_element(i)?;
+                let undefined = item.get_type()? == ValueType::Undefined;
                 items.push(walk.node(item));
+                if undefined {
+                    return Ok(SourceValue::Array(items));
+                }
+            }
+            if own < len {
+                items.push(walk.hole());
             }
             return Ok(SourceValue::Array(items));
         }
@@ -400,16 +611,31 @@ impl<'w, 'env> JsNode<'w, 'env> {
         // boxed primitives and class instances all have another prototype.
         let obj = Object::from_unknown(v)?;
         let proto = obj.get_prototype()?;
-        let plain = walk.env.strict_equals(proto, walk.object_prototype)?
-            || proto.get_type()? == ValueType::Null;
+        let plain = if walk.env.strict_equals(proto, walk.object_prototype)? {
+            true
+        } else if proto.get_type()? == ValueType::Null {
+            // A null-prototype object, or a Proxy (whose target Node-API
+            // does not see): the engine says which.
+            match object_kind(walk.env, v)? {
+                0 => true,
+                1 => {
+                    return Ok(SourceValue::Unsupported(
+                        "a Proxy of an array (pass the array itself)".into(),
+                    ))
+                }
+                _ => false,
+            }
+        } else {
+            false
+        };
         if !plain {
             if v.is_typedarray()? || v.is_buffer()? {
                 return Ok(SourceValue::Unsupported(format!(
                     "{} (binary data)",
-                    self.class_name()
+                    self.class_name(v)
                 )));
             }
-            return Ok(SourceValue::Unsupported(self.class_name()));
+            return Ok(SourceValue::Unsupported(self.class_name(v)));
         }
         // Own enumerable properties, symbols included so they are refused
         // rather than dropped; integer-like names come back as strings.
@@ -419,7 +645,7 @@ impl<'w, 'env> JsNode<'w, 'env> {
             KeyConversion::NumbersToStrings,
         )?;
         let count = names.get_array_length()?;
-        let mut members = Vec::with_capacity(count as usize);
+        let mut members = Vec::new();
         for i in 0..count {
             let name: Unknown<'env> = names.get_element(i)?;
             let key = match name.get_type()? {
@@ -435,8 +661,8 @@ impl<'w, 'env> JsNode<'w, 'env> {
 
     /// A readable name for a non-plain object: `a Date`, `a Map`, `an
     /// instance of Foo`.
-    fn class_name(&self) -> String {
-        let name = Object::from_unknown(self.value)
+    fn class_name(&self, v: Unknown<'env>) -> String {
+        let name = Object::from_unknown(v)
             .and_then(|o| o.get_named_property::<Unknown<'_>>("constructor"))
             .and_then(|c| {
                 if c.get_type()? == ValueType::Function {
@@ -467,7 +693,12 @@ impl<'w, 'env> ValueSource for JsNode<'w, 'env> {
                 "a JavaScript exception is pending".to_owned(),
             )));
         }
-        self.read_inner().map_err(|e| self.walk.host_error(e))
+        match self.value {
+            None => Ok(SourceValue::Unsupported(
+                "an empty array slot (a hole in a sparse array)".into(),
+            )),
+            Some(v) => self.read_inner(v).map_err(|e| self.walk.host_error(e)),
+        }
     }
 }
 
@@ -490,6 +721,17 @@ fn with_value<'env, T>(
     }
 }
 
+/// Canonical bytes of a JS value with the value rules.
+fn canonical_value(
+    env: &Env,
+    value: Unknown<'_>,
+    options: &trustcore::canonical::Options,
+) -> napi::Result<Vec<u8>> {
+    with_value(env, value, |v| {
+        Ok(trustcore::canonical::canonicalize_source(v, options)?)
+    })
+}
+
 // ---------------------------------------------------------------------------
 // Exported functions
 // ---------------------------------------------------------------------------
@@ -499,11 +741,11 @@ fn with_value<'env, T>(
 /// Accepts `null`, booleans, finite numbers, strings, arrays and plain
 /// objects (prototype `Object.prototype` or `null`). Everything else throws
 /// with code `unsupported_type`: `undefined` (also as an array element or a
-/// property value), functions, symbols, BigInt, Date, Map, Set, Buffer and
-/// typed arrays, RegExp, class instances, boxed primitives. NaN and
-/// ±Infinity throw `non_finite_number`; a lone surrogate in a string or a
-/// key throws `lone_surrogate`; nesting deeper than `maxDepth` (and any
-/// cycle) throws `depth_limit`.
+/// property value), holes of sparse arrays, functions, symbols, BigInt,
+/// Date, Map, Set, Buffer and typed arrays, RegExp, class instances, boxed
+/// primitives. NaN and ±Infinity throw `non_finite_number`; a lone
+/// surrogate in a string or a key throws `lone_surrogate`; nesting deeper
+/// than `maxDepth` (and any cycle) throws `depth_limit`.
 ///
 /// Errors are `Error` objects with `name` (`CanonicalJsonError`), `code`,
 /// `message` and `path` (a JSON Pointer to the offending value).
@@ -516,10 +758,8 @@ pub fn canonicalize<'e>(
     value: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> napi::Result<BufferSlice<'e>> {
-    let max_depth = options_arg(env, options)?;
-    let bytes = with_value(env, value, |v| {
-        trustcore::ffi::canonicalize_value(v, max_depth)
-    })?;
+    let options = canonicalize_options(env, options)?;
+    let bytes = canonical_value(env, value, &options)?;
     buffer(env, &bytes)
 }
 
@@ -542,12 +782,12 @@ pub fn canonicalize_text<'e>(
     options: Option<Unknown<'_>>,
 ) -> napi::Result<BufferSlice<'e>> {
     let text = text_arg(env, text, "text")?;
-    let max_depth = options_arg(env, options)?;
+    let options = canonicalize_options(env, options)?;
     let bytes = with_text(
         env,
         &text,
-        |b| trustcore::ffi::canonicalize_text(b, max_depth),
-        |u| trustcore::ffi::canonicalize_utf16(u, max_depth),
+        |b| trustcore::canonical::canonicalize_text_with(b, &options),
+        |u| trustcore::canonical::canonicalize_utf16(u, &options),
     )?;
     buffer(env, &bytes)
 }
@@ -576,6 +816,12 @@ pub fn digest(
     )
 }
 
+/// The named digest of canonical bytes.
+fn digest_of(alg: Option<&str>, bytes: &[u8]) -> Result<String, trustcore::Error> {
+    let alg = trustcore::ffi::algorithm(alg)?;
+    Ok(trustcore::digest::Digest::of(alg, bytes).to_string())
+}
+
 /// Named digest of the canonical bytes of a JavaScript value (see
 /// `canonicalize`).
 #[napi(
@@ -590,11 +836,11 @@ pub fn canonical_digest(
     options: Option<Unknown<'_>>,
 ) -> napi::Result<String> {
     let algorithm = algorithm_arg(env, algorithm)?;
-    let max_depth = options_arg(env, options)?;
-    let alg = algorithm.as_deref();
-    with_value(env, value, |v| {
-        trustcore::ffi::canonical_digest_value(v, alg, max_depth)
-    })
+    let options = canonicalize_options(env, options)?;
+    // The algorithm is checked before the value is read.
+    trustcore::ffi::algorithm(algorithm.as_deref()).or_throw(env)?;
+    let bytes = canonical_value(env, value, &options)?;
+    digest_of(algorithm.as_deref(), &bytes).or_throw(env)
 }
 
 /// Named digest of the canonical bytes of JSON text (see
@@ -612,14 +858,15 @@ pub fn canonical_digest_text(
 ) -> napi::Result<String> {
     let text = text_arg(env, text, "text")?;
     let algorithm = algorithm_arg(env, algorithm)?;
-    let max_depth = options_arg(env, options)?;
-    let alg = algorithm.as_deref();
-    with_text(
+    let options = canonicalize_options(env, options)?;
+    trustcore::ffi::algorithm(algorithm.as_deref()).or_throw(env)?;
+    let bytes = with_text(
         env,
         &text,
-        |b| trustcore::ffi::canonical_digest_text(b, alg, max_depth),
-        |u| trustcore::ffi::canonical_digest_utf16(u, alg, max_depth),
-    )
+        |b| trustcore::canonical::canonicalize_text_with(b, &options),
+        |u| trustcore::canonical::canonicalize_utf16(u, &options),
+    )?;
+    digest_of(algorithm.as_deref(), &bytes).or_throw(env)
 }
 
 /// Parses digest text `"sha256:<64 lowercase hex>"` or
@@ -652,9 +899,15 @@ pub fn parse_digest(env: &Env, text: Unknown<'_>) -> napi::Result<ParsedDigest> 
 // JSON values between the core and JavaScript
 // ---------------------------------------------------------------------------
 
-/// A core value (`serde_json::Value`) handed to JavaScript as plain data,
-/// as `JSON.parse` of its text would build it: every number is a JS number
-/// (never a BigInt), objects are plain objects.
+/// A core value (`serde_json::Value`: a report, a row, a decision) handed
+/// to JavaScript as plain data. The one rule for numbers: an integer
+/// becomes a JS number when canonical JSON would read it back as the same
+/// number (every integer within ±(2^53−1), and beyond only the exact
+/// ECMAScript spelling of a double: the core's lossy-integer rule,
+/// `trustcore::canonical::integer_text_to_f64`); any other integer (a tree
+/// size of 2^63−1) becomes a `BigInt`, never a rounded number. So every
+/// number handed out canonicalizes again to the same text, and nothing is
+/// silently rounded.
 pub struct Json(pub serde_json::Value);
 
 impl napi::bindgen_prelude::TypeName for Json {
@@ -669,13 +922,75 @@ impl napi::bindgen_prelude::TypeName for Json {
 impl napi::bindgen_prelude::ToNapiValue for Json {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
         // SAFETY: `env` is the live environment napi hands to the conversion.
-        unsafe { json_to_napi(env, &val.0) }
+        unsafe { json_to_js(env, &val.0) }
+    }
+}
+
+/// Canonical JSON text made by the core (a decision, an impact report),
+/// handed to JavaScript like [`Json`] but straight from its text: the
+/// canonical writer refuses every integer a JS number would round (the
+/// lossy-integer rule), so the engine's `JSON.parse` of it gives exactly
+/// what [`Json`] gives for its value, without building the value first.
+pub struct CanonicalJson(pub String);
+
+impl napi::bindgen_prelude::TypeName for CanonicalJson {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl napi::bindgen_prelude::ToNapiValue for CanonicalJson {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let env = Env::from_raw(env);
+        parse_json(&env, val.0).map(|u| u.raw())
+    }
+}
+
+/// The number rule of [`Json`]: `Some(double)` when the integer is a JS
+/// number exactly, `None` when it must be a `BigInt`.
+fn integer_as_number(text: String) -> Option<f64> {
+    trustcore::canonical::integer_text_to_f64(&text).ok()
+}
+
+/// Whether any integer in `v` must become a `BigInt`.
+fn needs_bigint(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => false,
+        Value::Number(n) => integer_as_number(n.to_string()).is_none(),
+        Value::Array(items) => items.iter().any(needs_bigint),
+        Value::Object(m) => m.values().any(needs_bigint),
+        _ => false,
     }
 }
 
 /// # Safety
 /// `env` must be a live napi environment on its JS thread.
-unsafe fn json_to_napi(env: sys::napi_env, v: &serde_json::Value) -> napi::Result<sys::napi_value> {
+unsafe fn json_to_js(env: sys::napi_env, v: &serde_json::Value) -> napi::Result<sys::napi_value> {
+    use serde_json::Value;
+    // Objects and arrays without BigInts are built by the engine's own
+    // `JSON.parse` of their text: much faster than member by member through
+    // Node-API, and (like `JSON.parse`) every member an own data property,
+    // `__proto__` included. The text is serde_json's, whose numbers parse
+    // back to the same doubles (integers here all pass the rule above).
+    if matches!(v, Value::Array(_) | Value::Object(_)) && !needs_bigint(v) {
+        let env_ref = Env::from_raw(env);
+        let text = serde_json::to_string(v)
+            .map_err(|e| napi::Error::from_reason(format!("unprintable value: {e}")))?;
+        return parse_json(&env_ref, text).map(|u| u.raw());
+    }
+    // SAFETY: the caller's contract.
+    unsafe { build_js(env, v) }
+}
+
+/// Builds a value member by member (the path with BigInts).
+///
+/// # Safety
+/// `env` must be a live napi environment on its JS thread.
+unsafe fn build_js(env: sys::napi_env, v: &serde_json::Value) -> napi::Result<sys::napi_value> {
     use napi::bindgen_prelude::{Null, ToNapiValue};
     use serde_json::Value;
     // SAFETY (all calls below): `env` is live (caller's contract); every
@@ -684,62 +999,94 @@ unsafe fn json_to_napi(env: sys::napi_env, v: &serde_json::Value) -> napi::Resul
         match v {
             Value::Null => Null::to_napi_value(env, Null),
             Value::Bool(b) => bool::to_napi_value(env, *b),
-            Value::Number(n) => f64::to_napi_value(env, n.as_f64().unwrap_or(f64::NAN)),
+            Value::Number(n) => {
+                let mut out = std::ptr::null_mut();
+                if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
+                    check(sys::napi_create_double(env, f, &mut out))?;
+                } else if let Some(f) = integer_as_number(n.to_string()) {
+                    check(sys::napi_create_double(env, f, &mut out))?;
+                } else if let Some(i) = n.as_i64() {
+                    check(sys::napi_create_bigint_int64(env, i, &mut out))?;
+                } else {
+                    let u = n.as_u64().unwrap_or_default();
+                    check(sys::napi_create_bigint_uint64(env, u, &mut out))?;
+                }
+                Ok(out)
+            }
             Value::String(s) => <&str>::to_napi_value(env, s.as_str()),
             Value::Array(items) => {
                 let mut arr = std::ptr::null_mut();
-                check(sys::napi_create_array_with_length(
-                    env,
-                    items.len(),
-                    &mut arr,
-                ))?;
+                check(sys::napi_create_array(env, &mut arr))?;
                 for (i, item) in items.iter().enumerate() {
-                    let js = json_to_napi(env, item)?;
-                    check(sys::napi_set_element(env, arr, i as u32, js))?;
+                    let js = build_js(env, item)?;
+                    let index = u32::try_from(i)
+                        .map_err(|_| napi::Error::from_reason("array too long for JavaScript"))?;
+                    check(sys::napi_set_element(env, arr, index, js))?;
                 }
                 Ok(arr)
             }
             Value::Object(map) => {
                 let mut obj = std::ptr::null_mut();
                 check(sys::napi_create_object(env, &mut obj))?;
+                // Defined, not assigned: a member named `__proto__` is an
+                // own property, as `JSON.parse` makes it.
+                let mut props = Vec::with_capacity(map.len());
                 for (k, item) in map {
-                    let key = <&str>::to_napi_value(env, k.as_str())?;
-                    let js = json_to_napi(env, item)?;
-                    check(sys::napi_set_property(env, obj, key, js))?;
+                    props.push(sys::napi_property_descriptor {
+                        utf8name: std::ptr::null(),
+                        name: <&str>::to_napi_value(env, k.as_str())?,
+                        method: None,
+                        getter: None,
+                        setter: None,
+                        value: build_js(env, item)?,
+                        attributes: sys::PropertyAttributes::writable
+                            | sys::PropertyAttributes::enumerable
+                            | sys::PropertyAttributes::configurable,
+                        data: std::ptr::null_mut(),
+                    });
                 }
+                check(sys::napi_define_properties(
+                    env,
+                    obj,
+                    props.len(),
+                    props.as_ptr(),
+                ))?;
                 Ok(obj)
             }
         }
     }
 }
 
-/// JSON text made by the core (canonical, so valid JSON) as a JS value,
-/// built by the engine's own `JSON.parse` (much faster than setting
-/// properties one by one through Node-API).
+/// JSON text made by the core as a JS value, built by the engine's own
+/// `JSON.parse` (see [`Json`], whose number rule the text must already
+/// satisfy).
 pub(crate) fn parse_json<'e>(env: &'e Env, text: String) -> napi::Result<Unknown<'e>> {
-    let global = env.get_global()?;
-    let json: Object<'_> = global.get_named_property("JSON")?;
-    let parse: napi::bindgen_prelude::Function<'_, String, Unknown<'_>> =
-        json.get_named_property("parse")?;
-    parse.apply(json, text)
+    use napi::bindgen_prelude::ToNapiValue;
+    // SAFETY: a live env of this call; the string is a new value in it.
+    let arg = unsafe { String::to_napi_value(env.raw(), text)? };
+    let out = call_helper(env, |h| h.parse, &[arg])?;
+    // SAFETY: `out` is a live value the helper returned in this env.
+    unsafe { Unknown::from_napi_value(env.raw(), out) }
 }
 
 /// A JS value as a core value, read with the rules of `canonicalize` (so
-/// `undefined`, BigInt, Date, Map, lone surrogates, ... fail with the
-/// canonical-JSON error codes instead of being dropped or replaced).
+/// `undefined`, BigInt, Date, Map, lone surrogates, holes, ... fail with the
+/// canonical-JSON error codes instead of being dropped or replaced, and an
+/// exception from a getter propagates).
 pub(crate) fn js_to_json(env: &Env, value: Unknown<'_>) -> napi::Result<serde_json::Value> {
-    let bytes = with_value(env, value, |v| trustcore::ffi::canonicalize_value(v, None))?;
+    let bytes = canonical_value(env, value, &trustcore::canonical::Options::default())?;
     json_from_canonical(env, &bytes)
 }
 
 /// JSON text (a string, checked for lone surrogates, or UTF-8 bytes) read
 /// as strict I-JSON into a core value.
 pub(crate) fn text_to_json(env: &Env, text: &Text<'_>) -> napi::Result<serde_json::Value> {
+    let options = trustcore::canonical::Options::default();
     let bytes = with_text(
         env,
         text,
-        |b| trustcore::ffi::canonicalize_text(b, None),
-        |u| trustcore::ffi::canonicalize_utf16(u, None),
+        |b| trustcore::canonical::canonicalize_text_with(b, &options),
+        |u| trustcore::canonical::canonicalize_utf16(u, &options),
     )?;
     json_from_canonical(env, &bytes)
 }
@@ -762,8 +1109,8 @@ fn json_from_canonical(env: &Env, bytes: &[u8]) -> napi::Result<serde_json::Valu
         .map_err(|e| invalid_argument(env, format!("unreadable value: {e}")))
 }
 
-/// Throws an `Error` of a given `name` and `code`, for
-/// conditions the binding itself detects (a finished verifier).
+/// Throws an `Error` of a given `name` and `code`, for conditions the
+/// binding itself detects (a file that cannot be read).
 pub(crate) fn named_error(env: &Env, name: &str, code: &str, message: &str) -> napi::Error {
     let js = JsError::from(napi::Error::new(code, message.to_owned())).into_unknown(*env);
     let thrown = Object::from_unknown(js)

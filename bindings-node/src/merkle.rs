@@ -7,15 +7,22 @@
 //! indices are taken as a non-negative safe integer `number` (≤ 2^53 − 1)
 //! or a `bigint` (≤ 2^64 − 1; the core refuses sizes beyond 2^63 − 1 with
 //! its own codes); anything else is a `TypeError` `invalid_argument`. Sizes
-//! come back as numbers (a chain of 2^53 events is out of reach).
+//! come back through the one JSON-to-JS rule (`crate::Json`): a number when
+//! it is exact, a `bigint` otherwise (2^63 − 1 is `9223372036854775807n`,
+//! never a rounded number). Opened checkpoints and chain statuses are the
+//! core's values (`to_value_named`), with roots as hex.
 
 use crate::signing::{
     ask_remote_signer, bytes_arg, class_arg, outcome_signature, signer_tsfn, string_arg, PublicKey,
     SecretKey,
 };
-use crate::{describe, invalid_argument, text_arg, type_of, utf16_units, OrThrow, Text};
+use crate::{
+    array_items, describe, invalid_argument, is_nullish, js_to_json, text_arg, type_of,
+    utf16_units, Json, OrThrow, Text, NAMING,
+};
 use napi::bindgen_prelude::{
-    BigInt, Buffer, FromNapiValue, JsObjectValue, JsValue, Object, PromiseRaw, Unknown,
+    BigInt, Buffer, FromNapiValue, JavaScriptClassExt, JsObjectValue, JsValue, Object, PromiseRaw,
+    Unknown,
 };
 use napi::{Env, ValueType};
 use napi_derive::napi;
@@ -73,28 +80,6 @@ pub(crate) fn hashes_arg(env: &Env, value: Unknown<'_>, what: &str) -> napi::Res
     array_items(env, value, what, |env, item, i| {
         hash_arg(env, item, &format!("{what}[{i}]"))
     })
-}
-
-fn array_items<T>(
-    env: &Env,
-    value: Unknown<'_>,
-    what: &str,
-    mut each: impl FnMut(&Env, Unknown<'_>, u32) -> napi::Result<T>,
-) -> napi::Result<Vec<T>> {
-    if !value.is_array()? {
-        return Err(invalid_argument(
-            env,
-            format!("{what} must be an array, got {}", describe(value)),
-        ));
-    }
-    let list = Object::from_unknown(value)?;
-    let len = list.get_array_length()?;
-    let mut out = Vec::with_capacity(len as usize);
-    for i in 0..len {
-        let item: Unknown<'_> = list.get_element(i)?;
-        out.push(each(env, item, i)?);
-    }
-    Ok(out)
 }
 
 fn buffers(hashes: &[tc::Hash]) -> Vec<Buffer> {
@@ -226,10 +211,11 @@ impl MerkleTree {
         Ok(())
     }
 
-    /// The number of leaves.
-    #[napi(getter)]
-    pub fn size(&self) -> f64 {
-        self.inner.size() as f64
+    /// The number of leaves (a number: an in-memory tree cannot reach
+    /// 2^53 leaves).
+    #[napi(getter, ts_return_type = "number")]
+    pub fn size(&self) -> Json {
+        Json(self.inner.size().into())
     }
 
     /// The root of the whole tree (`SHA-256("")` when empty).
@@ -342,10 +328,11 @@ impl Frontier {
         Ok(())
     }
 
-    /// The number of leaves.
-    #[napi(getter)]
-    pub fn size(&self) -> f64 {
-        self.inner.size() as f64
+    /// The number of leaves: a number, or a `bigint` beyond what a number
+    /// holds exactly (a frontier resumed at 2^63 − 1).
+    #[napi(getter, ts_return_type = "number | bigint")]
+    pub fn size(&self) -> Json {
+        Json(self.inner.size().into())
     }
 
     /// The root of the leaves so far.
@@ -483,7 +470,7 @@ impl Checkpoint {
         let root = hash_arg(env, root, "root")?;
         let mut cp = tc::Checkpoint::new(&origin, size, root).or_throw(env)?;
         if let Some(ext) = extensions {
-            if !matches!(type_of(ext)?, ValueType::Undefined | ValueType::Null) {
+            if !is_nullish(ext)? {
                 let lines = array_items(env, ext, "extensions", |env, item, i| {
                     string_arg(env, item, &format!("extensions[{i}]"))
                 })?;
@@ -511,10 +498,11 @@ impl Checkpoint {
         self.inner.origin().to_owned()
     }
 
-    /// The tree size.
-    #[napi(getter)]
-    pub fn size(&self) -> f64 {
-        self.inner.size() as f64
+    /// The tree size: a number, or a `bigint` beyond what a number holds
+    /// exactly (up to 2^63 − 1).
+    #[napi(getter, ts_return_type = "number | bigint")]
+    pub fn size(&self) -> Json {
+        Json(self.inner.size().into())
     }
 
     /// The root hash.
@@ -615,7 +603,7 @@ impl Checkpoint {
 }
 
 /// A signature line of a key not in the trusted set.
-#[napi(object, object_from_js = false)]
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct UnknownSigner {
     /// Its key name.
     pub name: String,
@@ -623,11 +611,29 @@ pub struct UnknownSigner {
     pub key_hash: String,
 }
 
-/// A signed checkpoint whose note verified.
-#[napi(object, object_from_js = false)]
+/// A checkpoint body as a value: the opened checkpoint's `checkpoint`
+/// (the root as 64 lowercase hex digits, like every root in the chain's
+/// reports; pass it as `VerifyOptions.checkpoint` or to
+/// `checkAgainstCheckpoint`).
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct CheckpointValue {
+    /// The log's origin line.
+    pub origin: String,
+    /// The tree size (a `bigint` beyond what a number holds exactly).
+    #[napi(ts_type = "number | bigint")]
+    pub size: Json,
+    /// The root hash, 64 lowercase hex digits.
+    pub root: String,
+    /// The extension lines.
+    pub extensions: Vec<String>,
+}
+
+/// A signed checkpoint whose note verified (`OpenedCheckpoint::to_value_named`
+/// of the core).
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct OpenedCheckpoint {
     /// The checkpoint body.
-    pub checkpoint: Checkpoint,
+    pub checkpoint: CheckpointValue,
     /// The trusted keys whose signatures verified (vkey text, line order).
     pub signers: Vec<String>,
     /// Signature lines of keys not trusted (ignored).
@@ -641,17 +647,18 @@ pub struct OpenedCheckpoint {
 /// `malformed_signature_line`, `invalid_utf8`, ...).
 #[napi(
     js_name = "openCheckpoint",
-    ts_args_type = "note: string | Uint8Array, verifierKeys: VerifierKey[]"
+    ts_args_type = "note: string | Uint8Array, verifierKeys: VerifierKey[]",
+    ts_return_type = "OpenedCheckpoint"
 )]
 pub fn open_checkpoint(
     env: &Env,
     note: Unknown<'_>,
     verifier_keys: Unknown<'_>,
-) -> napi::Result<OpenedCheckpoint> {
+) -> napi::Result<Json> {
     let msg = note_bytes(env, note, "note")?;
     let keys = verifier_keys_arg(env, verifier_keys, "verifierKeys")?;
     let opened = tc::open_checkpoint(&msg, &keys).or_throw(env)?;
-    Ok(opened_checkpoint(opened))
+    Ok(Json(opened.to_value_named(NAMING)))
 }
 
 /// `VerifierKey[]` as the core's keys.
@@ -665,32 +672,9 @@ pub(crate) fn verifier_keys_arg(
     })
 }
 
-/// The JS shape of an opened checkpoint.
-pub(crate) fn opened_checkpoint(opened: tc::OpenedCheckpoint) -> OpenedCheckpoint {
-    OpenedCheckpoint {
-        checkpoint: Checkpoint {
-            inner: opened.checkpoint,
-        },
-        signers: opened
-            .verified
-            .signers
-            .iter()
-            .map(|k| k.to_string())
-            .collect(),
-        unknown: opened
-            .verified
-            .unknown
-            .iter()
-            .map(|s| UnknownSigner {
-                name: s.name().to_owned(),
-                key_hash: format!("{:08x}", s.key_hash()),
-            })
-            .collect(),
-    }
-}
-
-/// How a chain (its frontier) stands against a checkpoint.
-#[napi(object, object_from_js = false)]
+/// How a chain (its frontier) stands against a checkpoint
+/// (`ChainStatus::to_value` of the core).
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct CheckpointStatus {
     /// `consistent`; `truncated` (the chain is shorter); `root_mismatch`
     /// (rewritten or forked); `needs_proof` (the chain is longer: check when
@@ -699,32 +683,65 @@ pub struct CheckpointStatus {
     #[napi(ts_type = "'consistent' | 'truncated' | 'root_mismatch' | 'needs_proof'")]
     pub status: String,
     /// Leaves in the chain.
-    pub chain_size: f64,
+    #[napi(ts_type = "number | bigint")]
+    pub chain_size: Json,
     /// Leaves the checkpoint commits to.
-    pub checkpoint_size: f64,
+    #[napi(ts_type = "number | bigint")]
+    pub checkpoint_size: Json,
 }
 
-/// Compares a chain, summarized by its frontier, with a checkpoint.
+/// A checkpoint argument: a `Checkpoint`, or a checkpoint value (an opened
+/// checkpoint's `checkpoint`: `{origin, size, root}` with the root in hex,
+/// read by the core's tree-head reader).
+fn checkpoint_arg(env: &Env, value: Unknown<'_>) -> napi::Result<tc::Checkpoint> {
+    if type_of(value)? == ValueType::Object && Checkpoint::instance_of(env, &value)? {
+        return Ok(class_arg::<Checkpoint>(env, value, "checkpoint")?
+            .inner
+            .clone());
+    }
+    if type_of(value)? != ValueType::Object || value.is_array()? {
+        return Err(invalid_argument(
+            env,
+            format!(
+                "checkpoint must be a Checkpoint or an opened checkpoint's checkpoint {{origin, size, root}}, got {}",
+                describe(value)
+            ),
+        ));
+    }
+    // Member by member: the size may be a bigint (as `openCheckpoint` hands
+    // out sizes beyond 2^53 - 1), which the value rules refuse.
+    let obj = Object::from_unknown(value)?;
+    let size: Unknown<'_> = obj.get_named_property("size")?;
+    let size = size_arg(env, size, "checkpoint.size")?;
+    let root: Unknown<'_> = obj.get_named_property("root")?;
+    let root = js_to_json(env, root)?;
+    let head =
+        trustcore::chain::TreeHead::from_value(&serde_json::json!({ "size": size, "root": root }))
+            .or_throw(env)?;
+    let origin: Unknown<'_> = obj.get_named_property("origin")?;
+    let origin = string_arg(env, origin, "checkpoint.origin")?;
+    tc::Checkpoint::new(&origin, head.size, head.root).or_throw(env)
+}
+
+/// Compares a chain, summarized by its frontier, with a checkpoint (a
+/// `Checkpoint`, or an opened checkpoint's `checkpoint`).
 #[napi(
     js_name = "checkAgainstCheckpoint",
-    ts_args_type = "checkpoint: Checkpoint, frontier: Frontier"
+    ts_args_type = "checkpoint: Checkpoint | CheckpointValue, frontier: Frontier",
+    ts_return_type = "CheckpointStatus"
 )]
 pub fn check_against_checkpoint(
     env: &Env,
     checkpoint: Unknown<'_>,
     frontier: Unknown<'_>,
-) -> napi::Result<CheckpointStatus> {
-    let cp = class_arg::<Checkpoint>(env, checkpoint, "checkpoint")?;
+) -> napi::Result<Json> {
+    let cp = checkpoint_arg(env, checkpoint)?;
     let f = class_arg::<Frontier>(env, frontier, "frontier")?;
-    let status = match tc::check_against_checkpoint(&cp.inner, &f.inner) {
-        tc::ChainStatus::Consistent => "consistent",
-        tc::ChainStatus::Truncated { .. } => "truncated",
-        tc::ChainStatus::RootMismatch => "root_mismatch",
-        tc::ChainStatus::NeedsProof { .. } => "needs_proof",
-    };
-    Ok(CheckpointStatus {
-        status: status.to_owned(),
-        chain_size: f.inner.size() as f64,
-        checkpoint_size: cp.inner.size() as f64,
-    })
+    let status = tc::check_against_checkpoint(&cp, &f.inner);
+    Ok(Json(
+        NAMING.rename(status.to_value(f.inner.size(), cp.size()), &[]),
+    ))
 }
+
+factory_only!(VerifierKey, "VerifierKey.create or VerifierKey.parse");
+factory_only!(Checkpoint, "Checkpoint.create or Checkpoint.parse");

@@ -9,13 +9,14 @@
 //! Decisions, explanations and impact reports come back as plain objects
 //! (`canonicalize(decision)` gives the decision's exact canonical bytes).
 //!
-//! `enforceOrThrow` and `PolicyDeniedError` are in the package's JS entry
-//! point (`index.js`), over `evaluate`.
+//! `enforceOrThrow` / `enforcePolicyOrThrow` and `PolicyDeniedError` are
+//! in the package's JS entry point (`index.js`), over
+//! `evaluateWithDenial`, which hands out the core's one denial message.
 
 use crate::signing::class_arg;
-use crate::{describe, invalid_argument, js_to_json, text_arg, type_of, with_value, Json, OrThrow};
-use crate::{utf16_units, Text};
-use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, JsValue, Object, Unknown};
+use crate::{array_items, canonical_value, invalid_argument, js_to_json, text_arg, type_of};
+use crate::{utf16_units, CanonicalJson, Json, OrThrow, Text};
+use napi::bindgen_prelude::{JsObjectValue, JsValue, Object, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
 use trustcore::policy as tc;
@@ -30,7 +31,7 @@ fn json_text(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<u8>>
             Text::Bytes(b) => Ok(b.to_vec()),
             Text::Str(_) => Err(invalid_argument(env, format!("{what}: unreadable text"))),
         },
-        _ => with_value(env, value, |v| trustcore::ffi::canonicalize_value(v, None)),
+        _ => canonical_value(env, value, &trustcore::canonical::Options::default()),
     }
 }
 
@@ -123,15 +124,49 @@ impl PolicySet {
     ts_args_type = "policySet: PolicySet, request: object | string | Uint8Array",
     ts_return_type = "Decision"
 )]
-pub fn evaluate<'e>(
-    env: &'e Env,
+pub fn evaluate(
+    env: &Env,
     policy_set: Unknown<'_>,
     request: Unknown<'_>,
-) -> napi::Result<Unknown<'e>> {
+) -> napi::Result<CanonicalJson> {
     let set = class_arg::<PolicySet>(env, policy_set, "policySet")?;
     let text = json_text(env, request, "request")?;
     let decision = tc::evaluate(&set.inner, &text).or_throw(env)?;
-    crate::parse_json(env, decision.to_json())
+    Ok(CanonicalJson(decision.to_json()))
+}
+
+/// What `enforceOrThrow` needs from one evaluation: the decision, and the
+/// core's message for a denial (the `PolicyDeniedError` message, the same
+/// in every language).
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct DecisionWithDenial {
+    /// The decision record, as `evaluate` returns it.
+    pub decision: Decision,
+    /// `denied by <id>@<version>: <rationale>` (or the default's) when the
+    /// decision denies; `null` when it allows.
+    #[napi(ts_type = "string | null")]
+    pub denial_message: Json,
+}
+
+/// Evaluates like `evaluate` and also returns the core's denial message
+/// (`null` when allowed): the engine of `enforceOrThrow`.
+#[napi(
+    js_name = "evaluateWithDenial",
+    ts_args_type = "policySet: PolicySet, request: object | string | Uint8Array",
+    ts_return_type = "DecisionWithDenial"
+)]
+pub fn evaluate_with_denial<'e>(
+    env: &'e Env,
+    policy_set: Unknown<'_>,
+    request: Unknown<'_>,
+) -> napi::Result<Object<'e>> {
+    let set = class_arg::<PolicySet>(env, policy_set, "policySet")?;
+    let text = json_text(env, request, "request")?;
+    let decision = tc::evaluate(&set.inner, &text).or_throw(env)?;
+    let mut out = Object::new(env)?;
+    out.set_named_property("decision", CanonicalJson(decision.to_json()))?;
+    out.set_named_property("denialMessage", decision.denial_message())?;
+    Ok(out)
 }
 
 /// The same as `evaluate`, returning the decision's canonical JSON text
@@ -159,16 +194,11 @@ pub fn evaluate_to_json(
     ts_args_type = "record: object | string | Uint8Array, policySet: PolicySet",
     ts_return_type = "Explanation"
 )]
-pub fn explain<'e>(
-    env: &'e Env,
-    record: Unknown<'_>,
-    policy_set: Unknown<'_>,
-) -> napi::Result<Unknown<'e>> {
+pub fn explain(env: &Env, record: Unknown<'_>, policy_set: Unknown<'_>) -> napi::Result<Json> {
     let text = json_text(env, record, "record")?;
     let set = class_arg::<PolicySet>(env, policy_set, "policySet")?;
     let value = tc::explain(&text, &set.inner).or_throw(env)?;
-    // serde_json writes valid JSON; JSON.parse builds the same object.
-    crate::parse_json(env, value.to_string())
+    Ok(Json(value))
 }
 
 /// Evaluates each request under `current` and `candidate` and reports the
@@ -178,36 +208,31 @@ pub fn explain<'e>(
     ts_args_type = "current: PolicySet, candidate: PolicySet, requests: (object | string | Uint8Array)[]",
     ts_return_type = "ImpactReport"
 )]
-pub fn impact<'e>(
-    env: &'e Env,
+pub fn impact(
+    env: &Env,
     current: Unknown<'_>,
     candidate: Unknown<'_>,
     requests: Unknown<'_>,
-) -> napi::Result<Unknown<'e>> {
+) -> napi::Result<CanonicalJson> {
     let current = class_arg::<PolicySet>(env, current, "current")?;
     let candidate = class_arg::<PolicySet>(env, candidate, "candidate")?;
-    if !requests.is_array()? {
-        return Err(invalid_argument(
-            env,
-            format!("requests must be an array, got {}", describe(requests)),
-        ));
-    }
-    let list = Object::from_unknown(requests)?;
-    let len = list.get_array_length()?;
-    let mut texts = Vec::with_capacity(len as usize);
-    for i in 0..len {
-        let item: Unknown<'_> = list.get_element(i)?;
-        texts.push(json_text(env, item, &format!("requests[{i}]"))?);
-    }
-    crate::parse_json(
-        env,
+    let texts = array_items(env, requests, "requests", |env, item, i| {
+        if type_of(item)? == ValueType::Undefined {
+            return Err(invalid_argument(
+                env,
+                format!("requests[{i}] must be a request (an object, JSON text or bytes), got undefined"),
+            ));
+        }
+        json_text(env, item, &format!("requests[{i}]"))
+    })?;
+    Ok(CanonicalJson(
         tc::impact(&current.inner, &candidate.inner, &texts).to_json(),
-    )
+    ))
 }
 
-/// The canary bucket (0..9999) of a JSON value: the first 4 bytes of the
-/// SHA-256 of its canonical JSON, big-endian, modulo 10000 — the same in
-/// every language.
+/// The canary bucket (0..9999) of a JSON value: the first 8 bytes of the
+/// SHA-256 of its canonical JSON, read as a big-endian unsigned 64-bit
+/// integer, modulo 10000 — the same in every language.
 #[napi(js_name = "canaryBucket", ts_args_type = "value: unknown")]
 pub fn canary_bucket(env: &Env, value: Unknown<'_>) -> napi::Result<u32> {
     let v = js_to_json(env, value)?;
@@ -374,3 +399,5 @@ pub struct ImpactReport {
     /// `sha256:` of the candidate set.
     pub candidate_policy_set_digest: String,
 }
+
+factory_only!(PolicySet, "PolicySet.fromJson or PolicySet.fromObject");

@@ -9,8 +9,8 @@
 //! is the core's `lone_surrogate` error instead of a silent U+FFFD.
 
 use crate::{
-    buffer, core_error_object, describe, invalid_argument, text_arg, type_error_object, type_of,
-    utf16_units, with_text, with_value, OrThrow, Text,
+    buffer, canonical_value, core_error_object, describe, invalid_argument, text_arg,
+    type_error_object, type_of, utf16_units, with_text, with_value, Json, OrThrow, Text,
 };
 use napi::bindgen_prelude::{
     BufferSlice, ClassInstance, FromNapiValue, Function, JavaScriptClassExt, JsObjectValue,
@@ -113,7 +113,7 @@ fn jwk_text(env: &Env, value: Unknown<'_>) -> napi::Result<String> {
     match type_of(value)? {
         ValueType::String => string_arg(env, value, "jwk"),
         ValueType::Object if !value.is_typedarray()? => {
-            let bytes = with_value(env, value, |v| trustcore::ffi::canonicalize_value(v, None))?;
+            let bytes = canonical_value(env, value, &trustcore::canonical::Options::default())?;
             // Canonical JSON is UTF-8.
             Ok(String::from_utf8_lossy(&bytes).into_owned())
         }
@@ -145,15 +145,27 @@ pub(crate) fn alg_arg(env: &Env, value: Option<Unknown<'_>>) -> napi::Result<Alg
     trustcore::ffi::signature_algorithm(name.as_deref()).or_throw(env)
 }
 
-/// A time: an RFC 3339 UTC string, or a `Date` (read with `toISOString()`).
+/// A time: an RFC 3339 UTC string, or a `Date` (read as its time value,
+/// printed by `Date.prototype.toISOString`). An invalid Date (`new
+/// Date(NaN)`) is the core's `TimestampError` `invalid_timestamp`, like any
+/// other text that is not a timestamp.
 pub(crate) fn at_arg(env: &Env, value: Unknown<'_>) -> napi::Result<Timestamp> {
     let text = match type_of(value)? {
         ValueType::String => string_arg(env, value, "at")?,
         ValueType::Object if value.is_date()? => {
-            let obj = Object::from_unknown(value)?;
-            let to_iso: Function<(), String> = obj.get_named_property("toISOString")?;
-            // An invalid Date throws a RangeError here, which propagates.
-            to_iso.apply(obj, ())?
+            let date = napi::JsDate::from_unknown(value)?;
+            let time = date.value_of()?;
+            if time.is_finite() {
+                // The engine's own `toISOString` (not one a caller put on
+                // the object) of the time value.
+                let global = env.get_global()?;
+                let ctor: Function<'_, (), Unknown<'_>> = global.get_named_property("Date")?;
+                let proto: Object<'_> = ctor.get_named_property("prototype")?;
+                let to_iso: Function<(), String> = proto.get_named_property("toISOString")?;
+                to_iso.apply(Object::from_unknown(value)?, ())?
+            } else {
+                "Invalid Date".to_owned()
+            }
         }
         _ => {
             return Err(invalid_argument(
@@ -589,7 +601,7 @@ pub fn verify_ed25519ph_digest(
 // ---------------------------------------------------------------------------
 
 /// One signature of an envelope, as in its JSON.
-#[napi(object, object_from_js = false)]
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct EnvelopeSignature {
     /// The algorithm.
     #[napi(ts_type = "'ed25519' | 'ed25519ph'")]
@@ -712,27 +724,9 @@ impl Envelope {
     }
 
     /// The signatures, in the order they were added.
-    #[napi(getter)]
-    pub fn signatures(&self) -> Vec<EnvelopeSignature> {
-        let value = self.with(trustcore::ffi::envelope_signatures);
-        let field = |s: &serde_json::Value, name: &str| {
-            s.get(name)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        value
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|s| EnvelopeSignature {
-                        alg: field(s, "alg"),
-                        signer: field(s, "signer"),
-                        sig: field(s, "sig"),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+    #[napi(getter, ts_return_type = "EnvelopeSignature[]")]
+    pub fn signatures(&self) -> Json {
+        Json(self.with(trustcore::ffi::envelope_signatures))
     }
 
     /// The bytes a signer with id `signer` must sign for `alg` (default
@@ -1086,41 +1080,31 @@ pub(crate) fn rejection(value: Unknown<'_>) -> napi::Error {
 // Signer registry and approvals
 // ---------------------------------------------------------------------------
 
-/// A signer: its id, key, algorithm and validity window.
-#[napi(object, object_from_js = false)]
-pub struct SignerInfo {
+/// A signer as the signers file records it (the core's document, the same
+/// in every language): `{signerId, publicKey, algorithm?, validFrom?,
+/// validUntil?, revokedAt?, rotatedFrom?}`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct SignerEntry {
     /// The signer id.
     pub signer_id: String,
-    /// Its public key.
-    pub public_key: PublicKey,
-    /// The algorithm its signatures must use.
-    #[napi(ts_type = "'ed25519' | 'ed25519ph'")]
-    pub algorithm: String,
+    /// Its public key, standard padded base64 of the 32 bytes.
+    pub public_key: String,
+    /// The algorithm its signatures must use, when not `ed25519`.
+    #[napi(ts_type = "'ed25519ph'")]
+    pub algorithm: Option<String>,
     /// Start of the window (RFC 3339 UTC, as given), if any.
     pub valid_from: Option<String>,
     /// End of the window (exclusive), if any.
     pub valid_until: Option<String>,
-    /// Revocation time: nothing signed at or after it verifies.
+    /// Revocation time: nothing signed at or after it verifies (and no
+    /// successor rotated from it vouches from then on).
     pub revoked_at: Option<String>,
-}
-
-impl From<&tc_registry::SignerRecord> for SignerInfo {
-    fn from(r: &tc_registry::SignerRecord) -> Self {
-        SignerInfo {
-            signer_id: r.signer_id().to_owned(),
-            public_key: PublicKey {
-                inner: *r.public_key(),
-            },
-            algorithm: r.algorithm().name().to_owned(),
-            valid_from: r.valid_from().map(str::to_owned),
-            valid_until: r.valid_until().map(str::to_owned),
-            revoked_at: r.revoked_at().map(str::to_owned),
-        }
-    }
+    /// The signer this one was rotated from, if it came from a rotation.
+    pub rotated_from: Option<String>,
 }
 
 /// The verdict on one signature of an envelope.
-#[napi(object, object_from_js = false)]
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct SignatureVerdict {
     /// Its index in the envelope's `signatures`.
     pub index: u32,
@@ -1138,20 +1122,9 @@ pub struct SignatureVerdict {
     pub reason: Option<String>,
 }
 
-fn verdicts(list: &[tc_registry::SignatureVerdict]) -> Vec<SignatureVerdict> {
-    list.iter()
-        .map(|v| SignatureVerdict {
-            index: u32::try_from(v.index).unwrap_or(u32::MAX),
-            signer: v.signer.clone(),
-            alg: v.alg.name().to_owned(),
-            valid: v.valid,
-            reason: v.reason.map(|r| r.as_str().to_owned()),
-        })
-        .collect()
-}
-
-/// Every signature of an envelope checked against the registry at a time.
-#[napi(object, object_from_js = false)]
+/// Every signature of an envelope checked against the registry at a time
+/// (`EnvelopeReport::to_value` of the core).
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct EnvelopeReport {
     /// True when there is at least one signature and every one verifies
     /// under a registered key valid at the time.
@@ -1160,8 +1133,9 @@ pub struct EnvelopeReport {
     pub signatures: Vec<SignatureVerdict>,
 }
 
-/// The outcome of a k-of-n approval check.
-#[napi(object, object_from_js = false)]
+/// The outcome of a k-of-n approval check (`ApprovalReport::to_value` of
+/// the core).
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct ApprovalReport {
     /// The approval set's name.
     pub set: String,
@@ -1175,28 +1149,17 @@ pub struct ApprovalReport {
     pub signatures: Vec<SignatureVerdict>,
 }
 
-/// A verified signer rotation.
-#[napi(object, object_from_js = false)]
+/// A verified signer rotation: the rotation payload (the core's document).
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct Rotation {
     /// The retiring signer id.
     pub previous: String,
-    /// The new signer.
-    pub next: SignerInfo,
+    /// The new signer, as the signers file records it.
+    pub next: SignerEntry,
     /// When the retiring key stops vouching (end of the overlap).
     pub previous_valid_until: String,
     /// When the rotation was made.
     pub rotated_at: String,
-}
-
-impl From<&tc_registry::Rotation> for Rotation {
-    fn from(r: &tc_registry::Rotation) -> Self {
-        Rotation {
-            previous: r.previous.clone(),
-            next: (&r.next).into(),
-            previous_valid_until: r.previous_valid_until.clone(),
-            rotated_at: r.rotated_at.clone(),
-        }
-    }
 }
 
 /// Which public key speaks for which signer id, and when.
@@ -1261,11 +1224,19 @@ impl SignerRegistry {
         u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
     }
 
-    /// A signer's record, or `null`.
-    #[napi(ts_args_type = "signerId: string")]
-    pub fn get(&self, env: &Env, signer_id: Unknown<'_>) -> napi::Result<Option<SignerInfo>> {
+    /// A signer's record as the signers file holds it, or `null`.
+    #[napi(
+        ts_args_type = "signerId: string",
+        ts_return_type = "SignerEntry | null"
+    )]
+    pub fn get(&self, env: &Env, signer_id: Unknown<'_>) -> napi::Result<Json> {
         let id = string_arg(env, signer_id, "signerId")?;
-        Ok(self.inner.get(&id).map(SignerInfo::from))
+        Ok(Json(
+            self.inner
+                .get(&id)
+                .map(|r| r.to_value())
+                .unwrap_or(serde_json::Value::Null),
+        ))
     }
 
     /// The key that vouches for `signerId`'s `alg` (default `ed25519`)
@@ -1292,45 +1263,45 @@ impl SignerRegistry {
 
     /// Verifies every signature of `envelope` as of `at` (the record's
     /// time). Never throws for a bad signature: each verdict says why.
-    #[napi(ts_args_type = "envelope: Envelope, at: string | Date")]
+    #[napi(
+        ts_args_type = "envelope: Envelope, at: string | Date",
+        ts_return_type = "EnvelopeReport"
+    )]
     pub fn verify_envelope(
         &self,
         env: &Env,
         envelope: Unknown<'_>,
         at: Unknown<'_>,
-    ) -> napi::Result<EnvelopeReport> {
+    ) -> napi::Result<Json> {
         let envelope = class_arg::<Envelope>(env, envelope, "envelope")?;
         let at = at_arg(env, at)?;
         let report = envelope.with(|e| self.inner.verify_envelope(e, &at));
-        Ok(EnvelopeReport {
-            valid: report.valid,
-            signatures: verdicts(&report.signatures),
-        })
+        Ok(Json(report.to_value()))
     }
 
     /// Checks a rotation record (an envelope of kind `ROTATION_KIND` signed
     /// by the previous and the next key) without changing the registry.
     /// `RegistryError` `invalid_rotation`, `unknown_signer`,
     /// `duplicate_signer`, ... when it does not hold.
-    #[napi(ts_args_type = "envelope: Envelope")]
-    pub fn verify_rotation(&self, env: &Env, envelope: Unknown<'_>) -> napi::Result<Rotation> {
+    #[napi(ts_args_type = "envelope: Envelope", ts_return_type = "Rotation")]
+    pub fn verify_rotation(&self, env: &Env, envelope: Unknown<'_>) -> napi::Result<Json> {
         let envelope = class_arg::<Envelope>(env, envelope, "envelope")?;
         envelope
             .with(|e| self.inner.verify_rotation(e))
-            .map(|r| Rotation::from(&r))
+            .map(|r| Json(r.to_value()))
             .or_throw(env)
     }
 
     /// Verifies a rotation record and applies it: the previous signer's
     /// window closes at `previousValidUntil` and the next signer is added.
     /// A failed rotation changes nothing.
-    #[napi(ts_args_type = "envelope: Envelope")]
-    pub fn apply_rotation(&mut self, env: &Env, envelope: Unknown<'_>) -> napi::Result<Rotation> {
+    #[napi(ts_args_type = "envelope: Envelope", ts_return_type = "Rotation")]
+    pub fn apply_rotation(&mut self, env: &Env, envelope: Unknown<'_>) -> napi::Result<Json> {
         let envelope = class_arg::<Envelope>(env, envelope, "envelope")?;
         let inner = &mut self.inner;
         envelope
             .with(|e| inner.apply_rotation(e))
-            .map(|r| Rotation::from(&r))
+            .map(|r| Json(r.to_value()))
             .or_throw(env)
     }
 
@@ -1381,25 +1352,22 @@ impl ApprovalSet {
     /// Counts the distinct signers of the set whose signatures on
     /// `envelope` verify under keys of `registry` valid at `at`; every
     /// signature that does not count has a reason.
-    #[napi(ts_args_type = "envelope: Envelope, registry: SignerRegistry, at: string | Date")]
+    #[napi(
+        ts_args_type = "envelope: Envelope, registry: SignerRegistry, at: string | Date",
+        ts_return_type = "ApprovalReport"
+    )]
     pub fn verify(
         &self,
         env: &Env,
         envelope: Unknown<'_>,
         registry: Unknown<'_>,
         at: Unknown<'_>,
-    ) -> napi::Result<ApprovalReport> {
+    ) -> napi::Result<Json> {
         let envelope = class_arg::<Envelope>(env, envelope, "envelope")?;
         let registry = class_arg::<SignerRegistry>(env, registry, "registry")?;
         let at = at_arg(env, at)?;
         let report = envelope.with(|e| self.inner.verify(e, &registry.inner, &at));
-        Ok(ApprovalReport {
-            set: report.set,
-            threshold: u32::try_from(report.threshold).unwrap_or(u32::MAX),
-            approved: report.approved,
-            approvers: report.approvers,
-            signatures: verdicts(&report.signatures),
-        })
+        Ok(Json(report.to_value()))
     }
 
     /// What `util.inspect` shows.
@@ -1412,3 +1380,21 @@ impl ApprovalSet {
         )
     }
 }
+
+factory_only!(
+    PublicKey,
+    "PublicKey.fromBytes, fromBase64, fromHex, fromPem, fromDer or fromJwk"
+);
+factory_only!(
+    SecretKey,
+    "SecretKey.generate, fromBytes, fromSeed, fromBase64, fromHex, fromPem, fromDer or fromJwk"
+);
+factory_only!(
+    Envelope,
+    "Envelope.create, Envelope.fromText or Envelope.fromJson"
+);
+factory_only!(
+    SignerRegistry,
+    "SignerRegistry.fromJson or SignerRegistry.fromJwks"
+);
+factory_only!(ApprovalSet, "ApprovalSet.fromJson");

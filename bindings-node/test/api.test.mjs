@@ -122,7 +122,6 @@ test('wrong argument types throw invalid_argument TypeErrors', () => {
     () => canonicalizeText({ a: 1 }),
     () => canonicalizeText(new Uint16Array(2)),
     () => canonicalizeText([1]),
-    () => canonicalizeText('1', 'options'),
     () => canonicalDigestText('1', 5),
     () => canonicalDigest(1, {}),
     () => digest(42),
@@ -137,6 +136,13 @@ test('wrong argument types throw invalid_argument TypeErrors', () => {
     assert.ok(err.message.length > 10, err.message);
   }
   assert.match(assertCode(() => canonicalizeText(42), 'invalid_argument').message, /string or a Uint8Array.*number/);
+});
+
+test('options are read by the core: not an object, unknown keys', () => {
+  assertCode(() => canonicalizeText('1', 'options'), 'invalid_option', { name: 'OptionsError' });
+  assertCode(() => canonicalDigestText('1', 'sha256', { maxDepht: 3 }), 'unknown_option', { name: 'OptionsError' });
+  assertCode(() => canonicalDigest(1, undefined, { depth: 3 }), 'unknown_option');
+  assert.equal(canonicalizeText('[1]', { maxDepth: 1 }).toString(), '[1]');
 });
 
 test('an exception thrown by an options getter propagates unchanged', () => {

@@ -1,17 +1,22 @@
-// test-vectors/chain.json: every case, whole (string and bytes), in 7-byte
-// chunks, row by row, and off the event loop, on 1 and 2 threads. Reports
-// are compared without `message` (messages are for people).
+// test-vectors/chain.json: every verification case, whole (string and
+// bytes), in 7-byte chunks, row by row, and off the event loop, on 1 and 2
+// threads; every replay case. Reports are the core's, with camelCase
+// members (`breakCounts`): they are compared with the vectors after
+// key-case normalization (snakeKeys) and without `message` (messages are
+// for people).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { trustcore, loadVectors } from './helpers.mjs';
+import { trustcore, loadVectors, snakeKeys } from './helpers.mjs';
 
-const { SignerRegistry, ChainVerifier, verifyJsonl, verifyJsonlAsync } = trustcore;
+const { SignerRegistry, ChainVerifier, verifyJsonl, verifyJsonlAsync, replay } = trustcore;
 const doc = loadVectors('chain.json');
 const registry = SignerRegistry.fromJson(doc.registry);
 
-/** The report as plain JSON data without messages. */
+/** The report as snake_case JSON data without messages. */
 function plain(report) {
-  const r = JSON.parse(JSON.stringify(report));
+  assert.ok('breakCount' in report && 'breakCounts' in report, 'camelCase members');
+  assert.equal(report.breakCount, Object.values(report.breakCounts).reduce((a, b) => a + b, 0));
+  const r = snakeKeys(report);
   for (const b of r.breaks) {
     assert.ok(typeof b.message === 'string' && b.message.length > 0, 'every break has a message');
     delete b.message;
@@ -26,6 +31,7 @@ function options(c, threads) {
 test('chain.json has the documented shape', () => {
   assert.equal(doc.format, 'trustcore-vectors/chain');
   assert.ok(doc.cases.length >= 25);
+  assert.ok(doc.replay.length >= 20);
 });
 
 for (const c of doc.cases) {
@@ -56,4 +62,20 @@ for (const c of doc.cases) {
       assert.deepEqual(plain(r.finish()), c.expected, 'row by row');
     });
   }
+}
+
+for (const c of doc.replay) {
+  test(`replay: ${c.id}`, () => {
+    const got = c.start === undefined ? replay(c.rows) : replay(c.rows, c.start);
+    assert.deepEqual(snakeKeys(got), c.expected, 'rows as strings');
+    assert.deepEqual(snakeKeys(replay(c.rows.map((r) => Buffer.from(r)), c.start)), c.expected, 'rows as bytes');
+    // The events are row objects: replaying them again gives them again,
+    // and a verifier takes them as rows.
+    assert.deepEqual(replay(got.events, c.start).events, got.events, 'row objects replay to themselves');
+    if (c.start === undefined && got.events.length > 0) {
+      const v = ChainVerifier.create(registry);
+      for (const e of got.events) v.feedRow(e);
+      assert.equal(v.finish().rows, got.events.length);
+    }
+  });
 }

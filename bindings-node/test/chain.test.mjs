@@ -139,12 +139,19 @@ test('writer errors', () => {
   assertCode(() => writer.append(body(6, { ts: 'yesterday' }), key), 'invalid_timestamp');
   assertCode(() => writer.append(body(6, { id: '\uD800' }), key), 'lone_surrogate');
   assertCode(() => writer.append(body(6, { payload: { n: 1n } }), key), 'unsupported_type');
-  assertCode(() => writer.append(body(6, { payload: undefined }), key), 'invalid_argument');
-  assertCode(() => writer.append(body(6, { eventType: 3 }), key), 'invalid_argument');
-  assertCode(() => writer.append('{}', key), 'invalid_argument');
+  // The body is read by the core (EventBody::from_value): its shape is
+  // ChainError invalid_event, values JSON cannot hold CanonicalJsonError.
+  assertCode(() => writer.append(body(6, { payload: undefined }), key), 'unsupported_type', { path: '/payload' });
+  assertCode(() => writer.append(body(6, { eventType: 3 }), key), 'invalid_event', { name: 'ChainError' });
+  assertCode(() => writer.append(body(6, { event_type: 't' }), key), 'invalid_event');
+  const { payload, ...noPayload } = body(6);
+  assert.ok(payload);
+  assertCode(() => writer.append(noPayload, key), 'invalid_event');
+  assertCode(() => writer.append('{}', key), 'invalid_event');
   assertCode(() => writer.append(body(6), 'key'), 'invalid_argument');
   assertCode(() => ChainWriter.create('kernel-signer', key.publicKey(), { head: { hash: 'zz', seq: 1 } }), 'invalid_state', { name: 'ChainError' });
-  assertCode(() => ChainWriter.create('kernel-signer', key.publicKey(), { hashAlg: 'md5' }), 'unknown_algorithm');
+  assertCode(() => ChainWriter.create('kernel-signer', key.publicKey(), { hashAlg: 'md5' }), 'invalid_option', { name: 'OptionsError' });
+  assertCode(() => ChainWriter.create('kernel-signer', key.publicKey(), { hash_alg: 'blake3' }), 'unknown_option', { name: 'OptionsError' });
   assertCode(() => ChainWriter.create('kernel-signer', key), 'invalid_argument');
   assert.equal(writer.head.seq, 1, 'failed appends change nothing');
 });
@@ -198,9 +205,14 @@ test('the streaming verifier: chunks, breaks so far, state and resume', () => {
   const cut = Math.floor(bytes.length / 2) + 3;
   v.feed(bytes.subarray(0, cut));
   const state = v.state();
-  assert.equal(state.type, 'trustcore.chain-verifier-state/v1');
+  // A document, spelled the same in every language, with its own check.
+  assert.equal(state.type, 'trustcore.chain-verifier-state/v2');
   assert.equal(state.position, state.count);
   assert.equal(state.breaks, 0);
+  assert.deepEqual(state.break_counts, {});
+  assert.equal(state.hash_alg, 'sha256');
+  assert.equal(state.stopped, false);
+  assert.match(state.check, /^sha256:[0-9a-f]{64}$/);
   assert.equal(state.merkle.size, state.position);
   assert.deepEqual(v.breaks(), []);
   // Resume from the saved state (as JSON, as a process would store it) at
@@ -216,6 +228,8 @@ test('the streaming verifier: chunks, breaks so far, state and resume', () => {
   // A state can also be passed as text.
   assert.equal(ChainVerifier.resume(registry, saved).state().position, state.position);
   assertCode(() => ChainVerifier.resume(registry, { type: 'nope' }), 'invalid_state', { name: 'ChainError' });
+  assertCode(() => ChainVerifier.resume(registry, { ...state, position: state.position + 1 }), 'invalid_state', { name: 'ChainError' });
+  assertCode(() => ChainVerifier.resume(registry, state, { hashAlg: 'blake3' }), 'invalid_state');
   assertCode(() => ChainVerifier.resume(registry, '{"type":'), 'syntax', { name: 'CanonicalJsonError' });
 });
 
@@ -265,10 +279,15 @@ test('verifyFile reads an export in chunks and reports what verifyJsonl does', a
     const expectedHead = verifyJsonl(rows.join('\n'), registry).head;
     fs.writeFileSync(path.join(dir, 'short.jsonl'), rows.slice(0, 20).join('\n'));
     assert.equal(verifyFile(path.join(dir, 'short.jsonl'), registry, { expectedHead }).breaks[0].reason, 'truncated');
+    // chunkSize is read with the verify options by the core's reader.
     for (const chunkSize of [0, -1, 1.5, 2 ** 31, '64']) {
-      assert.throws(() => verifyFile(path.join(dir, 'good.jsonl'), registry, { chunkSize }), (e) => e instanceof RangeError && e.code === 'ERR_OUT_OF_RANGE');
+      assertCode(() => verifyFile(path.join(dir, 'good.jsonl'), registry, { chunkSize }), 'invalid_option', { name: 'OptionsError' });
     }
+    assertCode(() => verifyFile(path.join(dir, 'good.jsonl'), registry, { chunksize: 8 }), 'unknown_option');
+    assertCode(() => verifyFile(path.join(dir, 'good.jsonl'), registry, { expected_head: expectedHead }), 'unknown_option');
     assert.throws(() => verifyFile(path.join(dir, 'missing.jsonl'), registry), (e) => e.code === 'ENOENT');
+    assertCode(() => verifyFile(42, registry), 'invalid_argument');
+    assertCode(() => verifyFile(['a'], registry), 'invalid_argument');
     assert.throws(() => verifyFile(dir, registry), (e) => e.code === 'EISDIR');
     // The native reader reads from the descriptor's position and never
     // closes it; bad descriptors are Node-style errors.
@@ -280,7 +299,8 @@ test('verifyFile reads an export in chunks and reports what verifyJsonl does', a
       fs.closeSync(fd);
     }
     assertCode(() => trustcore.verifyFd(-1, registry), 'invalid_argument');
-    assertCode(() => trustcore.verifyFd(2 ** 30, registry, {}, 0), 'invalid_argument');
+    assertCode(() => trustcore.verifyFd('3', registry), 'invalid_argument');
+    assertCode(() => trustcore.verifyFd(2 ** 30, registry, { chunkSize: 0 }), 'invalid_option');
     assert.throws(() => trustcore.verifyFd(2 ** 30, registry), (e) => e.code === 'EBADF');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -365,10 +385,13 @@ test('a finished verifier refuses more input; argument errors', () => {
   assertCode(() => w.feed(42), 'invalid_argument');
   assertCode(() => w.feed(new Uint16Array(2)), 'invalid_argument');
   assertCode(() => ChainVerifier.create({}), 'invalid_argument');
-  assertCode(() => ChainVerifier.create(registry, { threads: 0 }), 'invalid_argument');
-  assertCode(() => ChainVerifier.create(registry, { stopAtFirst: 'yes' }), 'invalid_argument');
+  // Options are read by the core: OptionsError with its codes.
+  assertCode(() => ChainVerifier.create(registry, { threads: 0 }), 'invalid_option', { name: 'OptionsError' });
+  assertCode(() => ChainVerifier.create(registry, { stopAtFirst: 'yes' }), 'invalid_option');
+  assertCode(() => ChainVerifier.create(registry, { stop_at_first: true }), 'unknown_option');
+  assertCode(() => ChainVerifier.create(registry, 'fast'), 'invalid_option');
   for (const maxRowBytes of [0, -5, 1.5, '100', 2 ** 33]) {
-    assertCode(() => ChainVerifier.create(registry, { maxRowBytes }), 'invalid_argument');
+    assertCode(() => ChainVerifier.create(registry, { maxRowBytes }), 'invalid_option');
   }
   assertCode(() => verifyJsonl('', registry, { expectedHead: { seq: 1 } }), 'invalid_state');
   assertCode(() => verifyJsonlAsync(null, registry), 'invalid_argument');
@@ -383,7 +406,7 @@ test('replay: shuffled rows, duplicates, forks, orphans and unreadable rows', ()
   const { rows, writer } = chainOf(6);
   const shuffled = [rows[3], rows[0], rows[5], 'not json', rows[1], rows[4], rows[2], rows[2]];
   const r = replay(shuffled);
-  assert.deepEqual(r.events, rows, 'the one chain order; a repeated row is one event');
+  assert.deepEqual(r.events, rows.map((x) => JSON.parse(x)), 'the one chain order (row objects); a repeated row is one event');
   assert.deepEqual(r.forks, []);
   assert.deepEqual(r.orphans, []);
   assert.deepEqual(r.malformed, [{ position: 3, reason: 'malformed_row' }]);
@@ -398,7 +421,12 @@ test('replay: shuffled rows, duplicates, forks, orphans and unreadable rows', ()
   assert.ok(f.orphans.length >= 1);
   // From a start head: only what hangs off it.
   const tail = replay(rows, heads);
-  assert.deepEqual(tail.events, rows.slice(3));
+  assert.deepEqual(tail.events, rows.slice(3).map((x) => JSON.parse(x)));
+  // Row objects in, and out to a verifier.
+  assert.deepEqual(replay(r.events), { events: r.events, forks: [], orphans: [], malformed: [] });
+  const v = ChainVerifier.create(registry);
+  for (const e of r.events) v.feedRow(e);
+  assert.equal(v.finish().valid, true);
   assert.deepEqual(tail.orphans.length, 3);
   assert.equal(writer.head.seq, 6);
   assertCode(() => replay('rows'), 'invalid_argument');

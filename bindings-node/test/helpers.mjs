@@ -43,3 +43,23 @@ export function assertCode(fn, code, extra = {}) {
   }
   return caught;
 }
+
+/**
+ * A report with lowerCamelCase members renamed to snake_case, as
+ * .ci/compare_reports.py normalizes them (data such as rows and reason
+ * codes already is snake_case), for comparison with the vectors.
+ */
+export function snakeKeys(v) {
+  if (Array.isArray(v)) return v.map(snakeKeys);
+  if (v !== null && typeof v === 'object' && !Buffer.isBuffer(v)) {
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k.replace(/(?<=[a-z0-9])([A-Z])/g, (m) => `_${m.toLowerCase()}`), snakeKeys(x)]),
+    );
+  }
+  return v;
+}
+
+/** Asserts that `fn` throws an OptionsError with `code`. */
+export function assertOptionsError(fn, code) {
+  return assertCode(fn, code, { name: 'OptionsError' });
+}

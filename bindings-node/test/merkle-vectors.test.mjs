@@ -82,21 +82,29 @@ for (const c of cp.cases) {
     if (c.expected) {
       const o = run();
       const e = c.expected;
+      // The core's value: the root in hex, a size beyond 2^53 - 1 a bigint.
       assert.equal(o.checkpoint.origin, e.origin);
-      assert.equal(o.checkpoint.size, e.size);
-      assert.equal(o.checkpoint.root.toString('base64'), e.root);
+      if (typeof o.checkpoint.size === 'bigint') {
+        assert.ok(o.checkpoint.size > BigInt(Number.MAX_SAFE_INTEGER));
+        assert.equal(Number(o.checkpoint.size), e.size);
+        if (c.id === 'valid/max-size') assert.equal(o.checkpoint.size, 2n ** 63n - 1n);
+      } else {
+        assert.equal(o.checkpoint.size, e.size);
+      }
+      assert.equal(Buffer.from(o.checkpoint.root, 'hex').toString('base64'), e.root);
       assert.deepEqual(o.checkpoint.extensions, e.extensions);
       assert.deepEqual(o.signers, e.signers);
       assert.deepEqual(o.unknown.map((u) => ({ name: u.name, key_hash: u.keyHash })), e.unknown);
+      const body = Checkpoint.create(o.checkpoint.origin, o.checkpoint.size, Buffer.from(o.checkpoint.root, 'hex'), o.checkpoint.extensions);
       if (c.signed_with) {
         // We sign the same bytes.
         const signers = c.signed_with.map((id) => secretOf[id]);
-        assert.equal(o.checkpoint.sign(signers), typeof note === 'string' ? note : note.toString('utf8'));
-        const again = Checkpoint.parse(o.checkpoint.toText());
-        assert.equal(again.toText(), o.checkpoint.toText());
+        assert.equal(body.sign(signers), typeof note === 'string' ? note : note.toString('utf8'));
+        const again = Checkpoint.parse(body.toText());
+        assert.equal(again.toText(), body.toText());
       }
       if (typeof note === 'string') {
-        assert.equal(openCheckpoint(Buffer.from(note), trusted).checkpoint.toText(), o.checkpoint.toText());
+        assert.deepEqual(openCheckpoint(Buffer.from(note), trusted), o);
       }
     } else {
       const err = codeOf(run);

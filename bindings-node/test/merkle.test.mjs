@@ -150,3 +150,16 @@ test('checkpoints: signWith a remote signer (KMS), rotation, fail closed', async
   const otherNote = Checkpoint.create(origin, t.size, Buffer.alloc(32)).sign([{ name: origin, secretKey: oldKey }]);
   assertCode(() => cp.signWith(vNew, (m) => newKey.sign(m), otherNote), 'prepared_mismatch', { name: 'MerkleError' });
 });
+
+test('sizes beyond 2^53 - 1 come back as bigints and go back in as they are', () => {
+  const sk = SecretKey.fromBytes(Buffer.alloc(32, 4));
+  const max = 2n ** 63n - 1n;
+  const note = Checkpoint.create('log', max, Buffer.alloc(32, 3)).sign([{ name: 'log', secretKey: sk }]);
+  const opened = openCheckpoint(note, [VerifierKey.create('log', sk.publicKey())]);
+  assert.equal(opened.checkpoint.size, max);
+  assert.deepEqual(checkAgainstCheckpoint(opened.checkpoint, new Frontier()), { status: 'truncated', chainSize: 0, checkpointSize: max });
+  assert.equal(Checkpoint.create('log', opened.checkpoint.size, Buffer.from(opened.checkpoint.root, 'hex')).size, max);
+  assertCode(() => checkAgainstCheckpoint({ size: 1, root: 'zz', origin: 'log' }, new Frontier()), 'invalid_state', { name: 'ChainError' });
+  assertCode(() => checkAgainstCheckpoint({ size: -1, root: 'ab'.repeat(32), origin: 'log' }, new Frontier()), 'invalid_argument');
+  assertCode(() => checkAgainstCheckpoint('log', new Frontier()), 'invalid_argument');
+});

@@ -397,12 +397,11 @@ test('registry: load, look up, verify envelopes at a time, JWKS', () => {
   ]));
   assert.deepEqual(reg.signerIds(), ['kernel-signer', 'kms-digest']);
   assert.equal(reg.size, 2);
+  // The signers-file entry, as the core writes it (algorithm only when not
+  // ed25519).
   const rec = reg.get('kernel-signer');
-  assert.equal(rec.signerId, 'kernel-signer');
-  assert.ok(rec.publicKey.equals(kernel.publicKey()));
-  assert.equal(rec.algorithm, 'ed25519');
-  assert.equal(rec.validFrom, '2026-01-01T00:00:00Z');
-  assert.equal(rec.validUntil, '2026-07-01T00:00:00Z');
+  assert.deepEqual(rec, { signerId: 'kernel-signer', publicKey: kernel.publicKey().toBase64(), validFrom: '2026-01-01T00:00:00Z', validUntil: '2026-07-01T00:00:00Z' });
+  assert.ok(PublicKey.fromBase64(rec.publicKey).equals(kernel.publicKey()));
   assert.equal('revokedAt' in rec, false);
   assert.equal(reg.get('kms-digest').algorithm, 'ed25519ph');
   assert.equal(reg.get('nobody'), null);
@@ -416,7 +415,12 @@ test('registry: load, look up, verify envelopes at a time, JWKS', () => {
   assertCode(() => reg.keyFor('kms-digest', '2026-03-01T00:00:00Z'), 'algorithm_mismatch');
   assertCode(() => reg.keyFor('nobody', '2026-03-01T00:00:00Z'), 'unknown_signer');
   assertCode(() => reg.keyFor('kernel-signer', '2026-03-01 00:00:00Z'), 'invalid_timestamp', { name: 'TimestampError', offset: 10 });
-  assert.throws(() => reg.keyFor('kernel-signer', new Date(NaN)), RangeError);
+  // #15 finding 8: an invalid Date is the core's TimestampError, not a code-less RangeError.
+  assertCode(() => reg.keyFor('kernel-signer', new Date(NaN)), 'invalid_timestamp', { name: 'TimestampError' });
+  // A Date's own time value counts, not a toISOString put on it.
+  const d = new Date('2026-03-01T00:00:00Z');
+  d.toISOString = () => '1999-01-01T00:00:00Z';
+  assert.ok(reg.keyFor('kernel-signer', d).equals(kernel.publicKey()));
 
   const env = Envelope.create('upgrade.applied', { version: '2.4.1' });
   env.sign(kernel, 'kernel-signer');
@@ -467,7 +471,8 @@ test('registry: a rotation signed by the old and the new key', () => {
   assert.equal(reg.size, 1, 'verifyRotation changes nothing');
   assert.equal(checked.previous, 'kernel-signer');
   assert.equal(checked.next.signerId, 'kernel-signer-2');
-  assert.ok(checked.next.publicKey.equals(newKey.publicKey()));
+  assert.equal(checked.next.publicKey, newKey.publicKey().toBase64());
+  assert.equal(checked.next.rotatedFrom, 'kernel-signer');
   const applied = reg.applyRotation(rotation);
   assert.equal(applied.previousValidUntil, '2026-07-01T00:00:00Z');
   assert.deepEqual(reg.signerIds(), ['kernel-signer', 'kernel-signer-2']);

@@ -132,13 +132,20 @@ test('maxDepth option', () => {
   assert.equal(text(deep, { maxDepth: 500 }).length, 1001);
   assert.equal(text(1, {}), '1');
   assert.equal(text(1, null), '1');
-  assert.equal(text(1, { maxDepth: undefined }), '1');
-  assertCode(() => canonicalize(1, { maxDepth: 0 }), 'invalid_option', { name: 'CanonicalJsonError' });
+  // Options are read by the core (OptionsError), after the value rules of
+  // canonicalize: an undefined member is refused, never taken as absent
+  // (a trusted head that is accidentally undefined must not switch a check
+  // off); null is absent.
+  assert.equal(text(1, { maxDepth: null }), '1');
+  assertCode(() => canonicalize(1, { maxDepth: undefined }), 'unsupported_type', { name: 'CanonicalJsonError', path: '/maxDepth' });
+  assertCode(() => canonicalize(1, { maxDepth: 0 }), 'invalid_option', { name: 'OptionsError' });
   assertCode(() => canonicalize(1, { maxDepth: 1025 }), 'invalid_option');
   assertCode(() => canonicalize(1, { maxDepth: 2.5 }), 'invalid_option');
   assertCode(() => canonicalize(1, { maxDepth: -1 }), 'invalid_option');
-  assertCode(() => canonicalize(1, { maxDepth: '3' }), 'invalid_argument');
-  assertCode(() => canonicalize(1, 5), 'invalid_argument');
+  assertCode(() => canonicalize(1, { maxDepth: '3' }), 'invalid_option');
+  assertCode(() => canonicalize(1, 5), 'invalid_option', { name: 'OptionsError' });
+  assertCode(() => canonicalize(1, { max_depth: 3 }), 'unknown_option', { name: 'OptionsError' });
+  assert.match(assertCode(() => canonicalize(1, { maxdepth: 3 }), 'unknown_option').message, /did you mean "maxDepth"/);
 });
 
 test('an exception thrown while reading a value propagates unchanged', () => {

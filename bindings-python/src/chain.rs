@@ -1,28 +1,35 @@
 //! The audit chain as Python classes: `ChainWriter` (local and remote
-//! signers), `ChainVerifier` (streaming, resumable), `verify_jsonl` and
-//! `replay`.
+//! signers), `ChainVerifier` (streaming, resumable), `verify_jsonl`,
+//! `replay` and `verify_event_in_checkpoint`.
 //!
 //! Conversion and error mapping only: every rule is in `trustcore::chain`.
-//! Dicts handed in (event bodies, heads, states) go through the core's
-//! value walker first, so a value JSON cannot hold fails with the same
-//! `CanonicalJsonError` (and JSON Pointer `path`) as `canonicalize`. JSONL
-//! given as `str` is read as its UTF-8 bytes; a `str` holding lone
-//! surrogates is read as WTF-8, so such a row is a `malformed_row` break,
-//! never a silently replaced character. The CPU-heavy calls (feeding rows,
-//! `finish`, `verify_jsonl`, `replay`) run with the GIL released; no Python
-//! object is touched while they run.
+//! Keyword arguments are the core's options (`VerifyOptions`,
+//! `WriterOptions`, read with `Naming::Snake`); event bodies are read by
+//! `EventBody::from_value`; reports, states and replays are the core's
+//! `to_value()`. Dicts handed in (bodies, heads, states, row dicts) go
+//! through the core's value walker first, so a value JSON cannot hold fails
+//! with the same `CanonicalJsonError` (and JSON Pointer `path`) as
+//! `canonicalize`. JSONL given as `str` is read as its UTF-8 bytes; a `str`
+//! holding lone surrogates is read as WTF-8, so such a row is a
+//! `malformed_row` break, never a silently replaced character. The
+//! CPU-heavy calls (feeding rows, `finish`, `verify_jsonl`, `replay`) run
+//! with the GIL released; no Python object is touched while they run.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 use serde_json::Value;
 use trustcore::chain as tc;
+use trustcore::options::Naming;
+use trustcore::ErrorKind;
 
 use crate::signing::{
-    algorithm, bytes_arg, core, py_repr, raise, signer_answer, to_py, PyPublicKey, PySecretKey,
+    bytes_arg, core, py_repr, raise, signer_answer, to_py, PyPublicKey, PySecretKey,
     PySignerRegistry,
 };
-use crate::{json_value, not_text, str_text, type_name, Text};
+use crate::{
+    json_value, not_text, options_value, str_text, type_name, with_value, Str, Text, Uint,
+};
 
 /// A dict argument as a JSON value (TypeError naming `what` otherwise).
 fn dict_value(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
@@ -32,60 +39,23 @@ fn dict_value(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
     json_value(obj)
 }
 
+/// A head dict (`{"hash", "seq", "ts"?}`, read by the core); None: the
+/// genesis head.
 fn head_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<tc::Head> {
     match obj {
-        None => Ok(tc::Head::default()),
-        Some(o) if o.is_none() => Ok(tc::Head::default()),
-        Some(o) => core(py, tc::Head::from_value(&dict_value(o, "head")?)),
+        Some(o) if !o.is_none() => core(py, tc::Head::from_value(&dict_value(o, "head")?)),
+        _ => Ok(tc::Head::default()),
     }
 }
 
-fn hash_alg(py: Python<'_>, name: &str) -> PyResult<trustcore::digest::Algorithm> {
-    raise(py, trustcore::ffi::algorithm(Some(name)))
-}
-
-/// Builds the core's options from the keyword arguments.
-#[allow(clippy::too_many_arguments)]
+/// The verifier's keyword arguments, read by the core
+/// (`VerifyOptions::from_value`: names, types, bounds, defaults, codes).
 fn verify_options(
     py: Python<'_>,
-    stop_at_first: bool,
-    track_ids: bool,
-    expected_head: Option<&Bound<'_, PyAny>>,
-    checkpoint: Option<&Bound<'_, PyAny>>,
-    hash_alg_name: &str,
-    threads: Option<usize>,
-    max_row_bytes: Option<usize>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<tc::VerifyOptions> {
-    if threads == Some(0) {
-        return Err(PyValueError::new_err(
-            "threads must be at least 1 (None: every core)",
-        ));
-    }
-    if max_row_bytes == Some(0) {
-        return Err(PyValueError::new_err(
-            "max_row_bytes must be at least 1 (None: 1 MiB)",
-        ));
-    }
-    let expected_head = match expected_head {
-        Some(h) if !h.is_none() => Some(head_arg(py, Some(h))?),
-        _ => None,
-    };
-    let checkpoint = match checkpoint {
-        Some(c) if !c.is_none() => Some(core(
-            py,
-            tc::TreeHead::from_value(&dict_value(c, "checkpoint")?),
-        )?),
-        _ => None,
-    };
-    Ok(tc::VerifyOptions {
-        hash_alg: hash_alg(py, hash_alg_name)?,
-        stop_at_first,
-        track_ids,
-        expected_head,
-        checkpoint,
-        threads,
-        max_row_bytes: max_row_bytes.unwrap_or(tc::VerifyOptions::default().max_row_bytes),
-    })
+    let v = options_value(options)?;
+    raise(py, tc::VerifyOptions::from_value(v.as_ref(), Naming::Snake))
 }
 
 /// JSONL text or one row: `bytes`-like as is, `str` as UTF-8 (WTF-8 when
@@ -103,62 +73,38 @@ fn jsonl_bytes(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
     }
 }
 
-const BODY_KEYS: [&str; 5] = ["id", "ts", "event_type", "actor", "payload"];
-
-/// An event body dict `{id, ts, event_type, actor, payload}`.
-fn body_arg(obj: &Bound<'_, PyAny>) -> PyResult<tc::EventBody> {
-    let Value::Object(mut m) = dict_value(obj, "body")? else {
-        return Err(PyTypeError::new_err("body must be a dict"));
-    };
-    if let Some(k) = m.keys().find(|k| !BODY_KEYS.contains(&k.as_str())) {
-        return Err(PyTypeError::new_err(format!(
-            "body has an unknown key {k:?} (expected id, ts, event_type, actor, payload; the writer fills seq, prev_hash, hash, signer_id and signature)"
-        )));
+/// One row: its text (`str` or bytes-like) or the row object (a dict, as
+/// `replay` returns it), canonicalized by the core's value walker (a value
+/// JSON cannot hold is a CanonicalJsonError with its `path`).
+pub(crate) fn row_bytes(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
+    if obj.is_instance_of::<PyDict>() {
+        return with_value(obj, |v| trustcore::ffi::canonicalize_value(v, None));
     }
-    let mut text = |name: &str| match m.remove(name) {
-        Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(PyTypeError::new_err(format!(
-            "body[{name:?}] must be a str, not {}",
-            json_type(&other)
-        ))),
-        None => Err(PyTypeError::new_err(format!(
-            "body needs {name:?} (keys: id, ts, event_type, actor, payload)"
-        ))),
-    };
-    let id = text("id")?;
-    let ts = text("ts")?;
-    let event_type = text("event_type")?;
-    let actor = text("actor")?;
-    let payload = m.remove("payload").ok_or_else(|| {
-        PyTypeError::new_err("body needs \"payload\" (any JSON value; None for none)")
-    })?;
-    Ok(tc::EventBody {
-        id,
-        ts,
-        event_type,
-        actor,
-        payload,
+    jsonl_bytes(obj, what).map_err(|e| {
+        if e.is_instance_of::<PyTypeError>(obj.py()) {
+            not_text(what, obj, "str, bytes or a row dict")
+        } else {
+            e
+        }
     })
 }
 
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "None",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "str",
-        Value::Array(_) => "list",
-        Value::Object(_) => "dict",
-    }
+/// An event body dict `{id, ts, event_type, actor, payload}`, read by the
+/// core (`EventBody::from_value`: ChainError `invalid_event` naming the
+/// member).
+fn body_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<tc::EventBody> {
+    let v = dict_value(obj, "body")?;
+    core(py, tc::EventBody::from_value(&v, Naming::Snake))
 }
 
-/// An event's columns but `signature`, as the row names them.
-fn event_value(e: &tc::Event) -> Value {
-    let mut v: Value = serde_json::from_str(&e.to_json()).unwrap_or(Value::Null);
-    if let Some(m) = v.as_object_mut() {
-        m.remove("signature");
-    }
-    v
+/// The ChainError every method of a finished verifier raises.
+fn finished(py: Python<'_>) -> PyErr {
+    crate::misuse_err(
+        py,
+        ErrorKind::Chain,
+        tc::ErrorCode::InvalidState.as_str(),
+        "the verifier has finished (finish() was called); create a new one",
+    )
 }
 
 // ---- Writer -----------------------------------------------------------------
@@ -176,10 +122,15 @@ impl PyPreparedEvent {
         PyBytes::new(py, &self.0.message())
     }
 
-    /// The event's columns (every one but `signature`) as a dict.
+    /// The event's columns as a dict: the core's row object without
+    /// `signature`, which does not exist yet.
     #[getter]
     fn event<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &event_value(self.0.event()))
+        let mut v = self.0.event().to_value();
+        if let Some(m) = v.as_object_mut() {
+            m.remove("signature");
+        }
+        to_py(py, &v)
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
@@ -204,27 +155,28 @@ pub struct PyChainWriter {
 #[pymethods]
 impl PyChainWriter {
     /// A writer signing as `signer_id`, whose signatures must verify under
-    /// `expected_public_key` (the registered key). `head` (a dict
-    /// `{"hash", "seq", "ts"?}`) continues an existing chain; None starts a
-    /// new one.
+    /// `expected_public_key` (the registered key). Options (the core's
+    /// `WriterOptions`): `head` (a dict `{"hash", "seq", "ts"?}`: continue
+    /// an existing chain; default a new one), `alg` (`"ed25519"` |
+    /// `"ed25519ph"`), `hash_alg` (`"sha256"` | `"blake3"`).
     #[new]
-    #[pyo3(signature = (signer_id, expected_public_key, *, head = None, alg = "ed25519", hash_alg = "sha256"))]
+    #[pyo3(signature = (signer_id, expected_public_key, **options))]
     fn new(
         py: Python<'_>,
-        signer_id: String,
+        signer_id: Str,
         expected_public_key: &PyPublicKey,
-        head: Option<&Bound<'_, PyAny>>,
-        alg: &str,
-        hash_alg: &str,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let head = head_arg(py, head)?;
-        let alg = algorithm(py, alg)?;
-        let hash_alg = self::hash_alg(py, hash_alg)?;
+        let v = options_value(options)?;
+        let opts = raise(py, tc::WriterOptions::from_value(v.as_ref(), Naming::Snake))?;
         let writer = raise(
             py,
-            tc::ChainWriter::new(head, hash_alg, &signer_id, alg, expected_public_key.0),
+            tc::ChainWriter::with_options(&signer_id.0, expected_public_key.0, opts),
         )?;
-        Ok(PyChainWriter { writer, signer_id })
+        Ok(PyChainWriter {
+            writer,
+            signer_id: signer_id.0,
+        })
     }
 
     /// The current head: `{"hash", "seq", "ts"?}`.
@@ -243,7 +195,7 @@ impl PyChainWriter {
     /// "actor", "payload"}`); the head moves only when `attach` accepts a
     /// signature.
     fn prepare(&self, py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<PyPreparedEvent> {
-        let body = body_arg(body)?;
+        let body = body_arg(py, body)?;
         raise(py, self.writer.prepare(body)).map(PyPreparedEvent)
     }
 
@@ -269,7 +221,7 @@ impl PyChainWriter {
         body: &Bound<'_, PyAny>,
         secret_key: &PySecretKey,
     ) -> PyResult<String> {
-        let body = body_arg(body)?;
+        let body = body_arg(py, body)?;
         let event = raise(py, self.writer.append(body, &secret_key.0))?;
         Ok(event.to_json())
     }
@@ -318,94 +270,88 @@ impl PyChainWriter {
 pub struct PyChainVerifier(Option<tc::ChainVerifier>);
 
 impl PyChainVerifier {
-    fn live(&mut self) -> PyResult<&mut tc::ChainVerifier> {
-        self.0
-            .as_mut()
-            .ok_or_else(|| PyValueError::new_err("the verifier has finished; create a new one"))
+    fn live(&mut self, py: Python<'_>) -> PyResult<&mut tc::ChainVerifier> {
+        self.0.as_mut().ok_or_else(|| finished(py))
     }
 }
 
 #[pymethods]
 impl PyChainVerifier {
-    /// A verifier for a chain from its first event. Options: `stop_at_first`
-    /// (default: collect every break), `track_ids` (detect duplicate ids,
-    /// 16 bytes per event), `expected_head` (`{"hash", "seq"}`: the chain
-    /// must reach it), `checkpoint` (`{"size", "root"}` from a signed
-    /// checkpoint), `hash_alg`, `threads` (None: every core; the report
-    /// never depends on it) and `max_row_bytes` (None: 1 MiB; a longer row
-    /// is a `malformed_row` break and is never buffered).
+    /// A verifier for a chain from its first event. Options (the core's
+    /// `VerifyOptions`): `stop_at_first` (default: collect every break),
+    /// `track_ids` (detect duplicate ids, 16 bytes per event),
+    /// `expected_head` (`{"hash", "seq"}`: a trusted head; the row at its
+    /// seq must have its hash, and the chain must reach it), `checkpoint`
+    /// (`{"size", "root"}` from a signed checkpoint), `hash_alg`, `threads`
+    /// (1..=1024, default every core; the report never depends on it),
+    /// `max_row_bytes` (1..=2^31, default 1 MiB; a longer row is a
+    /// `malformed_row` break and is never buffered) and `max_breaks`
+    /// (0..=1,000,000, default 1,000: breaks kept with their messages;
+    /// every break is still counted in `break_counts`).
     #[new]
-    #[pyo3(signature = (registry, *, stop_at_first = false, track_ids = true, expected_head = None, checkpoint = None, hash_alg = "sha256", threads = None, max_row_bytes = None))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (registry, **options))]
     fn new(
         py: Python<'_>,
         registry: &PySignerRegistry,
-        stop_at_first: bool,
-        track_ids: bool,
-        expected_head: Option<&Bound<'_, PyAny>>,
-        checkpoint: Option<&Bound<'_, PyAny>>,
-        hash_alg: &str,
-        threads: Option<usize>,
-        max_row_bytes: Option<usize>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let options = verify_options(
-            py,
-            stop_at_first,
-            track_ids,
-            expected_head,
-            checkpoint,
-            hash_alg,
-            threads,
-            max_row_bytes,
-        )?;
+        let options = verify_options(py, options)?;
         Ok(PyChainVerifier(Some(tc::ChainVerifier::new(
             registry.0.clone(),
             options,
         ))))
     }
 
-    /// Continues from a saved `state()` (or a dict holding a trusted head
-    /// in the same shape), with the same options as the constructor.
+    /// Continues from a saved `state()` (refused, ChainError
+    /// `invalid_state`, when it was edited, is impossible, is for another
+    /// `hash_alg`, or is past a trusted head or checkpoint it never
+    /// checked), with the same options as the constructor.
     #[staticmethod]
-    #[pyo3(signature = (registry, state, *, stop_at_first = false, track_ids = true, expected_head = None, checkpoint = None, hash_alg = "sha256", threads = None, max_row_bytes = None))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (registry, state, **options))]
     fn resume(
         py: Python<'_>,
         registry: &PySignerRegistry,
         state: &Bound<'_, PyAny>,
-        stop_at_first: bool,
-        track_ids: bool,
-        expected_head: Option<&Bound<'_, PyAny>>,
-        checkpoint: Option<&Bound<'_, PyAny>>,
-        hash_alg: &str,
-        threads: Option<usize>,
-        max_row_bytes: Option<usize>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
+        let options = verify_options(py, options)?;
         let state = core(
             py,
             tc::VerifierState::from_value(&dict_value(state, "state")?),
         )?;
-        let options = verify_options(
+        let v = core(
             py,
-            stop_at_first,
-            track_ids,
-            expected_head,
-            checkpoint,
-            hash_alg,
-            threads,
-            max_row_bytes,
+            tc::ChainVerifier::resume(registry.0.clone(), options, state),
         )?;
-        Ok(PyChainVerifier(Some(tc::ChainVerifier::resume(
-            registry.0.clone(),
-            options,
-            state,
-        ))))
+        Ok(PyChainVerifier(Some(v)))
+    }
+
+    /// A verifier for the rows after a trusted `head` (`{"hash", "seq",
+    /// "ts"?}`, e.g. the head of the last verified run): the first row fed
+    /// must be `head.seq + 1` and link to `head.hash`. The Merkle tree then
+    /// covers those rows only. Options as for the constructor.
+    #[staticmethod]
+    #[pyo3(signature = (registry, head, **options))]
+    fn from_head(
+        py: Python<'_>,
+        registry: &PySignerRegistry,
+        head: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        let options = verify_options(py, options)?;
+        let head = head_arg(py, Some(head))?;
+        let state = tc::VerifierState::from_head(head, options.hash_alg);
+        let v = core(
+            py,
+            tc::ChainVerifier::resume(registry.0.clone(), options, state),
+        )?;
+        Ok(PyChainVerifier(Some(v)))
     }
 
     /// Feeds a chunk of JSONL (`bytes`-like, or `str`); lines may span
     /// chunks, `\r\n` and blank lines are accepted.
     fn feed(&mut self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
-        let v = self.live()?;
+        let v = self.live(py)?;
         if let Ok(b) = chunk.cast::<PyBytes>() {
             // `bytes` is immutable and referenced here: the slice stays
             // valid without the GIL.
@@ -418,44 +364,45 @@ impl PyChainVerifier {
         Ok(())
     }
 
-    /// Feeds one row (one JSONL line without its newline).
+    /// Feeds one row: its text (one JSONL line without its newline, `str`
+    /// or bytes) or a row dict (as `replay` returns them), canonicalized
+    /// by the core.
     fn feed_row(&mut self, py: Python<'_>, row: &Bound<'_, PyAny>) -> PyResult<()> {
-        let v = self.live()?;
+        let v = self.live(py)?;
         if let Ok(b) = row.cast::<PyBytes>() {
             let data = b.as_bytes();
             py.detach(|| v.push_row(data));
             return Ok(());
         }
-        let data = jsonl_bytes(row, "row")?;
+        let data = row_bytes(row, "row")?;
         py.detach(|| v.push_row(&data));
         Ok(())
     }
 
     /// Checks everything fed so far (a partial last line stays buffered)
-    /// and returns the resumable state as a dict (JSON-serializable).
+    /// and returns the resumable state (`trustcore.chain-verifier-state/v2`,
+    /// with its integrity `check`) as a JSON-serializable dict.
     fn state<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = self.live()?;
+        let v = self.live(py)?;
         let state = py.detach(|| v.state().to_value());
         to_py(py, &state)
     }
 
-    /// The breaks found so far (checks pending rows first).
+    /// The breaks kept so far (at most `max_breaks`; checks pending rows
+    /// first).
     fn breaks<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = self.live()?;
+        let v = self.live(py)?;
         let breaks: Vec<Value> = py.detach(|| v.breaks().iter().map(tc::Break::to_value).collect());
         to_py(py, &Value::Array(breaks))
     }
 
     /// Ends the stream (a last line without newline included), checks the
-    /// expected head and checkpoint, and returns the report
-    /// `{"valid", "head", "rows", "breaks", "merkle"}`. The verifier cannot
-    /// be fed afterwards.
+    /// expected head and checkpoint, and returns the report `{"valid",
+    /// "head", "rows", "count", "breaks", "break_count", "break_counts",
+    /// "merkle"}`. The verifier cannot be used afterwards (ChainError
+    /// `invalid_state`).
     fn finish<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.live()?;
-        let v = self
-            .0
-            .take()
-            .ok_or_else(|| PyValueError::new_err("finished"))?;
+        let v = self.0.take().ok_or_else(|| finished(py))?;
         let report = py.detach(|| v.finish().to_value());
         to_py(py, &report)
     }
@@ -468,33 +415,17 @@ impl PyChainVerifier {
     }
 }
 
-/// Verifies a whole JSONL export in one call (same options as
+/// Verifies a whole JSONL export in one call (options as for
 /// ChainVerifier); returns the report.
 #[pyfunction]
-#[pyo3(signature = (text, registry, *, stop_at_first = false, track_ids = true, expected_head = None, checkpoint = None, hash_alg = "sha256", threads = None, max_row_bytes = None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (text, registry, **options))]
 fn verify_jsonl<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyAny>,
     registry: &PySignerRegistry,
-    stop_at_first: bool,
-    track_ids: bool,
-    expected_head: Option<&Bound<'py, PyAny>>,
-    checkpoint: Option<&Bound<'py, PyAny>>,
-    hash_alg: &str,
-    threads: Option<usize>,
-    max_row_bytes: Option<usize>,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let options = verify_options(
-        py,
-        stop_at_first,
-        track_ids,
-        expected_head,
-        checkpoint,
-        hash_alg,
-        threads,
-        max_row_bytes,
-    )?;
+    let options = verify_options(py, options)?;
     let registry = registry.0.clone();
     let report = if let Ok(b) = text.cast::<PyBytes>() {
         let data = b.as_bytes();
@@ -506,11 +437,12 @@ fn verify_jsonl<'py>(
     to_py(py, &report)
 }
 
-/// Deterministic replay: orders rows given in any order by following
-/// `prev_hash` from `start` (a head dict; None: the genesis head) and
-/// reports forks, orphans and unreadable rows:
+/// Deterministic replay: orders rows given in any order (texts or row
+/// dicts) by following `prev_hash` from `start` (a head dict; None: the
+/// genesis head) and reports forks, orphans and unreadable rows:
 /// `{"events": [row dicts], "forks", "orphans", "malformed"}`. It orders,
-/// it does not verify: feed the events to a ChainVerifier.
+/// it does not verify: feed the events to a ChainVerifier (`feed_row`
+/// takes them as they are).
 #[pyfunction]
 #[pyo3(signature = (rows, start = None))]
 fn replay<'py>(
@@ -519,28 +451,19 @@ fn replay<'py>(
     start: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let start = head_arg(py, start)?;
-    if rows.is_instance_of::<PyString>() || crate::Bytes::from_py(rows)?.is_some() {
+    if rows.is_instance_of::<PyString>()
+        || rows.is_instance_of::<PyDict>()
+        || crate::Bytes::from_py(rows)?.is_some()
+    {
         return Err(PyTypeError::new_err(
-            "rows must be a list of rows (str or bytes), not a single text",
+            "rows must be a list of rows (str, bytes or row dicts), not a single one",
         ));
     }
+    // Read one by one: nothing is allocated from a claimed length.
     let mut data = Vec::new();
-    for (i, row) in rows
-        .try_iter()
-        .map_err(|_| not_text("rows", rows, "a list of str or bytes"))?
-        .enumerate()
+    for (i, row) in crate::iter_arg(rows, "rows", "a list of str, bytes or row dicts")?.enumerate()
     {
-        let row = row?;
-        data.push(jsonl_bytes(&row, &format!("rows[{i}]")).map_err(|e| {
-            if e.is_instance_of::<PyTypeError>(py) {
-                PyTypeError::new_err(format!(
-                    "rows[{i}] must be str or bytes, not {}",
-                    type_name(&row)
-                ))
-            } else {
-                e
-            }
-        })?);
+        data.push(row_bytes(&row?, &format!("rows[{i}]"))?);
     }
     let out = py.detach(|| tc::replay(&data, &start).to_value());
     to_py(py, &out)
@@ -548,47 +471,55 @@ fn replay<'py>(
 
 /// Verifies one event against a signed checkpoint without the rest of the
 /// chain: opens `checkpoint_note` with the trusted `verifier_keys` (a note
-/// that does not open raises MerkleError), checks the row on its own (hash,
-/// the signer's key at its `ts`, signature), then the inclusion `proof` of
-/// its hash at leaf `index` up to the checkpoint's root. Returns `{"valid",
-/// "index", "checkpoint": <open_checkpoint's dict>, "event": <row dict>
-/// (when the row verified), "stage": "row" | "inclusion", "reason",
-/// "message" (when not valid)}`.
+/// that does not open raises MerkleError), checks the row (text or row
+/// dict) on its own (hash, the signer's key at its `ts`, signature), then
+/// the inclusion `proof` of its hash at leaf `index` up to the checkpoint's
+/// root. Returns the core's report `{"valid", "index", "checkpoint":
+/// <open_checkpoint's report>, "event": <row dict> (when the row verified),
+/// "stage": "row" | "inclusion", "reason", "message" (when not valid)}`.
+/// Options (`hash_alg`) are read before anything else.
 #[pyfunction]
-#[pyo3(signature = (row, index, proof, checkpoint_note, verifier_keys, registry, *, hash_alg = "sha256"))]
+#[pyo3(signature = (row, index, proof, checkpoint_note, verifier_keys, registry, **options))]
 #[allow(clippy::too_many_arguments)]
 fn verify_event_in_checkpoint<'py>(
     py: Python<'py>,
     row: &Bound<'py, PyAny>,
-    index: u64,
+    index: &Bound<'py, PyAny>,
     proof: &Bound<'py, PyAny>,
     checkpoint_note: &Bound<'py, PyAny>,
     verifier_keys: &Bound<'py, PyAny>,
-    registry: &PySignerRegistry,
-    hash_alg: &str,
-) -> PyResult<Bound<'py, PyDict>> {
-    let row = jsonl_bytes(row, "row")?;
+    registry: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let v = options_value(options)?;
+    let alg = raise(
+        py,
+        trustcore::ffi::hash_alg_options(v.as_ref(), Naming::Snake),
+    )?;
+    let row = row_bytes(row, "row")?;
+    let index: Uint = index.extract()?;
     let proof = crate::merkle::hashes_arg(proof, "proof")?;
     let note = crate::merkle::note_bytes(checkpoint_note)?;
     let keys = crate::merkle::verifier_keys(py, verifier_keys)?;
-    let alg = self::hash_alg(py, hash_alg)?;
+    let registry = registry.cast::<PySignerRegistry>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "registry must be a SignerRegistry, not {}",
+            type_name(registry)
+        ))
+    })?;
     let r = crate::merkle::merkle(
         py,
-        tc::verify_event_in_checkpoint(&row, index, &proof, &note, &keys, &registry.0, alg),
+        tc::verify_event_in_checkpoint(
+            &row,
+            index.0,
+            &proof,
+            &note,
+            &keys,
+            &registry.borrow().0,
+            alg,
+        ),
     )?;
-    let d = PyDict::new(py);
-    d.set_item("valid", r.valid())?;
-    d.set_item("index", r.index)?;
-    d.set_item("checkpoint", crate::merkle::opened_dict(py, &r.checkpoint)?)?;
-    if let Some(e) = &r.event {
-        d.set_item("event", to_py(py, &e.to_value())?)?;
-    }
-    if let Some(f) = &r.failure {
-        d.set_item("stage", f.stage.as_str())?;
-        d.set_item("reason", f.reason)?;
-        d.set_item("message", &f.message)?;
-    }
-    Ok(d)
+    to_py(py, &r.to_value())
 }
 
 /// Adds the chain classes and functions to the native module.

@@ -1,10 +1,27 @@
 //! Python binding of trustcore (module `trustcore._trustcore`).
 //!
-//! Thin by design: this file converts Python values to what
-//! [`trustcore::ffi`] takes and maps [`trustcore::Error`] to Python
-//! exceptions; `signing.rs` wraps keys, envelopes, the signer registry and
-//! approval sets the same way. Every rule (which types are refused, how numbers print, the
-//! lossy-integer rule, depth limits, digest names) lives in the core.
+//! Thin by design: this crate converts Python values to what the core takes
+//! and maps [`trustcore::Error`] to Python exceptions (an exhaustive match
+//! on [`trustcore::ErrorKind`]); every rule (which types are refused, how
+//! numbers print, the lossy-integer rule, depth limits, digest names, every
+//! option's name, bounds and default, every report's shape, every message)
+//! lives in the core. This file holds the canonical JSON and digest
+//! functions and the conversions the other files share; `signing.rs` wraps
+//! keys, envelopes, the signer registry and approval sets, `chain.rs` the
+//! audit chain, `merkle.rs` Merkle trees and checkpoints, `policy.rs`
+//! policies, one Python method per core method.
+//!
+//! * Options are keyword arguments (`**options`), turned into one JSON
+//!   object and read by the core's definitions with [`Naming::Snake`]
+//!   (`VerifyOptions::from_value`, `WriterOptions::from_value`,
+//!   `ffi::canonicalize_options`, `ffi::hash_alg_options`).
+//! * Reports are the core's `to_value()` values, turned into dicts.
+//! * Hostile arguments get codes: a `str` with lone surrogates is the
+//!   core's `lone_surrogate` (`Str`), an int outside 0..=2^64-1 reaches
+//!   the core as 2^64-1 and is refused with the module's own code
+//!   (`Uint`), lists are read one item at a time (`iter_arg`); a value
+//!   of the wrong Python type is a TypeError.
+//! * Long computations run with the GIL released.
 //!
 //! Built with the stable ABI (`abi3-py39`): one wheel serves CPython 3.9+.
 //! That ABI has no borrowed UTF-8 view of a `str` before 3.10, so strings are
@@ -21,8 +38,11 @@ use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMemoryView, PyString, PyTuple,
 };
-use trustcore::canonical::{ErrorCode, Key, SourceValue, ValueSource};
+use pyo3::Borrowed;
+use trustcore::canonical::{self, ErrorCode, Key, SourceValue, ValueSource};
+use trustcore::digest::{Algorithm, Digest};
 use trustcore::ffi;
+use trustcore::options::Naming;
 
 mod chain;
 mod merkle;
@@ -107,12 +127,10 @@ create_exception!(
 /// than it gives.
 const DETACH_THRESHOLD: usize = 64 * 1024;
 
-/// Maps a core error to its exception class and sets `code`, `message`,
-/// `offset` and `path` on the instance; `str(exc)` is the core's Display.
-fn to_py_err(py: Python<'_>, e: trustcore::Error) -> PyErr {
+/// The exception class of an error kind.
+fn kind_err(kind: trustcore::ErrorKind, text: String) -> PyErr {
     use trustcore::ErrorKind as K;
-    let text = e.to_string();
-    let err = match e.kind() {
+    match kind {
         K::Digest => DigestError::new_err(text),
         K::Canonical => CanonicalJsonError::new_err(text),
         K::Key => InvalidKeyError::new_err(text),
@@ -123,19 +141,68 @@ fn to_py_err(py: Python<'_>, e: trustcore::Error) -> PyErr {
         K::Merkle => MerkleError::new_err(text),
         K::Policy => PolicyError::new_err(text),
         K::Options => OptionsError::new_err(text),
-    };
+    }
+}
+
+/// An exception of `kind` with `code`, `message`, `offset` and `path` set;
+/// `str(exc)` is `text`.
+fn coded_err(
+    py: Python<'_>,
+    kind: trustcore::ErrorKind,
+    text: String,
+    code: &str,
+    message: &str,
+    offset: Option<usize>,
+    path: Option<&str>,
+) -> PyErr {
+    let err = kind_err(kind, text);
     let value = err.value(py);
     let set = || -> PyResult<()> {
-        value.setattr("code", e.code())?;
-        value.setattr("message", e.message())?;
-        value.setattr("offset", e.offset())?;
-        value.setattr("path", e.path())?;
+        value.setattr("code", code)?;
+        value.setattr("message", message)?;
+        value.setattr("offset", offset)?;
+        value.setattr("path", path)?;
         Ok(())
     };
     match set() {
         Ok(()) => err,
         Err(setattr_failed) => setattr_failed,
     }
+}
+
+/// Maps a core error to its exception class and sets `code`, `message`,
+/// `offset` and `path` on the instance; `str(exc)` is the core's Display.
+fn to_py_err(py: Python<'_>, e: trustcore::Error) -> PyErr {
+    coded_err(
+        py,
+        e.kind(),
+        e.to_string(),
+        e.code(),
+        e.message(),
+        e.offset(),
+        e.path(),
+    )
+}
+
+/// The one error this binding raises on its own, for misuse of a Python
+/// object's life cycle that the core cannot see (a `ChainVerifier` used
+/// after `finish()`, whose core verifier is gone): the class and the code
+/// are the core's (`kind`, `code`); only the sentence is written here.
+pub(crate) fn misuse_err(
+    py: Python<'_>,
+    kind: trustcore::ErrorKind,
+    code: &'static str,
+    message: &str,
+) -> PyErr {
+    coded_err(
+        py,
+        kind,
+        format!("{message} [{code}]"),
+        code,
+        message,
+        None,
+        None,
+    )
 }
 
 /// Calls a remote signer (the caller's KMS / signing-proxy function) with
@@ -170,25 +237,105 @@ fn remote_signer_failed_err(py: Python<'_>, signer: &str, cause: PyErr) -> PyErr
 /// The `remote_signer_failed` exception for the async helpers written in
 /// Python (`raise _remote_signer_failed(signer, exc) from exc`).
 #[pyfunction]
-fn _remote_signer_failed(py: Python<'_>, signer: &str, cause: &Bound<'_, PyAny>) -> Py<PyAny> {
+fn _remote_signer_failed(py: Python<'_>, signer: Str, cause: &Bound<'_, PyAny>) -> Py<PyAny> {
     let reason = cause.str().map(|s| s.to_string()).unwrap_or_default();
     to_py_err(
         py,
-        trustcore::envelope::remote_signer_failed(signer, &reason).into(),
+        trustcore::envelope::remote_signer_failed(&signer.0, &reason).into(),
     )
     .into_value(py)
     .into_any()
 }
 
-/// `max_depth` as the core takes it; the core checks the range
-/// (`invalid_option`), so the message and code come from one place.
-fn depth(max_depth: Option<i64>) -> Option<f64> {
-    max_depth.map(|d| d as f64)
+/// The keyword arguments of a call as the options object the core reads
+/// (`None` without any). Values follow the rules of `canonicalize`, so a
+/// value JSON cannot hold is a `CanonicalJsonError` with the option's
+/// `path` (`/threads`); names, types, bounds and defaults are the core's
+/// (`OptionsError` `unknown_option` / `invalid_option`).
+pub(crate) fn options_value(
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Option<serde_json::Value>> {
+    match options {
+        Some(d) if !d.is_empty() => json_value(d.as_any()).map(Some),
+        _ => Ok(None),
+    }
 }
 
-/// UTF-16 code units of a `str`, lone surrogates kept.
+/// `**options` of the canonical JSON functions (`max_depth`), read by the
+/// core.
+fn canonical_options(
+    py: Python<'_>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<canonical::Options> {
+    let v = options_value(options)?;
+    ffi::canonicalize_options(v.as_ref(), Naming::Snake).map_err(|e| to_py_err(py, e))
+}
+
+/// A `str` argument as the core takes it. A `str` holding lone surrogates
+/// has no UTF-8 form: it is the core's `lone_surrogate` (CanonicalJsonError),
+/// never `UnicodeEncodeError`. Another type is a TypeError.
+pub(crate) struct Str(pub String);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Str {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let s = obj
+            .cast::<PyString>()
+            .map_err(|_| PyTypeError::new_err(format!("expected str, not {}", type_name(&obj))))?;
+        str_string(&s)
+    }
+}
+
+/// The text of a `str` (lone surrogates: the core's `lone_surrogate`).
+pub(crate) fn str_string(s: &Bound<'_, PyString>) -> PyResult<Str> {
+    match str_text(s)? {
+        Text::Utf8(b) => std::str::from_utf8(b.as_bytes())
+            .map(|t| Str(t.to_owned()))
+            .map_err(|_| PyTypeError::new_err("str encoded to invalid UTF-8")),
+        Text::Utf16(units) => canonical::string_from_utf16(&units)
+            .map(Str)
+            .map_err(|e| to_py_err(s.py(), e.into())),
+    }
+}
+
+/// An `int` argument (an index or a size) as the core's `u64`. An `int`
+/// outside 0..=2^64-1 is read as 2^64-1, which is beyond every index and
+/// size the core accepts, so the core refuses it with its own code
+/// (`index_out_of_range`, `invalid_tree_size`, `no_such_signature`, ...),
+/// never `OverflowError`. Another type (a float, a str) is a TypeError.
+#[derive(Clone, Copy)]
+pub(crate) struct Uint(pub u64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Uint {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if !obj.is_instance_of::<PyInt>() {
+            return Err(PyTypeError::new_err(format!(
+                "expected int, not {}",
+                type_name(&obj)
+            )));
+        }
+        Ok(Uint(obj.extract::<u64>().unwrap_or(u64::MAX)))
+    }
+}
+
+impl Uint {
+    /// As a `usize` (saturating, like the conversion above).
+    pub(crate) fn usize(self) -> usize {
+        usize::try_from(self.0).unwrap_or(usize::MAX)
+    }
+}
+
+/// UTF-16 code units of a `str`, lone surrogates kept (`str.encode` of the
+/// base type: a subclass's own `encode` is not called).
 fn utf16_units(s: &Bound<'_, PyString>) -> PyResult<Vec<u16>> {
-    let raw = s.call_method1("encode", ("utf-16-le", "surrogatepass"))?;
+    let raw = s.py().get_type::<PyString>().getattr("encode")?.call1((
+        s,
+        "utf-16-le",
+        "surrogatepass",
+    ))?;
     let raw = raw.cast::<PyBytes>()?;
     Ok(raw
         .as_bytes()
@@ -232,7 +379,11 @@ impl<'py> Bytes<'py> {
         } else if let Ok(b) = obj.cast::<PyByteArray>() {
             Ok(Some(Bytes::Owned(b.to_vec())))
         } else if obj.is_instance_of::<PyMemoryView>() {
-            let b = obj.call_method0("tobytes")?;
+            // A released memoryview cannot be read (ValueError in Python):
+            // an argument Python cannot use, so a TypeError.
+            let b = obj
+                .call_method0("tobytes")
+                .map_err(|e| PyTypeError::new_err(format!("memoryview cannot be read: {e}")))?;
             Ok(Some(Bytes::Borrowed(b.cast_into::<PyBytes>()?)))
         } else {
             Ok(None)
@@ -309,6 +460,24 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .name()
         .map(|n| n.to_string())
         .unwrap_or_else(|_| "object".to_owned())
+}
+
+/// An iterator over a list-like argument, read one item at a time (nothing
+/// is allocated from a claimed length). An object that is not iterable is a
+/// TypeError naming `what`; an exception its own `__iter__` raises is
+/// passed on as it is.
+pub(crate) fn iter_arg<'py>(
+    obj: &Bound<'py, PyAny>,
+    what: &str,
+    expected: &str,
+) -> PyResult<Bound<'py, pyo3::types::PyIterator>> {
+    obj.try_iter().map_err(|e| {
+        if e.is_instance_of::<PyTypeError>(obj.py()) {
+            not_text(what, obj, expected)
+        } else {
+            e
+        }
+    })
 }
 
 /// A Python value read by the core's value walker.
@@ -523,16 +692,36 @@ fn json_value(obj: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
 /// (and subclasses of these). Raises CanonicalJsonError for anything else and
 /// for NaN/infinities, lone surrogates, non-str keys, integers that a double
 /// cannot hold exactly in canonical form, and nesting deeper than
-/// `max_depth` (default 128; cyclic values end there too).
+/// `max_depth` (default 128; cyclic values end there too). Options (the
+/// core's: `max_depth`, 1..=1024) are keyword arguments; another name is
+/// OptionsError `unknown_option`, a bad value `invalid_option`.
 #[pyfunction]
-#[pyo3(signature = (obj, *, max_depth = None))]
+#[pyo3(signature = (obj, **options))]
 fn canonicalize<'py>(
     py: Python<'py>,
     obj: &Bound<'py, PyAny>,
-    max_depth: Option<i64>,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let out = with_value(obj, |v| ffi::canonicalize_value(v, depth(max_depth)))?;
+    let opts = canonical_options(py, options)?;
+    let out = with_value(obj, |v| Ok(canonical::canonicalize_source(v, &opts)?))?;
     Ok(PyBytes::new(py, &out))
+}
+
+/// Canonical bytes of JSON text, without the GIL when it is large.
+fn canonical_text(
+    py: Python<'_>,
+    text: &Bound<'_, PyAny>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Vec<u8>> {
+    let opts = canonical_options(py, options)?;
+    let input = Input::from_py(text)?;
+    input
+        .run(
+            py,
+            |b| canonical::canonicalize_text_with(b, &opts),
+            |u| canonical::canonicalize_utf16(u, &opts),
+        )
+        .map_err(|e| to_py_err(py, e.into()))
 }
 
 /// Canonical JSON (RFC 8785) bytes of JSON text.
@@ -541,87 +730,79 @@ fn canonicalize<'py>(
 /// must be strict I-JSON: duplicate names, invalid UTF-8, lone surrogates,
 /// NaN, overflowing or lossy numbers, trailing data and nesting deeper than
 /// `max_depth` raise CanonicalJsonError with `code` and byte `offset`.
+/// Options as for `canonicalize`.
 #[pyfunction]
-#[pyo3(signature = (text, *, max_depth = None))]
+#[pyo3(signature = (text, **options))]
 fn canonicalize_text<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyAny>,
-    max_depth: Option<i64>,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let input = Input::from_py(text)?;
-    let md = depth(max_depth);
-    let out = input
-        .run(
-            py,
-            |b| ffi::canonicalize_text(b, md),
-            |u| ffi::canonicalize_utf16(u, md),
-        )
-        .map_err(|e| to_py_err(py, e))?;
+    let out = canonical_text(py, text, options)?;
     Ok(PyBytes::new(py, &out))
+}
+
+/// The digest algorithm named by an optional argument (default sha256).
+fn algorithm_arg(py: Python<'_>, algorithm: Option<Str>) -> PyResult<Algorithm> {
+    ffi::algorithm(algorithm.as_ref().map(|a| a.0.as_str())).map_err(|e| to_py_err(py, e))
 }
 
 /// Named digest (`sha256:<hex>` or `blake3:<hex>`) of raw bytes; a `str` is
 /// digested as its UTF-8 encoding.
 #[pyfunction]
 #[pyo3(signature = (data, algorithm = None), text_signature = "(data, algorithm='sha256')")]
-fn digest(py: Python<'_>, data: &Bound<'_, PyAny>, algorithm: Option<String>) -> PyResult<String> {
-    let alg = algorithm.as_deref();
+fn digest(py: Python<'_>, data: &Bound<'_, PyAny>, algorithm: Option<Str>) -> PyResult<String> {
+    let alg = algorithm_arg(py, algorithm)?;
     let bytes = match data.cast::<PyString>() {
         // Digesting text means digesting its UTF-8 bytes; a str with lone
         // surrogates has none: `lone_surrogate`, as in Node and WASM.
         Ok(s) => match str_text(s)? {
             Text::Utf8(b) => Bytes::Borrowed(b),
             Text::Utf16(units) => {
-                return ffi::digest_utf16(&units, alg).map_err(|e| to_py_err(py, e))
+                return ffi::digest_utf16(&units, Some(alg.name())).map_err(|e| to_py_err(py, e))
             }
         },
         Err(_) => Bytes::from_py(data)?
             .ok_or_else(|| not_text("data", data, "bytes, bytearray, memoryview or str"))?,
     };
-    bytes
-        .with(py, |b| ffi::digest(b, alg))
-        .map_err(|e| to_py_err(py, e))
+    Ok(bytes.with(py, |b| Digest::of(alg, b).to_string()))
 }
 
-/// Named digest of the canonical form of a Python value.
+/// Named digest of the canonical form of a Python value (options as for
+/// `canonicalize`).
 #[pyfunction]
 #[pyo3(
-    signature = (obj, algorithm = None, *, max_depth = None),
-    text_signature = "(obj, algorithm='sha256', *, max_depth=None)"
+    signature = (obj, algorithm = None, **options),
+    text_signature = "(obj, algorithm='sha256', **options)"
 )]
 fn canonical_digest(
+    py: Python<'_>,
     obj: &Bound<'_, PyAny>,
-    algorithm: Option<String>,
-    max_depth: Option<i64>,
+    algorithm: Option<Str>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
-    let alg = algorithm.as_deref();
-    with_value(obj, |v| {
-        ffi::canonical_digest_value(v, alg, depth(max_depth))
-    })
+    let alg = algorithm_arg(py, algorithm)?;
+    let opts = canonical_options(py, options)?;
+    let bytes = with_value(obj, |v| Ok(canonical::canonicalize_source(v, &opts)?))?;
+    Ok(Digest::of(alg, &bytes).to_string())
 }
 
-/// Named digest of the canonical form of JSON text.
+/// Named digest of the canonical form of JSON text (options as for
+/// `canonicalize`).
 #[pyfunction]
 #[pyo3(
-    signature = (text, algorithm = None, *, max_depth = None),
-    text_signature = "(text, algorithm='sha256', *, max_depth=None)"
+    signature = (text, algorithm = None, **options),
+    text_signature = "(text, algorithm='sha256', **options)"
 )]
 fn canonical_digest_text(
     py: Python<'_>,
     text: &Bound<'_, PyAny>,
-    algorithm: Option<String>,
-    max_depth: Option<i64>,
+    algorithm: Option<Str>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
-    let input = Input::from_py(text)?;
-    let alg = algorithm.as_deref();
-    let md = depth(max_depth);
-    input
-        .run(
-            py,
-            |b| ffi::canonical_digest_text(b, alg, md),
-            |u| ffi::canonical_digest_utf16(u, alg, md),
-        )
-        .map_err(|e| to_py_err(py, e))
+    let alg = algorithm_arg(py, algorithm)?;
+    let bytes = canonical_text(py, text, options)?;
+    Ok(Digest::of(alg, &bytes).to_string())
 }
 
 /// Parses `sha256:<hex>` / `blake3:<hex>` into `(algorithm, hex)`.
@@ -635,6 +816,23 @@ fn parse_digest(py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<(&'stati
     let text = text.to_string_lossy();
     let parsed = ffi::parse_digest(&text).map_err(|e| to_py_err(py, e))?;
     Ok((parsed.algorithm, parsed.hex))
+}
+
+/// The core's `invalid_option` error for an option of the Python layer
+/// (`verify_file`'s `chunk_size`): the class, code and wording are the
+/// core options reader's.
+#[pyfunction]
+fn _invalid_option(
+    py: Python<'_>,
+    name: Str,
+    expected: Str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let got = json_value(value).unwrap_or_else(|_| serde_json::Value::String(type_name(value)));
+    let reader = trustcore::options::Reader::new(None, Naming::Snake)
+        .map_err(|e| to_py_err(py, e.into()))?;
+    let e = reader.invalid(&name.0, &expected.0, &got);
+    Ok(to_py_err(py, e.into()).into_value(py).into_any())
 }
 
 /// The native part of the `trustcore` package; import `trustcore` instead.
@@ -656,6 +854,7 @@ fn _trustcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("PolicyDenied", py.get_type::<PolicyDenied>())?;
     m.add_function(wrap_pyfunction!(canonicalize, m)?)?;
     m.add_function(wrap_pyfunction!(_remote_signer_failed, m)?)?;
+    m.add_function(wrap_pyfunction!(_invalid_option, m)?)?;
     m.add_function(wrap_pyfunction!(canonicalize_text, m)?)?;
     m.add_function(wrap_pyfunction!(digest, m)?)?;
     m.add_function(wrap_pyfunction!(canonical_digest, m)?)?;

@@ -8,13 +8,13 @@
 //! (`str` or UTF-8 bytes). Proof generation over large trees runs with the
 //! GIL released.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use trustcore::merkle::{self as tm, Hash};
 
-use crate::signing::{bytes_arg, py_repr, PyPublicKey, PySecretKey};
-use crate::{not_text, to_py_err};
+use crate::signing::{bytes_arg, py_repr, to_py, PyPublicKey, PySecretKey};
+use crate::{not_text, str_string, str_text, to_py_err, Str, Text, Uint};
 
 /// Trees at least this large build and prove without the GIL.
 const DETACH_LEAVES: u64 = 4096;
@@ -23,28 +23,26 @@ pub(crate) fn merkle<T>(py: Python<'_>, r: Result<T, tm::Error>) -> PyResult<T> 
     r.map_err(|e| to_py_err(py, e.into()))
 }
 
-/// A 32-byte hash argument.
+/// A 32-byte hash argument (bytes of another length are an argument
+/// Python cannot use here: TypeError, as Node's `invalid_argument`).
 fn hash_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Hash> {
     let b = bytes_arg(obj, what)?;
     <Hash>::try_from(b.as_slice()).map_err(|_| {
-        PyValueError::new_err(format!(
+        PyTypeError::new_err(format!(
             "{what} must be 32 bytes (a SHA-256 hash), not {}",
             b.as_slice().len()
         ))
     })
 }
 
-/// A list of 32-byte hashes.
+/// A list of 32-byte hashes, read one by one (nothing is allocated from a
+/// claimed length; the first bad item fails, with its index).
 pub(crate) fn hashes_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Hash>> {
     if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
         return Err(not_text(what, obj, "a list of 32-byte hashes"));
     }
     let mut out = Vec::new();
-    for (i, h) in obj
-        .try_iter()
-        .map_err(|_| not_text(what, obj, "a list of 32-byte hashes"))?
-        .enumerate()
-    {
+    for (i, h) in crate::iter_arg(obj, what, "a list of 32-byte hashes")?.enumerate() {
         out.push(hash_arg(&h?, &format!("{what}[{i}]"))?);
     }
     Ok(out)
@@ -54,12 +52,15 @@ fn hash_list<'py>(py: Python<'py>, hashes: &[Hash]) -> PyResult<Bound<'py, PyLis
     PyList::new(py, hashes.iter().map(|h| PyBytes::new(py, h)))
 }
 
-/// Note text: `str` (its UTF-8) or bytes-like (checked by the core).
+/// Note text: `str` (its UTF-8) or bytes-like (checked by the core). A
+/// `str` holding lone surrogates goes in as WTF-8, so the core reports
+/// `invalid_utf8` at the same byte offset as for those bytes.
 pub(crate) fn note_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(s) = obj.cast::<PyString>() {
-        // A lone surrogate cannot be in a valid note; replacing it keeps
-        // the note invalid (`invalid_signature` / a parse error).
-        return Ok(s.to_string_lossy().as_bytes().to_vec());
+        return Ok(match str_text(s)? {
+            Text::Utf8(b) => b.as_bytes().to_vec(),
+            Text::Utf16(units) => trustcore::canonical::wtf8_from_utf16(&units),
+        });
     }
     match crate::Bytes::from_py(obj)? {
         Some(b) => Ok(b.as_slice().to_vec()),
@@ -83,15 +84,19 @@ fn leaf_hash<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'
 fn verify_inclusion(
     py: Python<'_>,
     leaf_hash: &Bound<'_, PyAny>,
-    index: u64,
-    size: u64,
+    index: Uint,
+    size: Uint,
     proof: &Bound<'_, PyAny>,
     root: &Bound<'_, PyAny>,
 ) -> PyResult<bool> {
     let leaf = hash_arg(leaf_hash, "leaf_hash")?;
     let proof = hashes_arg(proof, "proof")?;
     let root = hash_arg(root, "root")?;
-    merkle(py, tm::verify_inclusion(&leaf, index, size, &proof, &root)).map(|()| true)
+    merkle(
+        py,
+        tm::verify_inclusion(&leaf, index.0, size.0, &proof, &root),
+    )
+    .map(|()| true)
 }
 
 /// Verifies that the tree of `old_size` leaves with `old_root` is a prefix
@@ -100,8 +105,8 @@ fn verify_inclusion(
 #[pyfunction]
 fn verify_consistency(
     py: Python<'_>,
-    old_size: u64,
-    new_size: u64,
+    old_size: Uint,
+    new_size: Uint,
     old_root: &Bound<'_, PyAny>,
     new_root: &Bound<'_, PyAny>,
     proof: &Bound<'_, PyAny>,
@@ -111,7 +116,7 @@ fn verify_consistency(
     let proof = hashes_arg(proof, "proof")?;
     merkle(
         py,
-        tm::verify_consistency(old_size, new_size, &old_root, &new_root, &proof),
+        tm::verify_consistency(old_size.0, new_size.0, &old_root, &new_root, &proof),
     )
     .map(|()| true)
 }
@@ -134,11 +139,7 @@ impl PyMerkleTree {
             if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
                 return Err(not_text("leaf_data", obj, "a list of bytes"));
             }
-            for (i, d) in obj
-                .try_iter()
-                .map_err(|_| not_text("leaf_data", obj, "a list of bytes"))?
-                .enumerate()
-            {
+            for (i, d) in crate::iter_arg(obj, "leaf_data", "a list of bytes")?.enumerate() {
                 data.push(
                     bytes_arg(&d?, &format!("leaf_data[{i}]"))?
                         .as_slice()
@@ -178,9 +179,9 @@ impl PyMerkleTree {
     }
 
     /// The root of the tree of the first `size` leaves.
-    fn root_at<'py>(&self, py: Python<'py>, size: u64) -> PyResult<Bound<'py, PyBytes>> {
+    fn root_at<'py>(&self, py: Python<'py>, size: Uint) -> PyResult<Bound<'py, PyBytes>> {
         let t = &self.0;
-        let r = merkle(py, py.detach(|| t.root_at(size)))?;
+        let r = merkle(py, py.detach(|| t.root_at(size.0)))?;
         Ok(PyBytes::new(py, &r))
     }
 
@@ -189,11 +190,11 @@ impl PyMerkleTree {
     fn inclusion_proof<'py>(
         &self,
         py: Python<'py>,
-        index: u64,
-        size: u64,
+        index: Uint,
+        size: Uint,
     ) -> PyResult<Bound<'py, PyList>> {
         let t = &self.0;
-        let proof = merkle(py, py.detach(|| t.inclusion_proof(index, size)))?;
+        let proof = merkle(py, py.detach(|| t.inclusion_proof(index.0, size.0)))?;
         hash_list(py, &proof)
     }
 
@@ -202,11 +203,14 @@ impl PyMerkleTree {
     fn consistency_proof<'py>(
         &self,
         py: Python<'py>,
-        old_size: u64,
-        new_size: u64,
+        old_size: Uint,
+        new_size: Uint,
     ) -> PyResult<Bound<'py, PyList>> {
         let t = &self.0;
-        let proof = merkle(py, py.detach(|| t.consistency_proof(old_size, new_size)))?;
+        let proof = merkle(
+            py,
+            py.detach(|| t.consistency_proof(old_size.0, new_size.0)),
+        )?;
         hash_list(py, &proof)
     }
 
@@ -238,9 +242,9 @@ impl PyFrontier {
     /// Restores a frontier saved from `size` and `hashes()` (MerkleError
     /// `invalid_proof` when the number of hashes does not fit the size).
     #[staticmethod]
-    fn from_parts(py: Python<'_>, size: u64, hashes: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn from_parts(py: Python<'_>, size: Uint, hashes: &Bound<'_, PyAny>) -> PyResult<Self> {
         let hashes = hashes_arg(hashes, "hashes")?;
-        merkle(py, tm::Frontier::from_parts(size, &hashes)).map(PyFrontier)
+        merkle(py, tm::Frontier::from_parts(size.0, &hashes)).map(PyFrontier)
     }
 
     /// Appends a leaf by its leaf hash (MerkleError `invalid_tree_size`
@@ -299,15 +303,15 @@ impl PyVerifierKey {
     /// The verifier key of `public_key` under key name `name` (MerkleError
     /// `invalid_key_name`; InvalidKeyError for a weak key).
     #[new]
-    fn new(py: Python<'_>, name: &str, public_key: &PyPublicKey) -> PyResult<Self> {
-        merkle(py, tm::VerifierKey::new(name, public_key.0)).map(PyVerifierKey)
+    fn new(py: Python<'_>, name: Str, public_key: &PyPublicKey) -> PyResult<Self> {
+        merkle(py, tm::VerifierKey::new(&name.0, public_key.0)).map(PyVerifierKey)
     }
 
     /// Parses `<name>+<hash>+<base64>` (MerkleError `invalid_verifier_key`,
     /// `key_hash_mismatch`, `unsupported_key_type`, with `offset`).
     #[staticmethod]
-    fn parse(py: Python<'_>, text: &str) -> PyResult<Self> {
-        merkle(py, tm::VerifierKey::parse(text)).map(PyVerifierKey)
+    fn parse(py: Python<'_>, text: Str) -> PyResult<Self> {
+        merkle(py, tm::VerifierKey::parse(&text.0)).map(PyVerifierKey)
     }
 
     /// The key name.
@@ -359,18 +363,16 @@ pub(crate) fn verifier_keys(
         ));
     }
     let mut out = Vec::new();
-    for k in obj.try_iter().map_err(|_| {
-        not_text(
-            "verifier_keys",
-            obj,
-            "a list of VerifierKey or vkey strings",
-        )
-    })? {
+    for k in crate::iter_arg(
+        obj,
+        "verifier_keys",
+        "a list of VerifierKey or vkey strings",
+    )? {
         let k = k?;
         if let Ok(v) = k.cast::<PyVerifierKey>() {
             out.push(v.get().0.clone());
         } else if let Ok(s) = k.cast::<PyString>() {
-            out.push(merkle(py, tm::VerifierKey::parse(&s.to_string_lossy()))?);
+            out.push(merkle(py, tm::VerifierKey::parse(&str_string(s)?.0))?);
         } else {
             return Err(not_text("verifier key", &k, "VerifierKey or str"));
         }
@@ -393,15 +395,22 @@ impl PyCheckpoint {
     #[pyo3(signature = (origin, size, root, extensions = None))]
     fn new(
         py: Python<'_>,
-        origin: &str,
-        size: u64,
+        origin: Str,
+        size: Uint,
         root: &Bound<'_, PyAny>,
-        extensions: Option<Vec<String>>,
+        extensions: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let root = hash_arg(root, "root")?;
-        let mut cp = merkle(py, tm::Checkpoint::new(origin, size, root))?;
-        for line in extensions.unwrap_or_default() {
-            cp = merkle(py, cp.with_extension(&line))?;
+        let mut cp = merkle(py, tm::Checkpoint::new(&origin.0, size.0, root))?;
+        if let Some(lines) = extensions.filter(|e| !e.is_none()) {
+            if lines.is_instance_of::<PyString>() || lines.is_instance_of::<PyBytes>() {
+                return Err(not_text("extensions", lines, "a list of str"));
+            }
+            // One by one: nothing is allocated from a claimed length.
+            for line in crate::iter_arg(lines, "extensions", "a list of str")? {
+                let line: Str = line?.extract()?;
+                cp = merkle(py, cp.with_extension(&line.0))?;
+            }
         }
         Ok(PyCheckpoint(cp))
     }
@@ -409,8 +418,8 @@ impl PyCheckpoint {
     /// Parses a checkpoint body (the text of a note, without signatures).
     /// This does not verify anything: use `open_checkpoint` on signed notes.
     #[staticmethod]
-    fn parse(py: Python<'_>, text: &str) -> PyResult<Self> {
-        merkle(py, tm::Checkpoint::parse(text)).map(PyCheckpoint)
+    fn parse(py: Python<'_>, text: Str) -> PyResult<Self> {
+        merkle(py, tm::Checkpoint::parse(&text.0)).map(PyCheckpoint)
     }
 
     /// The origin line (the log's name).
@@ -454,18 +463,17 @@ impl PyCheckpoint {
             ));
         }
         let mut pairs: Vec<(String, Py<PySecretKey>)> = Vec::new();
-        for item in signers
-            .try_iter()
-            .map_err(|_| not_text("signers", signers, "a list of (name, SecretKey) pairs"))?
-        {
+        for item in crate::iter_arg(signers, "signers", "a list of (name, SecretKey) pairs")? {
             let item = item?;
-            let pair: (String, Py<PySecretKey>) = item.extract().map_err(|_| {
-                PyTypeError::new_err(format!(
-                    "each signer must be a (name: str, secret_key: SecretKey) pair, not {}",
-                    crate::type_name(&item)
-                ))
-            })?;
-            pairs.push(pair);
+            let (name, key): (Bound<'_, PyAny>, Py<PySecretKey>) =
+                item.extract().map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "each signer must be a (name: str, secret_key: SecretKey) pair, not {}",
+                        crate::type_name(&item)
+                    ))
+                })?;
+            let name: Str = name.extract()?;
+            pairs.push((name.0, key));
         }
         let refs: Vec<(&str, &trustcore::keys::SecretKey)> = pairs
             .iter()
@@ -517,84 +525,34 @@ impl PyCheckpoint {
 /// Opens a signed checkpoint (untrusted `str` or bytes): verifies its
 /// signatures against the trusted `verifier_keys` (VerifierKey objects or
 /// vkey strings; unknown keys are ignored, a bad signature by a trusted key
-/// rejects the note), then parses the body. Returns `{"checkpoint":
-/// Checkpoint, "origin", "size", "root": bytes, "extensions", "signers":
-/// [vkey str], "unknown": [{"name", "key_hash": int}]}`; raises MerkleError
-/// with `code` and byte `offset`.
+/// rejects the note), then parses the body. Returns the core's report
+/// `{"checkpoint": {"origin", "size", "root" (hex), "extensions"},
+/// "signers": [vkey str], "unknown": [{"name", "key_hash" (8 hex)}]}`;
+/// raises MerkleError with `code` and byte `offset`.
 #[pyfunction]
 fn open_checkpoint<'py>(
     py: Python<'py>,
     note: &Bound<'py, PyAny>,
     verifier_keys: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<Bound<'py, PyAny>> {
     let msg = note_bytes(note)?;
     let trusted = self::verifier_keys(py, verifier_keys)?;
     let opened = merkle(py, tm::open_checkpoint(&msg, &trusted))?;
-    opened_dict(py, &opened)
+    to_py(py, &opened.to_value())
 }
 
-/// The dict of an opened checkpoint (see `open_checkpoint`).
-pub(crate) fn opened_dict<'py>(
-    py: Python<'py>,
-    opened: &tm::OpenedCheckpoint,
-) -> PyResult<Bound<'py, PyDict>> {
-    let cp = &opened.checkpoint;
-    let d = PyDict::new(py);
-    d.set_item("checkpoint", PyCheckpoint(cp.clone()))?;
-    d.set_item("origin", cp.origin())?;
-    d.set_item("size", cp.size())?;
-    d.set_item("root", PyBytes::new(py, cp.root()))?;
-    d.set_item("extensions", cp.extensions().to_vec())?;
-    let signers: Vec<String> = opened
-        .verified
-        .signers
-        .iter()
-        .map(|k| k.to_string())
-        .collect();
-    d.set_item("signers", signers)?;
-    let unknown = PyList::empty(py);
-    for s in &opened.verified.unknown {
-        let u = PyDict::new(py);
-        u.set_item("name", s.name())?;
-        u.set_item("key_hash", s.key_hash())?;
-        unknown.append(u)?;
-    }
-    d.set_item("unknown", unknown)?;
-    Ok(d)
-}
-
-fn status_dict<'py>(
-    py: Python<'py>,
-    s: &tm::ChainStatus,
-    cp: &tm::Checkpoint,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    let (status, chain_size) = match s {
-        tm::ChainStatus::Consistent => ("consistent", None),
-        tm::ChainStatus::RootMismatch => ("root_mismatch", None),
-        tm::ChainStatus::Truncated { chain_size, .. } => ("truncated", Some(*chain_size)),
-        tm::ChainStatus::NeedsProof { chain_size, .. } => ("needs_proof", Some(*chain_size)),
-    };
-    d.set_item("status", status)?;
-    d.set_item("checkpoint_size", cp.size())?;
-    if let Some(n) = chain_size {
-        d.set_item("chain_size", n)?;
-    }
-    Ok(d)
-}
-
-/// Compares a chain, summarized by its Frontier, with a checkpoint:
-/// `{"status": "consistent" | "truncated" | "root_mismatch" |
-/// "needs_proof", "checkpoint_size", "chain_size"?}`. Call it when the
+/// Compares a chain, summarized by its Frontier, with a checkpoint: the
+/// core's `{"status": "consistent" | "truncated" | "root_mismatch" |
+/// "needs_proof", "chain_size", "checkpoint_size"}`. Call it when the
 /// frontier reaches the checkpoint's size, and again at the end.
 #[pyfunction]
 fn check_against_checkpoint<'py>(
     py: Python<'py>,
     checkpoint: &PyCheckpoint,
     frontier: &PyFrontier,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<Bound<'py, PyAny>> {
     let s = tm::check_against_checkpoint(&checkpoint.0, &frontier.0);
-    status_dict(py, &s, &checkpoint.0)
+    to_py(py, &s.to_value(frontier.0.size(), checkpoint.0.size()))
 }
 
 /// Checks a chain of `chain_size` leaves with root `chain_root` against a
@@ -605,17 +563,17 @@ fn check_against_checkpoint<'py>(
 fn check_extension<'py>(
     py: Python<'py>,
     checkpoint: &PyCheckpoint,
-    chain_size: u64,
+    chain_size: Uint,
     chain_root: &Bound<'py, PyAny>,
     proof: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<Bound<'py, PyAny>> {
     let root = hash_arg(chain_root, "chain_root")?;
     let proof = hashes_arg(proof, "proof")?;
     let s = merkle(
         py,
-        tm::check_extension(&checkpoint.0, chain_size, &root, &proof),
+        tm::check_extension(&checkpoint.0, chain_size.0, &root, &proof),
     )?;
-    status_dict(py, &s, &checkpoint.0)
+    to_py(py, &s.to_value(chain_size.0, checkpoint.0.size()))
 }
 
 /// Adds the Merkle classes and functions to the native module.

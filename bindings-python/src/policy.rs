@@ -140,19 +140,8 @@ fn enforce_or_throw<'py>(
     if d.is_allowed() {
         return Ok(decision);
     }
-    let by: Vec<String> = d
-        .determined_by()
-        .iter()
-        .map(|c| format!("{}@{}", c.policy_id(), c.policy_version()))
-        .collect();
-    let message = if by.is_empty() {
-        format!(
-            "request denied ({}: no enforced policy allowed it)",
-            d.reason()
-        )
-    } else {
-        format!("request denied by {}", by.join(", "))
-    };
+    // The one denial message, the core's (the same in Node and WASM).
+    let message = d.denial_message().unwrap_or_default();
     let err = PolicyDenied::new_err(format!("{message} [policy_denied]"));
     let value = err.value(py);
     value.setattr("code", "policy_denied")?;
@@ -192,7 +181,7 @@ fn impact<'py>(
     let list = requests
         .cast::<PyList>()
         .map_err(|_| not_text("requests", requests, "a list of dicts or JSON texts"))?;
-    let mut texts = Vec::with_capacity(list.len());
+    let mut texts = Vec::new();
     for r in list.iter() {
         texts.push(json_bytes(&r)?);
     }

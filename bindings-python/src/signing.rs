@@ -8,7 +8,7 @@
 //! core prepared, and whatever it returns goes through the core's
 //! `Envelope::attach`, which verifies it under the expected key first.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString, PyTuple};
 use pyo3::{IntoPyObject, IntoPyObjectExt};
@@ -18,7 +18,7 @@ use trustcore::keys::{PublicKey, SecretKey};
 use trustcore::registry::{ApprovalSet, SignerRegistry};
 use trustcore::{ffi, sign as ed25519};
 
-use crate::{not_text, to_py_err, type_name, with_value, Bytes, Input};
+use crate::{not_text, to_py_err, type_name, with_value, Bytes, Input, Str, Uint};
 
 pub(crate) type CoreResult<T> = Result<T, trustcore::Error>;
 
@@ -65,7 +65,7 @@ fn jwk_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     if obj.is_instance_of::<PyDict>() {
         let bytes = with_value(obj, |v| ffi::canonicalize_value(v, None))?;
         return String::from_utf8(bytes)
-            .map_err(|_| PyValueError::new_err("canonical JSON was not UTF-8"));
+            .map_err(|_| PyTypeError::new_err("canonical JSON was not UTF-8"));
     }
     Err(not_text("jwk", obj, "str (JSON text) or dict"))
 }
@@ -108,12 +108,19 @@ pub(crate) fn py_repr<'py, T: IntoPyObject<'py>>(py: Python<'py>, value: T) -> S
         .unwrap_or_else(|_| "...".to_owned())
 }
 
-pub(crate) fn algorithm(py: Python<'_>, alg: &str) -> PyResult<trustcore::envelope::Algorithm> {
-    raise(py, ffi::signature_algorithm(Some(alg)))
+/// A signature algorithm argument (None: the core's default, `ed25519`).
+pub(crate) fn algorithm(
+    py: Python<'_>,
+    alg: Option<Str>,
+) -> PyResult<trustcore::envelope::Algorithm> {
+    raise(
+        py,
+        ffi::signature_algorithm(alg.as_ref().map(|a| a.0.as_str())),
+    )
 }
 
-fn timestamp(py: Python<'_>, at: &str) -> PyResult<trustcore::time::Timestamp> {
-    raise(py, ffi::timestamp(at))
+fn timestamp(py: Python<'_>, at: Str) -> PyResult<trustcore::time::Timestamp> {
+    raise(py, ffi::timestamp(&at.0))
 }
 
 // ---- Keys -----------------------------------------------------------------
@@ -138,20 +145,20 @@ impl PyPublicKey {
 
     /// From standard padded base64 of the 32 bytes (the signers file form).
     #[staticmethod]
-    fn from_base64(py: Python<'_>, text: String) -> PyResult<Self> {
-        core(py, PublicKey::from_base64(&text)).map(Self)
+    fn from_base64(py: Python<'_>, text: Str) -> PyResult<Self> {
+        core(py, PublicKey::from_base64(&text.0)).map(Self)
     }
 
     /// From hex of the 32 bytes.
     #[staticmethod]
-    fn from_hex(py: Python<'_>, text: String) -> PyResult<Self> {
-        core(py, PublicKey::from_hex(&text)).map(Self)
+    fn from_hex(py: Python<'_>, text: Str) -> PyResult<Self> {
+        core(py, PublicKey::from_hex(&text.0)).map(Self)
     }
 
     /// From an SPKI PEM (`-----BEGIN PUBLIC KEY-----`).
     #[staticmethod]
-    fn from_pem(py: Python<'_>, pem: String) -> PyResult<Self> {
-        core(py, PublicKey::from_spki_pem(&pem)).map(Self)
+    fn from_pem(py: Python<'_>, pem: Str) -> PyResult<Self> {
+        core(py, PublicKey::from_spki_pem(&pem.0)).map(Self)
     }
 
     /// From SPKI DER bytes.
@@ -196,8 +203,8 @@ impl PyPublicKey {
 
     /// A public JWK as canonical JSON text, with `kid` when given.
     #[pyo3(signature = (kid = None))]
-    fn to_jwk(&self, kid: Option<String>) -> String {
-        self.0.to_jwk(kid.as_deref())
+    fn to_jwk(&self, kid: Option<Str>) -> String {
+        self.0.to_jwk(kid.as_ref().map(|k| k.0.as_str()))
     }
 
     /// Raises InvalidKeyError (`weak_key`, `non_canonical_key`) for a key
@@ -251,20 +258,20 @@ impl PySecretKey {
 
     /// From standard padded base64 of the seed.
     #[staticmethod]
-    fn from_base64(py: Python<'_>, text: String) -> PyResult<Self> {
-        core(py, SecretKey::from_base64(&text)).map(Self)
+    fn from_base64(py: Python<'_>, text: Str) -> PyResult<Self> {
+        core(py, SecretKey::from_base64(&text.0)).map(Self)
     }
 
     /// From hex of the seed.
     #[staticmethod]
-    fn from_hex(py: Python<'_>, text: String) -> PyResult<Self> {
-        core(py, SecretKey::from_hex(&text)).map(Self)
+    fn from_hex(py: Python<'_>, text: Str) -> PyResult<Self> {
+        core(py, SecretKey::from_hex(&text.0)).map(Self)
     }
 
     /// From PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), v1 or v2.
     #[staticmethod]
-    fn from_pem(py: Python<'_>, pem: String) -> PyResult<Self> {
-        core(py, SecretKey::from_pkcs8_pem(&pem)).map(Self)
+    fn from_pem(py: Python<'_>, pem: Str) -> PyResult<Self> {
+        core(py, SecretKey::from_pkcs8_pem(&pem.0)).map(Self)
     }
 
     /// From PKCS#8 DER bytes.
@@ -325,8 +332,11 @@ impl PySecretKey {
 
     /// A private JWK (with `d`) as canonical JSON text. Secret.
     #[pyo3(signature = (kid = None))]
-    fn export_jwk(&self, kid: Option<String>) -> String {
-        self.0.to_jwk(kid.as_deref()).as_str().to_owned()
+    fn export_jwk(&self, kid: Option<Str>) -> String {
+        self.0
+            .to_jwk(kid.as_ref().map(|k| k.0.as_str()))
+            .as_str()
+            .to_owned()
     }
 
     fn __repr__(&self) -> String {
@@ -507,14 +517,15 @@ impl PyEnvelope {
     /// A new unsigned envelope around a Python value (dict, list, str, int,
     /// float, bool, None), canonicalized with the rules of `canonicalize`.
     #[staticmethod]
-    fn create(kind: String, payload: &Bound<'_, PyAny>) -> PyResult<Self> {
-        with_value(payload, |v| ffi::envelope_from_value(&kind, v)).map(Self)
+    fn create(kind: Str, payload: &Bound<'_, PyAny>) -> PyResult<Self> {
+        with_value(payload, |v| ffi::envelope_from_value(&kind.0, v)).map(Self)
     }
 
     /// A new unsigned envelope around JSON text (`str` or bytes), read with
     /// the strict rules of `canonicalize_text`.
     #[staticmethod]
-    fn from_text(py: Python<'_>, kind: String, payload_json: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn from_text(py: Python<'_>, kind: Str, payload_json: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let kind = kind.0;
         let input = Input::from_py(payload_json)?;
         raise(
             py,
@@ -553,8 +564,9 @@ impl PyEnvelope {
     }
 
     /// Prepares what signer `signer` must sign with algorithm `alg`.
-    #[pyo3(signature = (signer, alg = "ed25519"))]
-    fn prepare(&self, py: Python<'_>, signer: String, alg: &str) -> PyResult<PyPrepared> {
+    #[pyo3(signature = (signer, alg = None), text_signature = "($self, signer, alg='ed25519')")]
+    fn prepare(&self, py: Python<'_>, signer: Str, alg: Option<Str>) -> PyResult<PyPrepared> {
+        let signer = signer.0;
         let alg = algorithm(py, alg)?;
         let prepared = core(py, self.0.prepare(&signer, alg))?;
         Ok(PyPrepared {
@@ -569,15 +581,19 @@ impl PyEnvelope {
     /// that it verifies under `expected_public_key`. A signature that does
     /// not (or is not 64 bytes) raises EnvelopeError
     /// `remote_signature_invalid` and leaves the envelope unchanged.
-    #[pyo3(signature = (signer, signature, expected_public_key, alg = "ed25519"))]
+    #[pyo3(
+        signature = (signer, signature, expected_public_key, alg = None),
+        text_signature = "($self, signer, signature, expected_public_key, alg='ed25519')"
+    )]
     fn attach(
         &mut self,
         py: Python<'_>,
-        signer: String,
+        signer: Str,
         signature: &Bound<'_, PyAny>,
         expected_public_key: &PyPublicKey,
-        alg: &str,
+        alg: Option<Str>,
     ) -> PyResult<()> {
+        let signer = signer.0;
         let alg = algorithm(py, alg)?;
         let sig = bytes_arg(signature, "signature")?;
         core(
@@ -588,14 +604,18 @@ impl PyEnvelope {
     }
 
     /// Signs with a local secret key and attaches the signature.
-    #[pyo3(signature = (secret_key, signer, alg = "ed25519"))]
+    #[pyo3(
+        signature = (secret_key, signer, alg = None),
+        text_signature = "($self, secret_key, signer, alg='ed25519')"
+    )]
     fn sign(
         &mut self,
         py: Python<'_>,
         secret_key: &PySecretKey,
-        signer: String,
-        alg: &str,
+        signer: Str,
+        alg: Option<Str>,
     ) -> PyResult<()> {
+        let signer = signer.0;
         let alg = algorithm(py, alg)?;
         core(py, self.0.sign(&secret_key.0, &signer, alg))
     }
@@ -609,14 +629,18 @@ impl PyEnvelope {
     /// becomes EnvelopeError `remote_signer_failed` (the original as its
     /// `__cause__`); a return value that is not bytes raises TypeError. In
     /// every failure the envelope is left unchanged.
-    #[pyo3(signature = (signer, expected_public_key, sign_fn, alg = "ed25519"))]
+    #[pyo3(
+        signature = (signer, expected_public_key, sign_fn, alg = None),
+        text_signature = "($self, signer, expected_public_key, sign_fn, alg='ed25519')"
+    )]
     fn sign_with(
         slf: &Bound<'_, Self>,
-        signer: String,
+        signer: Str,
         expected_public_key: &PyPublicKey,
         sign_fn: &Bound<'_, PyAny>,
-        alg: &str,
+        alg: Option<Str>,
     ) -> PyResult<()> {
+        let signer = signer.0;
         let py = slf.py();
         if !sign_fn.is_callable() {
             return Err(not_text("sign_fn", sign_fn, "callable"));
@@ -639,17 +663,13 @@ impl PyEnvelope {
     /// Whether signature `index` verifies under `public_key` (resolve the
     /// signer id to a key yourself, or use SignerRegistry.verify_envelope).
     /// EnvelopeError `no_such_signature` when there is no such index.
-    fn verify(&self, py: Python<'_>, index: usize, public_key: &PyPublicKey) -> PyResult<bool> {
-        core(py, self.0.verify(index, &public_key.0))
+    fn verify(&self, py: Python<'_>, index: Uint, public_key: &PyPublicKey) -> PyResult<bool> {
+        core(py, self.0.verify(index.usize(), &public_key.0))
     }
 
     /// The exact bytes signature `index` covers.
-    fn signing_input_of<'py>(
-        &self,
-        py: Python<'py>,
-        index: usize,
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        let input = core(py, self.0.signing_input_of(index))?;
+    fn signing_input_of<'py>(&self, py: Python<'py>, index: Uint) -> PyResult<Bound<'py, PyBytes>> {
+        let input = core(py, self.0.signing_input_of(index.usize()))?;
         Ok(PyBytes::new(py, &input))
     }
 
@@ -730,9 +750,9 @@ impl PySignerRegistry {
     }
 
     /// A signer's record as a signers-file entry (dict), or None.
-    fn get<'py>(&self, py: Python<'py>, signer_id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    fn get<'py>(&self, py: Python<'py>, signer_id: Str) -> PyResult<Option<Bound<'py, PyAny>>> {
         self.0
-            .get(signer_id)
+            .get(&signer_id.0)
             .map(|r| to_py(py, &r.to_value()))
             .transpose()
     }
@@ -741,17 +761,20 @@ impl PySignerRegistry {
     /// at `at` (RFC 3339 UTC). RegistryError otherwise, with the reason as
     /// `code` (`unknown_signer`, `signer_not_yet_valid`, `signer_expired`,
     /// `signer_revoked`, `algorithm_mismatch`).
-    #[pyo3(signature = (signer_id, at, alg = "ed25519"))]
+    #[pyo3(
+        signature = (signer_id, at, alg = None),
+        text_signature = "($self, signer_id, at, alg='ed25519')"
+    )]
     fn key_for(
         &self,
         py: Python<'_>,
-        signer_id: &str,
-        at: &str,
-        alg: &str,
+        signer_id: Str,
+        at: Str,
+        alg: Option<Str>,
     ) -> PyResult<PyPublicKey> {
         let alg = algorithm(py, alg)?;
         let at = timestamp(py, at)?;
-        core(py, self.0.require_key(signer_id, alg, &at)).map(|k| PyPublicKey(*k))
+        core(py, self.0.require_key(&signer_id.0, alg, &at)).map(|k| PyPublicKey(*k))
     }
 
     /// Verifies every signature of `envelope` as of `at` (the record's
@@ -761,7 +784,7 @@ impl PySignerRegistry {
         &self,
         py: Python<'py>,
         envelope: &PyEnvelope,
-        at: &str,
+        at: Str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let at = timestamp(py, at)?;
         to_py(py, &self.0.verify_envelope(&envelope.0, &at).to_value())
@@ -844,7 +867,7 @@ impl PyApprovalSet {
         py: Python<'py>,
         envelope: &PyEnvelope,
         registry: &PySignerRegistry,
-        at: &str,
+        at: Str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let at = timestamp(py, at)?;
         to_py(py, &self.0.verify(&envelope.0, &registry.0, &at).to_value())

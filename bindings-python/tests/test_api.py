@@ -104,8 +104,9 @@ def test_wrong_argument_types():
         trustcore.digest(b"", 256)
     with pytest.raises(TypeError):
         trustcore.parse_digest(b"sha256:00")
-    with pytest.raises(TypeError):
-        trustcore.canonicalize([], max_depth="3")
+    with pytest.raises(trustcore.OptionsError) as exc_info:
+        trustcore.canonicalize([], max_depth="3")  # an option: the core reads it
+    assert exc_info.value.code == "invalid_option"
     with pytest.raises(TypeError):
         trustcore.canonicalize([], 3)  # max_depth is keyword-only
 

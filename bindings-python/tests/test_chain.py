@@ -202,14 +202,21 @@ def test_writer_refuses_bad_bodies():
     with pytest.raises(tc.CanonicalJsonError) as e:
         w.append(body(6, payload={"x": float("nan")}), SK)
     assert e.value.code == "non_finite_number" and e.value.path == "/payload/x"
-    with pytest.raises(TypeError, match="unknown key"):
-        w.append({**body(6), "seq": 6}, SK)
-    with pytest.raises(TypeError, match="ts"):
-        w.append({k: v for k, v in body(6).items() if k != "ts"}, SK)
-    with pytest.raises(TypeError, match="actor"):
-        w.append(body(6, actor=3), SK)
+    # The body is read by the core (EventBody::from_value): invalid_event
+    # naming the member.
+    for bad, word in (
+        ({**body(6), "seq": 6}, "seq"),
+        ({k: v for k, v in body(6).items() if k != "ts"}, "ts"),
+        (body(6, actor=3), "actor"),
+        ({**body(6), "eventType": "x"}, "eventType"),
+    ):
+        with pytest.raises(tc.ChainError, match=word) as e:
+            w.append(bad, SK)
+        assert e.value.code == "invalid_event"
+        with pytest.raises(tc.ChainError):
+            w.prepare(bad)
     with pytest.raises(TypeError):
-        w.append([body(6)], SK)
+        w.append([body(6)], SK)  # not a dict at all: the wrong Python type
     assert w.head["seq"] == 1
 
 
@@ -221,10 +228,16 @@ def test_writer_continues_from_a_head():
     with pytest.raises(tc.ChainError) as e:
         tc.ChainWriter("kernel", SK.public_key(), head={"hash": "AB" * 32, "seq": 1})
     assert e.value.code == "invalid_state"
-    with pytest.raises(tc.EnvelopeError):
-        tc.ChainWriter("kernel", SK.public_key(), alg="rsa")
-    with pytest.raises(tc.DigestError):
-        tc.ChainWriter("kernel", SK.public_key(), hash_alg="md5")
+    # Options are the core's WriterOptions.
+    for opts, code in (
+        ({"alg": "rsa"}, "invalid_option"),
+        ({"hash_alg": "md5"}, "invalid_option"),
+        ({"hashAlg": "blake3"}, "unknown_option"),
+        ({"heads": None}, "unknown_option"),
+    ):
+        with pytest.raises(tc.OptionsError) as e:
+            tc.ChainWriter("kernel", SK.public_key(), **opts)
+        assert e.value.code == code
 
 
 def test_streaming_chunks_and_rows_match_one_call():
@@ -251,8 +264,9 @@ def test_verifier_breaks_state_resume_and_finish_once():
     v.feed(text[: len(text) // 2])
     assert [b["reason"] for b in v.breaks()] == ["hash_mismatch"]
     state = v.state()
-    assert state["type"] == "trustcore.chain-verifier-state/v1"
-    assert state["breaks"] == 1
+    assert state["type"] == "trustcore.chain-verifier-state/v2"
+    assert state["breaks"] == 1 and state["break_counts"] == {"hash_mismatch": 1}
+    assert state["check"].startswith("sha256:")
     resumed = tc.ChainVerifier.resume(registry(), json.loads(json.dumps(state)))
     # The partial line is not in the state: resume from the first unread line.
     consumed = state["position"]
@@ -262,10 +276,12 @@ def test_verifier_breaks_state_resume_and_finish_once():
     assert report["head"] == tc.verify_jsonl(text, registry())["head"]
     v.feed(text[len(text) // 2 :])
     v.finish()
-    with pytest.raises(ValueError, match="finished"):
-        v.feed(b"")
-    with pytest.raises(ValueError):
-        v.finish()
+    # A finished verifier: ChainError invalid_state from every method.
+    for call in (lambda: v.feed(b""), lambda: v.feed_row("{}"), v.state, v.breaks, v.finish):
+        with pytest.raises(tc.ChainError, match="finished") as e:
+            call()
+        assert e.value.code == "invalid_state"
+    assert repr(v) == "ChainVerifier(finished)"
     with pytest.raises(tc.ChainError) as e:
         tc.ChainVerifier.resume(registry(), {"type": "nope"})
     assert e.value.code == "invalid_state"
@@ -293,8 +309,10 @@ def test_threads_do_not_change_the_report():
     text = "\n".join(rows)
     reports = [tc.verify_jsonl(text, registry(), threads=t) for t in (1, 2, 3, None)]
     assert all(r == reports[0] for r in reports)
-    with pytest.raises(ValueError):
-        tc.verify_jsonl(text, registry(), threads=0)
+    for bad in (0, 1025, -1, 1.5, "2", True):
+        with pytest.raises(tc.OptionsError) as e:
+            tc.verify_jsonl(text, registry(), threads=bad)
+        assert e.value.code == "invalid_option"
 
 
 def test_max_row_bytes_makes_longer_rows_malformed_breaks(tmp_path):
@@ -318,10 +336,13 @@ def test_max_row_bytes_makes_longer_rows_malformed_breaks(tmp_path):
         assert len(malformed) == tight
         assert f"longer than max_row_bytes ({limit})" in malformed[0]["message"]
         assert report["rows"] == 5
-    with pytest.raises(ValueError):
-        tc.ChainVerifier(registry(), max_row_bytes=0)
-    with pytest.raises(OverflowError):
+    for bad in (0, -1, 2**31 + 1, 2**64):
+        with pytest.raises(tc.TrustcoreError) as e:
+            tc.ChainVerifier(registry(), max_row_bytes=bad)
+        assert e.value.code in ("invalid_option", "number_out_of_range")
+    with pytest.raises(tc.OptionsError) as e:
         tc.verify_jsonl(text, registry(), max_row_bytes=-1)
+    assert e.value.code == "invalid_option"
 
 
 def test_lone_surrogate_in_jsonl_is_a_malformed_row():
@@ -335,8 +356,9 @@ def test_lone_surrogate_in_jsonl_is_a_malformed_row():
 def test_argument_types():
     with pytest.raises(TypeError):
         tc.verify_jsonl(123, registry())
-    with pytest.raises(TypeError):
+    with pytest.raises(tc.ChainError) as e:  # a head the core cannot read
         tc.ChainVerifier(registry(), expected_head="abc")
+    assert e.value.code == "invalid_state"
     with pytest.raises(TypeError):
         tc.replay("one text")
     with pytest.raises(TypeError):
@@ -369,8 +391,16 @@ def test_verify_file_streams(tmp_path):
     p.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert tc.verify_file(p, registry(), chunk_size=100) == tc.verify_jsonl(p.read_bytes(), registry())
     assert tc.verify_file(str(p), registry(), stop_at_first=True)["valid"]
-    with pytest.raises(ValueError):
+    with pytest.raises(tc.OptionsError) as e:
         tc.verify_file(p, registry(), chunk_size=0)
+    assert e.value.code == "invalid_option" and "chunk_size" in str(e.value)
+    with pytest.raises(TypeError):
+        tc.verify_file(p, registry(), chunk_size="7")
+    with pytest.raises(TypeError):
+        tc.verify_file(0, registry())  # a path, never a file descriptor
+    with pytest.raises(tc.OptionsError) as e:
+        tc.verify_file(p, registry(), stop_at_frist=True)
+    assert e.value.code == "unknown_option"
 
 
 def test_verification_releases_the_gil():
@@ -400,3 +430,50 @@ def test_reprs():
     p = w.prepare(body(3))
     assert repr(p).startswith("PreparedEvent(seq=3")
     assert repr(tc.ChainVerifier(registry())) == "ChainVerifier(open)"
+
+
+def test_from_head_verifies_only_the_rows_after_a_trusted_head():
+    w, rows = chain(10)
+    mid = json.loads(rows[5])
+    head = {"hash": mid["hash"], "seq": mid["seq"], "ts": mid["ts"]}
+    v = tc.ChainVerifier.from_head(registry(), head, expected_head=w.head)
+    v.feed("\n".join(rows[6:]))
+    report = v.finish()
+    assert report["valid"] and report["rows"] == 4 and report["count"] == 4
+    assert report["head"] == w.head and report["merkle"]["size"] == 4
+    # A row that does not follow the trusted head is a break.
+    v = tc.ChainVerifier.from_head(registry(), head)
+    v.feed("\n".join(rows[7:]))
+    assert [b["reason"] for b in v.finish()["breaks"]][:1] == ["seq_gap"]
+    with pytest.raises(tc.ChainError) as e:
+        tc.ChainVerifier.from_head(registry(), {"hash": "zz", "seq": 1})
+    assert e.value.code == "invalid_state"
+    with pytest.raises(tc.OptionsError):
+        tc.ChainVerifier.from_head(registry(), head, hashAlg="sha256")
+
+
+def test_report_counts_and_kept_breaks():
+    _, rows = chain(6)
+    rows[1] = rows[1].replace('"n":2', '"n":20')
+    rows.insert(3, "garbage")
+    r = tc.verify_jsonl("\n".join(rows), registry(), max_breaks=1)
+    assert r["rows"] == 7 and r["count"] == 5 and r["break_count"] == 2
+    assert r["break_counts"] == {"hash_mismatch": 1, "malformed_row": 1}
+    assert [b["reason"] for b in r["breaks"]] == ["hash_mismatch"]
+    full = tc.verify_jsonl("\n".join(rows), registry())
+    assert [b["reason"] for b in full["breaks"]] == ["hash_mismatch", "malformed_row"]
+
+
+def test_feed_row_takes_row_dicts_and_texts_alike():
+    _, rows = chain(4)
+    want = tc.verify_jsonl("\n".join(rows), registry())
+    v = tc.ChainVerifier(registry())
+    for i, r in enumerate(rows):
+        v.feed_row(json.loads(r) if i % 2 else r)
+    assert v.finish() == want
+    v = tc.ChainVerifier(registry())
+    with pytest.raises(tc.CanonicalJsonError) as e:
+        v.feed_row({"payload": float("nan")})
+    assert e.value.path == "/payload"
+    with pytest.raises(TypeError):
+        v.feed_row(5)

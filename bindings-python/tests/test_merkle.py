@@ -62,14 +62,28 @@ def test_proof_errors_have_codes():
             call()
         assert e.value.code == code
         assert isinstance(e.value, tc.TrustcoreError)
-    with pytest.raises(ValueError, match="32 bytes"):
+    with pytest.raises(TypeError, match="32 bytes"):
         tc.verify_inclusion(leaf[:31], 2, 13, proof, root)
     with pytest.raises(TypeError):
         tc.verify_inclusion(leaf, 2, 13, b"".join(proof), root)
     with pytest.raises(TypeError):
         tc.MerkleTree(b"abc")
-    with pytest.raises(OverflowError):
-        tc.verify_inclusion(leaf, -1, 13, proof, root)
+    # Ints outside 0..2^64-1 are refused by the core with its own codes
+    # (never OverflowError).
+    for call, code in [
+        (lambda: tc.verify_inclusion(leaf, -1, 13, proof, root), "index_out_of_range"),
+        (lambda: tc.verify_inclusion(leaf, 2**64, 13, proof, root), "index_out_of_range"),
+        (lambda: tc.verify_inclusion(leaf, 2, 2**70, proof, root), "invalid_tree_size"),
+        (lambda: tc.verify_consistency(-5, 13, root, root, []), "invalid_tree_size"),
+        (lambda: tree.root_at(-1), "invalid_tree_size"),
+        (lambda: tree.inclusion_proof(-1, 13), "index_out_of_range"),
+        (lambda: tree.consistency_proof(1, 2**64), "invalid_tree_size"),
+        (lambda: tc.Frontier.from_parts(-1, []), "invalid_tree_size"),
+        (lambda: tc.Checkpoint(LOG, -1, root), "malformed_tree_size"),
+    ]:
+        with pytest.raises(tc.MerkleError) as e:
+            call()
+        assert e.value.code == code
 
 
 def test_checkpoint_sign_open_and_rotation():
@@ -84,10 +98,11 @@ def test_checkpoint_sign_open_and_rotation():
     note = cp.sign([(LOG, OLD), (LOG, NEW)])
     both = tc.open_checkpoint(note, [old, new])
     assert both["signers"] == [str(old), str(new)] and both["unknown"] == []
-    assert both["root"] == tree.root() and both["size"] == 13
+    assert both["checkpoint"] == {
+        "origin": LOG, "size": 13, "root": tree.root().hex(), "extensions": []}
     only_old = tc.open_checkpoint(note.encode(), [str(old)])
     assert only_old["signers"] == [str(old)]
-    assert only_old["unknown"] == [{"name": LOG, "key_hash": new.key_hash}]
+    assert only_old["unknown"] == [{"name": LOG, "key_hash": f"{new.key_hash:08x}"}]
     with pytest.raises(tc.MerkleError) as e:
         tc.open_checkpoint(note, [])
     assert e.value.code == "no_trusted_signature"
@@ -150,7 +165,10 @@ def test_truncation_and_rewrite_detection():
     g = tc.Frontier.from_parts(0, [])
     for e in EVENTS[:10]:
         g.push_data(e)
-    assert tc.check_against_checkpoint(rewritten, g) == {"status": "root_mismatch", "checkpoint_size": 10}
+    assert tc.check_against_checkpoint(rewritten, g) == {
+        "status": "root_mismatch", "chain_size": 10, "checkpoint_size": 10}
+    assert tc.check_against_checkpoint(cp, tc.Frontier()) == {
+        "status": "truncated", "chain_size": 0, "checkpoint_size": 10}
 
 
 def test_chain_verifier_checks_a_signed_checkpoint():
@@ -165,7 +183,7 @@ def test_chain_verifier_checks_a_signed_checkpoint():
     tree = tc.MerkleTree([bytes.fromhex(json.loads(r)["hash"]) for r in rows[:6]])
     note = tc.Checkpoint(LOG, 6, tree.root()).sign([(LOG, OLD)])
     opened = tc.open_checkpoint(note, [tc.VerifierKey(LOG, OLD.public_key())])
-    head = {"size": opened["size"], "root": opened["root"].hex()}
+    head = {"size": opened["checkpoint"]["size"], "root": opened["checkpoint"]["root"]}
     assert tc.verify_jsonl("\n".join(rows), reg, checkpoint=head)["valid"]
     cut = tc.verify_jsonl("\n".join(rows[:5]), reg, checkpoint=head)
     assert [b["reason"] for b in cut["breaks"]] == ["truncated"]
@@ -187,7 +205,11 @@ def test_one_event_against_a_signed_checkpoint():
         r = tc.verify_event_in_checkpoint(row, i, tree.inclusion_proof(i, 10), note, keys, reg)
         assert r["valid"] and r["index"] == i and "stage" not in r
         assert r["event"] == json.loads(row)
-        assert r["checkpoint"]["size"] == 10 and r["checkpoint"]["root"] == tree.root()
+        assert r["checkpoint"] == tc.open_checkpoint(note, keys)
+        assert r["checkpoint"]["checkpoint"]["root"] == tree.root().hex()
+        # The row as a dict (a replayed event) is the same check.
+        assert tc.verify_event_in_checkpoint(
+            json.loads(row), i, tree.inclusion_proof(i, 10), note, keys, reg, hash_alg="sha256") == r
     # The right row with another leaf's proof; a tampered row; a stranger's note.
     r = tc.verify_event_in_checkpoint(rows[3], 3, tree.inclusion_proof(4, 10), note, keys, reg)
     assert (r["valid"], r["stage"]) == (False, "inclusion") and r["reason"] in ("root_mismatch", "invalid_proof")

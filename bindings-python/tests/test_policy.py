@@ -95,6 +95,18 @@ def test_enforce_or_throw(ps):
     assert err.code == "policy_denied" and "allocate.limit@1" in err.message
     assert err.decision == tc.evaluate(ps, BIG)
     assert err.offset is None and err.path is None
+    # The one denial message, the core's (Decision::denial_message), the same
+    # in Node and WASM: "denied by <id>@<version>: <rationale>".
+    [by] = err.decision["determinedBy"]
+    [rec] = [c for c in err.decision["policyChecks"] if c["id"] == by["policyCheckId"]]
+    assert err.message == f"denied by {by['policyId']}@{by['policyVersion']}: {rec['rationale']}"
+    assert str(err) == err.message + " [policy_denied]"
+    # Denied by default: no enforced policy allowed it.
+    strict = tc.PolicySet.from_dict({"type": "trustcore.policy-set/v1", "defaultDecision": "deny",
+                                     "policies": []})
+    with pytest.raises(tc.PolicyDenied) as e:
+        tc.enforce_or_throw(strict, SMALL)
+    assert e.value.message == "denied by default: no enforced policy allowed the request"
 
 
 def test_bad_requests_raise_and_must_be_treated_as_denials(ps):

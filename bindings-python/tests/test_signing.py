@@ -613,7 +613,10 @@ def test_rotation(sk, other):
     reg = SignerRegistry.from_json(signers_file(entry("kernel-signer", sk)))
     env = rotation_envelope("kernel-signer", sk, "kernel-signer-2", other)
     rotation = reg.verify_rotation(env)
-    assert rotation == json.loads(env.payload)
+    # The core's rotation report: the payload, with the new key's lineage.
+    want = json.loads(env.payload)
+    want["next"]["rotatedFrom"] = "kernel-signer"
+    assert rotation == want
     assert len(reg) == 1  # verify only
     assert reg.apply_rotation(env) == rotation
     assert reg.signer_ids() == ["kernel-signer", "kernel-signer-2"]

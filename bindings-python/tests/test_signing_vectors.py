@@ -244,7 +244,10 @@ def test_rotations(case):
     else:
         checked = reg.verify_rotation(env)
         assert reg.to_json() == before
-        assert checked == json.loads(env.payload)
+        # The payload, with the new key's lineage (rotatedFrom) recorded.
+        want = json.loads(env.payload)
+        want["next"]["rotatedFrom"] = want["previous"]
+        assert checked == want
         assert reg.apply_rotation(env) == checked
         assert reg.to_json() == case["after"]
         # Applying it again changes nothing more. (It may also be refused:

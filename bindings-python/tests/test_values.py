@@ -171,16 +171,36 @@ def test_max_depth():
     rejects(deep, "depth_limit", "/0" * 128)
 
 
-@pytest.mark.parametrize("bad", [0, -1, 1025, 2**40])
+@pytest.mark.parametrize("bad", [0, -1, 1025, 2**40, 1.5, "3", True])
 def test_max_depth_out_of_range(bad):
-    with pytest.raises(CanonicalJsonError) as exc_info:
-        trustcore.canonicalize([], max_depth=bad)
-    assert exc_info.value.code == "invalid_option"
-    with pytest.raises(CanonicalJsonError) as exc_info:
-        trustcore.canonicalize_text(b"[]", max_depth=bad)
-    assert exc_info.value.code == "invalid_option"
-    # The message names the value the caller gave, not a clamped one.
-    assert f"got {bad}" in str(exc_info.value)
+    # The core's options reader: OptionsError invalid_option, in every call.
+    for call in (
+        lambda: trustcore.canonicalize([], max_depth=bad),
+        lambda: trustcore.canonicalize_text(b"[]", max_depth=bad),
+        lambda: trustcore.canonical_digest([], max_depth=bad),
+        lambda: trustcore.canonical_digest_text("[]", "blake3", max_depth=bad),
+    ):
+        with pytest.raises(trustcore.OptionsError) as exc_info:
+            call()
+        assert exc_info.value.code == "invalid_option"
+        assert isinstance(exc_info.value, trustcore.TrustcoreError)
+        # The message names the option and the value the caller gave.
+        assert "max_depth" in str(exc_info.value) and "got " in str(exc_info.value)
+    assert f"got {bad}" in str(exc_info.value) or type(bad) is not int
+
+
+def test_unknown_canonicalize_options_are_refused():
+    for call in (
+        lambda: trustcore.canonicalize([], maxDepth=5),
+        lambda: trustcore.canonicalize_text("[]", max_dept=5),
+        lambda: trustcore.canonical_digest([], depth=5),
+    ):
+        with pytest.raises(trustcore.OptionsError) as exc_info:
+            call()
+        assert exc_info.value.code == "unknown_option"
+    assert "did you mean \"max_depth\"" in str(exc_info.value) or "max_depth" in str(exc_info.value)
+    # None is "not given": the default.
+    assert trustcore.canonicalize([[1]], max_depth=None) == b"[[1]]"
 
 
 class MyStr(str):

@@ -4,22 +4,25 @@
 //! inclusion proof: the control-panel flow).
 //!
 //! Conversion and error mapping only: every rule is in `trustcore::chain`
-//! and `trustcore::merkle`. JSONL given as a JS string is read as its exact
-//! UTF-16 code units (WTF-8), so a lone surrogate is a `malformed_row`
-//! break, never a silent U+FFFD. Reports are the core's `to_value()`,
-//! through `JSON.parse`. The WASM build is single-threaded (the core's
-//! `parallel` feature is off); the verdicts are the same.
+//! and `trustcore::merkle`, and so are the options (`VerifyOptions::
+//! from_value`, `ffi::hash_alg_options`) and the reports (`ChainReport`,
+//! `Replay` and `EventInCheckpoint` `to_value_named(Camel)`; the resume
+//! state is a document, `VerifierState::to_value`, spelled the same in
+//! every language). JSONL given as a JS string is read as its exact UTF-16
+//! code units (WTF-8), so a lone surrogate is a `malformed_row` break, never
+//! a silent U+FFFD. The WASM build is single-threaded (the core's
+//! `parallel` feature is off; `threads` is accepted and changes nothing);
+//! the verdicts are the same.
 
-use crate::merkle::{hashes_arg, opened_json, size_arg, vkeys_arg};
-use crate::signing::{parse_json, SignerRegistry};
+use crate::merkle::{hashes_arg, size_arg, vkeys_arg};
+use crate::signing::SignerRegistry;
 use crate::{
-    describe, input_arg, invalid_argument, read_string, with_value, Input, JsText, OrThrow,
+    array_items, canonical_bytes_at, describe, input_arg, invalid_argument, options_value,
+    text_or_bytes, to_js, value_arg, Input, JsText, OrThrow, NAMING,
 };
-use js_sys::{Array, JsString, Reflect};
 use serde_json::{json, Value};
 use trustcore::chain as tc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_CHAIN: &'static str = r#"
@@ -41,12 +44,25 @@ export type BreakReason =
   | "head_mismatch"
   | "checkpoint_mismatch";
 
+/**
+ * An integer from a report: a number, or a `bigint` beyond ±(2^53 − 1)
+ * (which no number holds exactly).
+ */
+export type ReportInteger = number | bigint;
+
 /** The head of a chain: the last event's hash and seq (and ts), or the genesis head (64 zeros, seq 0). */
 export interface Head {
   /** 64 lowercase hex digits. */
   hash: string;
   seq: number;
   /** RFC 3339 UTC, when known. */
+  ts?: string;
+}
+
+/** A head in a report: its `seq` is a `bigint` beyond 2^53 − 1 (a row may claim one). */
+export interface ReportHead {
+  hash: string;
+  seq: ReportInteger;
   ts?: string;
 }
 
@@ -62,64 +78,103 @@ export interface Break {
   /** 0-based row number in the stream. */
   position: number;
   /** The row's seq, when it could be read. */
-  seq?: number;
+  seq?: ReportInteger;
   /** The row's id, when it could be read. */
   id?: string;
   reason: BreakReason;
-  /** What exactly, for a person. */
+  /** What exactly, for a person (quotes at most a short excerpt of the input). */
   message: string;
 }
 
-/** The outcome of verifying a chain. */
+/** The outcome of verifying a chain (the core's `ChainReport`). */
 export interface ChainReport {
   /** No breaks. */
   valid: boolean;
   /** The head reached (the last event accepted or resynchronised on). */
-  head: Head;
+  head: ReportHead;
   /** Rows read. */
   rows: number;
-  /** The breaks in stream order (only the first with `stopAtFirst`). */
+  /** Events accepted (rows without a break of their own). */
+  count: number;
+  /**
+   * The first breaks in stream order, at most `maxBreaks` (default 1,000)
+   * of them (only the first with `stopAtFirst`).
+   */
   breaks: Break[];
+  /** Every break found, kept in `breaks` or not. */
+  breakCount: number;
+  /** Every break found, per reason (reason codes as keys). */
+  breakCounts: Partial<Record<BreakReason, number>>;
   /** The RFC 6962 tree head over the hashes of every readable row. */
   merkle: TreeHead;
 }
 
-/** A verifier's resumable state (save it, then `ChainVerifier.resume`). */
+/**
+ * A verifier's resumable state (save it, then `ChainVerifier.resume`): a
+ * document spelled the same in every language (snake_case members), with
+ * an integrity `check`. An edited state, or one no real run could have
+ * written, is refused (`ChainError` `invalid_state`).
+ */
 export interface VerifierState {
-  type: "trustcore.chain-verifier-state/v1";
-  head: Head;
+  type: "trustcore.chain-verifier-state/v2";
+  head: ReportHead;
   /** Rows read so far (the next row's position). */
   position: number;
   /** Events accepted so far. */
   count: number;
   /** Breaks found so far. */
   breaks: number;
+  /** Breaks found so far, per reason. */
+  break_counts: Partial<Record<BreakReason, number>>;
   /** The verifier stopped at a break (`stopAtFirst`). */
   stopped: boolean;
+  /** The chain's digest algorithm. */
+  hash_alg: "sha256" | "blake3";
   /** The Merkle frontier: size and at most 63 subtree roots (hex), largest first. */
-  merkle: { size: number; hashes: string[] };
+  merkle: { size: ReportInteger; hashes: string[] };
+  /** The trusted head already checked, if one was. */
+  pinned_head: { seq: ReportInteger; hash: string } | null;
+  /** The checkpoint already checked, if one was. */
+  pinned_checkpoint: { size: ReportInteger; root: string } | null;
+  /** `sha256:` of the canonical document without `check`. */
+  check: string;
 }
 
-/** How a chain is verified. */
+/**
+ * How a chain is verified (the core's `VerifyOptions`). Unknown keys (a
+ * misspelling such as `expected_head`) throw `OptionsError`
+ * `unknown_option`; bad values `OptionsError` `invalid_option` (a
+ * malformed head or tree head: `ChainError` `invalid_state`). Values are
+ * read with the rules of `canonicalize` (`undefined` is not a value: leave
+ * the key out or pass `null`).
+ */
 export interface VerifyOptions {
   /** The chain's digest algorithm (default `"sha256"`). */
-  hashAlg?: "sha256" | "blake3";
+  hashAlg?: "sha256" | "blake3" | null;
   /** Stop at the first break (default: collect all). */
-  stopAtFirst?: boolean;
+  stopAtFirst?: boolean | null;
   /** Detect duplicate ids (default true; 16 bytes per event). */
-  trackIds?: boolean;
-  /** The chain must reach this head (`truncated`, `head_mismatch`). */
-  expectedHead?: Head;
-  /** A tree head from a signed checkpoint (`checkpoint_mismatch`, `truncated`). */
-  checkpoint?: TreeHead;
-  /** The longest row accepted, in bytes (default 1 MiB). */
-  maxRowBytes?: number;
+  trackIds?: boolean | null;
+  /** A trusted head: the row reaching its seq must have its hash, whatever follows (`head_mismatch`), and the chain must reach it (`truncated`). */
+  expectedHead?: Head | null;
+  /** A tree head from a signed checkpoint: it pins every row it covers (`checkpoint_mismatch`, `truncated`). */
+  checkpoint?: TreeHead | null;
+  /** The longest row accepted, in bytes, 1..=2^31 (default 1 MiB). */
+  maxRowBytes?: number | null;
+  /** Breaks kept with their messages, 0..=1,000,000 (default 1,000); every break is still counted. */
+  maxBreaks?: number | null;
+  /** Threads for signature checks, 1..=1024 (this module is single-threaded: accepted, no effect). */
+  threads?: number | null;
 }
 
-/** An audit event row as stored (the ten columns). */
+/**
+ * An audit event row as stored (the ten columns). In a report, a `seq`
+ * beyond 2^53 − 1 is a `bigint`; a row object handed in is read with the
+ * rules of `canonicalize`, which refuse a `bigint` (give such a row as text).
+ */
 export interface EventRow {
   id: string;
-  seq: number;
+  seq: ReportInteger;
   ts: string;
   event_type: string;
   actor: string;
@@ -138,10 +193,10 @@ export interface Fork {
   hashes: string[];
 }
 
-/** The outcome of `replay`. */
+/** The outcome of `replay` (the core's `Replay`). */
 export interface ReplayReport {
-  /** The events in chain order, as canonical rows (JSONL lines without the newline). */
-  events: string[];
+  /** The events in chain order, as row objects (feed them to `ChainVerifier.feedRow`). */
+  events: EventRow[];
   forks: Fork[];
   /** Ids of readable events not on the replayed chain, sorted. */
   orphans: string[];
@@ -160,13 +215,13 @@ export interface RowReport {
   event?: EventRow;
 }
 
-/** Options of `verifyEventInCheckpoint`. */
+/** Options of `verifyRow` and `verifyEventInCheckpoint` (unknown keys: `OptionsError` `unknown_option`). */
 export interface EventCheckOptions {
   /** The chain's digest algorithm (default `"sha256"`). */
-  hashAlg?: "sha256" | "blake3";
+  hashAlg?: "sha256" | "blake3" | null;
 }
 
-/** The verdict on one event against a signed checkpoint. */
+/** The verdict on one event against a signed checkpoint (the core's `EventInCheckpoint`). */
 export interface EventInCheckpointReport {
   /** The row verifies on its own and its hash is leaf `index` of the checkpoint's tree. */
   valid: boolean;
@@ -180,8 +235,8 @@ export interface EventInCheckpointReport {
   reason?: BreakReason | "root_mismatch" | "invalid_proof" | "index_out_of_range" | "invalid_tree_size";
   message?: string;
   /** The leaf index checked. */
-  index: number;
-  /** The row, when it could be read and verified. */
+  index: ReportInteger;
+  /** The row, when it verified on its own. */
   event?: EventRow;
   /** The opened checkpoint (its signature verified under a trusted key). */
   checkpoint: OpenedCheckpoint;
@@ -192,78 +247,35 @@ export interface EventInCheckpointReport {
 // Argument conversion
 // ---------------------------------------------------------------------------
 
-/// JSONL (or one row) as bytes. A JS string is read as its UTF-16 code
-/// units (WTF-8), so a lone surrogate reaches the core's strict parser.
-fn jsonl_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
-    Ok(match input_arg(value, what)? {
+fn input_bytes(input: Input) -> Vec<u8> {
+    match input {
         Input::Bytes(b) => b,
         Input::Text(JsText::Str(s)) => s.into_bytes(),
         Input::Text(JsText::Utf16(u)) => trustcore::canonical::wtf8_from_utf16(&u),
-    })
-}
-
-/// A JS value as a `serde_json::Value`, read with the rules of `canonicalize`.
-pub(crate) fn value_arg(value: &JsValue) -> Result<Value, JsValue> {
-    let bytes = with_value(value.clone(), |v| {
-        trustcore::ffi::canonicalize_value(v, None)
-    })?;
-    // Canonical JSON always parses.
-    serde_json::from_slice(&bytes).map_err(|e| invalid_argument(e.to_string()))
-}
-
-/// `options[name]`, or `None` when it is `undefined` or `null`.
-fn prop(obj: &JsValue, name: &str) -> Result<Option<JsValue>, JsValue> {
-    let v = Reflect::get(obj, &JsValue::from_str(name))?;
-    Ok(if v.is_undefined() || v.is_null() {
-        None
-    } else {
-        Some(v)
-    })
-}
-
-fn options_obj(value: &JsValue) -> Result<Option<JsValue>, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    if !value.is_object() || value.is_function() || Array::is_array(value) {
-        return Err(invalid_argument(format!(
-            "options must be an object, got {}",
-            describe(value)
-        )));
-    }
-    Ok(Some(value.clone()))
-}
-
-fn bool_opt(obj: &JsValue, name: &str) -> Result<Option<bool>, JsValue> {
-    match prop(obj, name)? {
-        None => Ok(None),
-        Some(v) => v.as_bool().map(Some).ok_or_else(|| {
-            invalid_argument(format!(
-                "options.{name} must be a boolean, got {}",
-                describe(&v)
-            ))
-        }),
     }
 }
 
-/// The chain's digest algorithm: `"sha256"` (default) or `"blake3"`.
-fn hash_alg_opt(obj: &JsValue) -> Result<trustcore::digest::Algorithm, JsValue> {
-    match prop(obj, "hashAlg")? {
-        None => Ok(trustcore::digest::Algorithm::Sha256),
-        Some(v) => match v.dyn_ref::<JsString>() {
-            Some(s) => {
-                let name = match read_string(s) {
-                    JsText::Str(t) => t,
-                    JsText::Utf16(u) => String::from_utf16_lossy(&u),
-                };
-                trustcore::ffi::algorithm(Some(&name)).or_throw()
-            }
-            None => Err(invalid_argument(format!(
-                "options.hashAlg must be \"sha256\" or \"blake3\", got {}",
-                describe(&v)
-            ))),
-        },
+/// JSONL (or one row) as bytes. A JS string is read as its UTF-16 code
+/// units (WTF-8), so a lone surrogate reaches the core's strict parser.
+fn jsonl_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    input_arg(value, what).map(input_bytes)
+}
+
+/// One row: a JSONL line (a string or UTF-8 bytes), or a row object (as
+/// `replay` returns them), canonicalized by the core with the rules of
+/// `canonicalize` (a value JSON cannot hold is its `CanonicalJsonError`,
+/// with `path` into the row, after `prefix`).
+fn row_arg(value: &JsValue, what: &str, prefix: &str) -> Result<Vec<u8>, JsValue> {
+    if let Some(input) = text_or_bytes(value, what)? {
+        return Ok(input_bytes(input));
     }
+    if value.is_object() && !value.is_function() {
+        return canonical_bytes_at(value, prefix);
+    }
+    Err(invalid_argument(format!(
+        "{what} must be a string, a Uint8Array or a row object, got {}",
+        describe(value)
+    )))
 }
 
 /// A head `{hash, seq, ts?}` (checked by the core: `ChainError` `invalid_state`).
@@ -271,44 +283,14 @@ fn head_arg(value: &JsValue) -> Result<tc::Head, JsValue> {
     tc::Head::from_value(&value_arg(value)?).or_throw()
 }
 
-/// `VerifyOptions` from `{hashAlg?, stopAtFirst?, trackIds?, expectedHead?,
-/// checkpoint?, maxRowBytes?}`.
+/// The core's `VerifyOptions`, read from a JS options object.
 fn verify_options(value: &JsValue) -> Result<tc::VerifyOptions, JsValue> {
-    let mut out = tc::VerifyOptions::default();
-    let Some(obj) = options_obj(value)? else {
-        return Ok(out);
-    };
-    out.hash_alg = hash_alg_opt(&obj)?;
-    if let Some(b) = bool_opt(&obj, "stopAtFirst")? {
-        out.stop_at_first = b;
-    }
-    if let Some(b) = bool_opt(&obj, "trackIds")? {
-        out.track_ids = b;
-    }
-    if let Some(h) = prop(&obj, "expectedHead")? {
-        out.expected_head = Some(head_arg(&h)?);
-    }
-    if let Some(c) = prop(&obj, "checkpoint")? {
-        out.checkpoint = Some(tc::TreeHead::from_value(&value_arg(&c)?).or_throw()?);
-    }
-    if let Some(m) = prop(&obj, "maxRowBytes")? {
-        match m.as_f64() {
-            Some(n) if n.fract() == 0.0 && (1.0..=4_294_967_295.0).contains(&n) => {
-                out.max_row_bytes = n as usize;
-            }
-            _ => {
-                return Err(invalid_argument(format!(
-                    "options.maxRowBytes must be a positive integer, got {}",
-                    describe(&m)
-                )))
-            }
-        }
-    }
-    Ok(out)
+    tc::VerifyOptions::from_value(options_value(value)?.as_ref(), NAMING).or_throw()
 }
 
-fn to_js(v: &Value) -> Result<JsValue, JsValue> {
-    parse_json(&v.to_string())
+/// `{hashAlg?}`, read by the core.
+fn hash_alg_options(value: &JsValue) -> Result<trustcore::digest::Algorithm, JsValue> {
+    trustcore::ffi::hash_alg_options(options_value(value)?.as_ref(), NAMING).or_throw()
 }
 
 // ---------------------------------------------------------------------------
@@ -316,8 +298,9 @@ fn to_js(v: &Value) -> Result<JsValue, JsValue> {
 // ---------------------------------------------------------------------------
 
 /// Verifies a chain fed in chunks of JSONL (a `fetch` body, a file read in
-/// slices) or row by row; memory stays constant (plus 16 bytes per id
-/// unless `trackIds: false`).
+/// slices) or row by row; memory stays flat whatever the input (at most
+/// `maxBreaks` breaks are kept, rows are checked in bounded batches), plus
+/// 16 bytes per id unless `trackIds: false`.
 #[wasm_bindgen]
 pub struct ChainVerifier {
     inner: Option<tc::ChainVerifier>,
@@ -353,7 +336,7 @@ impl ChainVerifier {
     /// A verifier for a chain from its first event.
     pub fn create(
         registry: &SignerRegistry,
-        #[wasm_bindgen(unchecked_optional_param_type = "VerifyOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyOptions | null")] options: JsValue,
     ) -> Result<ChainVerifier, JsValue> {
         let options = verify_options(&options)?;
         Ok(ChainVerifier {
@@ -362,30 +345,30 @@ impl ChainVerifier {
         })
     }
 
-    /// A verifier continuing from a saved `state()` (an object or its JSON
-    /// text) without re-reading the chain. Ids from before are not
-    /// remembered. `ChainError` `invalid_state` for a state of another
-    /// shape.
+    /// A verifier continuing from a saved `state()` (the object, or its JSON
+    /// text as a string or bytes) without re-reading the chain. Ids from
+    /// before are not remembered. `ChainError` `invalid_state` for a state
+    /// that is edited, impossible, for another `hashAlg`, or past a trusted
+    /// anchor of `options` it never checked.
     pub fn resume(
         registry: &SignerRegistry,
-        #[wasm_bindgen(unchecked_param_type = "VerifierState | string")] state: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "VerifyOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VerifierState | string | Uint8Array")]
+        state: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyOptions | null")] options: JsValue,
     ) -> Result<ChainVerifier, JsValue> {
-        let state = if state.is_string() {
-            let text = crate::signing::json_arg(&state, "state")?;
-            let canon = trustcore::canonical::canonicalize_text(&text).or_throw()?;
-            serde_json::from_slice(&canon).map_err(|e| invalid_argument(e.to_string()))?
-        } else {
-            value_arg(&state)?
+        let state = match text_or_bytes(&state, "state")? {
+            Some(input) => {
+                let canon =
+                    trustcore::canonical::canonicalize_text(&input_bytes(input)).or_throw()?;
+                serde_json::from_slice(&canon).map_err(|e| invalid_argument(e.to_string()))?
+            }
+            None => value_arg(&state)?,
         };
         let state = tc::VerifierState::from_value(&state).or_throw()?;
         let options = verify_options(&options)?;
+        let inner = tc::ChainVerifier::resume(registry.inner.clone(), options, state).or_throw()?;
         Ok(ChainVerifier {
-            inner: Some(tc::ChainVerifier::resume(
-                registry.inner.clone(),
-                options,
-                state,
-            )),
+            inner: Some(inner),
             pending_high: None,
         })
     }
@@ -420,14 +403,16 @@ impl ChainVerifier {
         Ok(())
     }
 
-    /// Feeds one row (one JSONL line without its newline).
+    /// Feeds one row: a JSONL line without its newline (a string or bytes),
+    /// or a row object such as `replay` returns (canonicalized by the core;
+    /// a value JSON cannot hold throws its `CanonicalJsonError`).
     #[wasm_bindgen(js_name = feedRow)]
     pub fn feed_row(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] row: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string | EventRow")] row: JsValue,
     ) -> Result<(), JsValue> {
         self.live()?;
-        let bytes = jsonl_bytes(&row, "row")?;
+        let bytes = row_arg(&row, "row", "")?;
         self.flush_pending_high()?;
         self.live()?.push_row(&bytes);
         Ok(())
@@ -441,7 +426,8 @@ impl ChainVerifier {
         to_js(&s.to_value())
     }
 
-    /// The breaks found so far (checks pending rows first).
+    /// The breaks kept so far (checks pending rows first): at most
+    /// `maxBreaks`.
     #[wasm_bindgen(unchecked_return_type = "Break[]")]
     pub fn breaks(&mut self) -> Result<JsValue, JsValue> {
         let list: Vec<Value> = self
@@ -450,7 +436,7 @@ impl ChainVerifier {
             .iter()
             .map(tc::Break::to_value)
             .collect();
-        to_js(&Value::Array(list))
+        to_js(&NAMING.rename(Value::Array(list), &[]))
     }
 
     /// Ends the stream (a last line without newline included), checks the
@@ -460,7 +446,7 @@ impl ChainVerifier {
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         self.flush_pending_high()?;
         let v = self.inner.take().ok_or_else(finished)?;
-        to_js(&v.finish().to_value())
+        to_js(&v.finish().to_value_named(NAMING))
     }
 }
 
@@ -473,11 +459,12 @@ impl ChainVerifier {
 pub fn verify_jsonl(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
     registry: &SignerRegistry,
-    #[wasm_bindgen(unchecked_optional_param_type = "VerifyOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "VerifyOptions | null")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let bytes = jsonl_bytes(&text, "text")?;
     let options = verify_options(&options)?;
-    to_js(&tc::verify_jsonl(&bytes, registry.inner.clone(), options).to_value())
+    let report = tc::verify_jsonl(&bytes, registry.inner.clone(), options);
+    to_js(&report.to_value_named(NAMING))
 }
 
 /// Verifies one row on its own (`trustcore::chain::verify_row`): strict
@@ -486,16 +473,14 @@ pub fn verify_jsonl(
 /// its neighbours. Never throws for a bad row: the report says why.
 #[wasm_bindgen(js_name = verifyRow, unchecked_return_type = "RowReport")]
 pub fn verify_row(
-    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] row: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | EventRow")] row: JsValue,
     registry: &SignerRegistry,
-    #[wasm_bindgen(unchecked_optional_param_type = "EventCheckOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "EventCheckOptions | null")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let bytes = jsonl_bytes(&row, "row")?;
-    let hash_alg = match options_obj(&options)? {
-        Some(o) => hash_alg_opt(&o)?,
-        None => trustcore::digest::Algorithm::Sha256,
-    };
+    let bytes = row_arg(&row, "row", "")?;
+    let hash_alg = hash_alg_options(&options)?;
     let out = match tc::verify_row(&bytes, &registry.inner, hash_alg) {
+        // The row is data: its column names are kept.
         Ok(e) => json!({"valid": true, "event": e.to_value()}),
         Err((reason, message)) => {
             json!({"valid": false, "reason": reason.as_str(), "message": message})
@@ -505,7 +490,8 @@ pub fn verify_row(
 }
 
 /// Checks one event against a signed checkpoint, without the rest of the
-/// chain (the control-panel flow), with core calls only:
+/// chain (the control-panel flow): the core's
+/// `chain::verify_event_in_checkpoint`.
 ///
 /// 1. `openCheckpoint(checkpointNote, verifierKeys)`: the note must carry
 ///    a valid signature of a trusted key (otherwise this throws its
@@ -517,10 +503,10 @@ pub fn verify_row(
 ///
 /// A failed step 2 or 3 is a verdict (`valid: false`, `stage`, `reason`),
 /// not an exception. `index` is the event's position in the chain
-/// (`seq - 1` for a whole chain).
+/// (`seq - 1` for a whole chain). The options are read first.
 #[wasm_bindgen(js_name = verifyEventInCheckpoint, unchecked_return_type = "EventInCheckpointReport")]
 pub fn verify_event_in_checkpoint(
-    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] row: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | EventRow")] row: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SizeInput")] index: JsValue,
     #[wasm_bindgen(unchecked_param_type = "HashInput[]")] proof: JsValue,
     #[wasm_bindgen(js_name = checkpointNote, unchecked_param_type = "string | Uint8Array")]
@@ -528,18 +514,15 @@ pub fn verify_event_in_checkpoint(
     #[wasm_bindgen(js_name = verifierKeys, unchecked_param_type = "(VerifierKey | string)[]")]
     verifier_keys: JsValue,
     registry: &SignerRegistry,
-    #[wasm_bindgen(unchecked_optional_param_type = "EventCheckOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "EventCheckOptions | null")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    // Arguments first, so a wrong type is always a TypeError.
-    let row = jsonl_bytes(&row, "row")?;
+    let hash_alg = hash_alg_options(&options)?;
+    // Then every argument, so a wrong type is always an error, not a verdict.
+    let row = row_arg(&row, "row", "")?;
     let index = size_arg(&index, "index")?;
     let proof = hashes_arg(&proof, "proof")?;
-    let note = crate::signing::json_arg(&checkpoint_note, "checkpointNote")?;
+    let note = jsonl_bytes(&checkpoint_note, "checkpointNote")?;
     let keys = vkeys_arg(&verifier_keys, "verifierKeys")?;
-    let hash_alg = match options_obj(&options)? {
-        Some(o) => hash_alg_opt(&o)?,
-        None => trustcore::digest::Algorithm::Sha256,
-    };
     let r = tc::verify_event_in_checkpoint(
         &row,
         index,
@@ -550,50 +533,27 @@ pub fn verify_event_in_checkpoint(
         hash_alg,
     )
     .or_throw()?;
-    let mut out = json!({
-        "valid": r.valid(),
-        "index": r.index,
-        "checkpoint": opened_json(&r.checkpoint),
-    });
-    if let Some(event) = &r.event {
-        out["event"] = event.to_value();
-    }
-    if let Some(f) = &r.failure {
-        out["stage"] = json!(f.stage.as_str());
-        out["reason"] = json!(f.reason);
-        out["message"] = json!(f.message);
-    }
-    to_js(&out)
+    to_js(&r.to_value_named(NAMING))
 }
 
 /// Orders rows given in any order (several exports, a query without ORDER
 /// BY) into the one chain order by following `prev_hash` from `start`
 /// (default: the genesis head), and reports forks, orphans and unreadable
-/// rows. Replay orders; it does not verify: feed `events` to a
-/// `ChainVerifier`.
+/// rows. Rows are JSONL lines (strings or bytes) or row objects. Replay
+/// orders; it does not verify: feed `events` to a `ChainVerifier`
+/// (`feedRow` takes the row objects).
 #[wasm_bindgen(unchecked_return_type = "ReplayReport")]
 pub fn replay(
-    #[wasm_bindgen(unchecked_param_type = "(string | Uint8Array)[]")] rows: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "Head")] start: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "(string | Uint8Array | EventRow)[]")] rows: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Head | null")] start: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let rows = crate::merkle::array_items(&rows, "rows", jsonl_bytes)?;
+    let rows = array_items(&rows, "rows", |item, what, i| {
+        row_arg(item, what, &format!("/{i}"))
+    })?;
     let start = if start.is_undefined() || start.is_null() {
         tc::Head::default()
     } else {
         head_arg(&start)?
     };
-    let r = tc::replay(&rows, &start);
-    to_js(&json!({
-        "events": r.events.iter().map(tc::Event::to_json).collect::<Vec<_>>(),
-        "forks": r.forks.iter().map(|f| json!({
-            "prevHash": hex::encode(f.prev_hash),
-            "ids": f.ids,
-            "hashes": f.hashes.iter().map(hex::encode).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "orphans": r.orphans,
-        "malformed": r.malformed.iter().map(|(p, reason)| json!({
-            "position": p,
-            "reason": reason.as_str(),
-        })).collect::<Vec<_>>(),
-    }))
+    to_js(&tc::replay(&rows, &start).to_value_named(NAMING))
 }

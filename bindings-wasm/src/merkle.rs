@@ -3,17 +3,22 @@
 //! needs to check one event against a signed checkpoint without the rest
 //! of the chain.
 //!
-//! Conversion and error mapping only: every rule is in `trustcore::merkle`.
-//! Hashes come in as 32-byte `Uint8Array`s or 64 lowercase hex digits and go
-//! out as `Uint8Array`s (the opened checkpoint's `root` is hex, as in the
-//! chain report). Sizes and indices are a non-negative safe integer
-//! `number` (≤ 2^53 − 1) or a `bigint` (≤ 2^64 − 1; the core refuses sizes
-//! beyond 2^63 − 1 with its own codes); anything else is a `TypeError`
-//! `invalid_argument`. There is no checkpoint signing here (no secret keys
-//! in the browser module, see `signing.rs`).
+//! Conversion and error mapping only: every rule is in `trustcore::merkle`,
+//! and the opened checkpoint is the core's `OpenedCheckpoint::
+//! to_value_named(Camel)`. Hashes come in as 32-byte `Uint8Array`s or 64
+//! lowercase hex digits and go out as `Uint8Array`s (the opened
+//! checkpoint's `root` is hex, as in the chain report). Sizes and indices
+//! are a non-negative safe integer `number` (≤ 2^53 − 1) or a `bigint`
+//! (≤ 2^64 − 1; the core refuses sizes beyond 2^63 − 1 with its own codes);
+//! anything else is a `TypeError` `invalid_argument`. There is no
+//! checkpoint signing here (no secret keys in the browser module, see
+//! `signing.rs`).
 
-use crate::signing::{bytes_out, json_arg, parse_json, string_arg, PublicKey};
-use crate::{describe, invalid_argument, OrThrow};
+use crate::signing::{bytes_out, json_arg, string_arg, PublicKey};
+use crate::{
+    array_items, describe, invalid_argument, is_revoked_proxy, read_string, reflect_get, to_js,
+    uint8_bytes, JsText, OrThrow, NAMING,
+};
 use js_sys::{Array, JsString, Uint8Array};
 use trustcore::merkle as tc;
 use wasm_bindgen::prelude::*;
@@ -35,16 +40,22 @@ export interface UnknownNoteSigner {
   keyHash: string;
 }
 
-/** A signed checkpoint whose note verified against the trusted keys. */
-export interface OpenedCheckpoint {
+/** The body of a checkpoint (its signed note's text). */
+export interface CheckpointBody {
   /** The log's origin line. */
   origin: string;
-  /** The tree size it commits to. */
-  size: number;
+  /** The tree size it commits to (a `bigint` beyond 2^53 − 1). */
+  size: ReportInteger;
   /** The root hash, 64 lowercase hex digits. */
   root: string;
   /** Extension lines (usually none). */
   extensions: string[];
+}
+
+/** A signed checkpoint whose note verified against the trusted keys (the core's `OpenedCheckpoint`). */
+export interface OpenedCheckpoint {
+  /** What it commits to. */
+  checkpoint: CheckpointBody;
   /** The trusted keys whose signatures verified (vkey text, line order). */
   signers: string[];
   /** Signature lines of keys not trusted (ignored, as the spec requires). */
@@ -79,16 +90,27 @@ pub(crate) fn size_arg(value: &JsValue, what: &str) -> Result<u64, JsValue> {
 
 /// A 32-byte hash: a `Uint8Array` of 32 bytes or 64 lowercase hex digits.
 pub(crate) fn hash_arg(value: &JsValue, what: &str) -> Result<tc::Hash, JsValue> {
-    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        let v = bytes.to_vec();
+    if let Some(bytes) = uint8_bytes(value, what) {
+        let v = bytes?;
         return <[u8; 32]>::try_from(v.as_slice())
             .map_err(|_| invalid_argument(format!("{what} must be 32 bytes, got {}", v.len())));
     }
-    if let Some(s) = value.as_string() {
-        return hex32(&s).ok_or_else(|| {
+    if let Some(s) = value.dyn_ref::<JsString>() {
+        // A string of any other length is refused without reading it.
+        let hash = if s.length() == 64 {
+            match read_string(s, what)? {
+                JsText::Str(t) => hex32(&t),
+                JsText::Utf16(_) => None,
+            }
+        } else {
+            None
+        };
+        return hash.ok_or_else(|| {
+            let head = String::from_utf16_lossy(&s.slice(0, 80).iter().collect::<Vec<u16>>());
             invalid_argument(format!(
-                "{what} must be 64 lowercase hex digits (or 32 bytes), got {:?}",
-                s.chars().take(80).collect::<String>()
+                "{what} must be 64 lowercase hex digits (or 32 bytes), got {} ({} characters)",
+                trustcore::text::quote(&head),
+                s.length()
             ))
         });
     }
@@ -109,13 +131,15 @@ fn hex32(s: &str) -> Option<tc::Hash> {
 
 /// Leaf data: bytes, or lowercase hex of any even length.
 fn data_arg(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
-    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        return Ok(bytes.to_vec());
+    if let Some(bytes) = uint8_bytes(value, what) {
+        return bytes;
     }
-    if let Some(s) = value.as_string() {
-        if s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-            if let Ok(bytes) = hex::decode(&s) {
-                return Ok(bytes);
+    if let Some(s) = value.dyn_ref::<JsString>() {
+        if let JsText::Str(s) = read_string(s, what)? {
+            if s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+                if let Ok(bytes) = hex::decode(&s) {
+                    return Ok(bytes);
+                }
             }
         }
         return Err(invalid_argument(format!(
@@ -128,28 +152,8 @@ fn data_arg(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     )))
 }
 
-/// The items of a JS array, each converted by `each`.
-pub(crate) fn array_items<T>(
-    value: &JsValue,
-    what: &str,
-    mut each: impl FnMut(&JsValue, &str) -> Result<T, JsValue>,
-) -> Result<Vec<T>, JsValue> {
-    if !Array::is_array(value) {
-        return Err(invalid_argument(format!(
-            "{what} must be an array, got {}",
-            describe(value)
-        )));
-    }
-    let list: &Array = value.unchecked_ref();
-    let mut out = Vec::with_capacity(list.length().min(1 << 16) as usize);
-    for (i, item) in list.iter().enumerate() {
-        out.push(each(&item, &format!("{what}[{i}]"))?);
-    }
-    Ok(out)
-}
-
 pub(crate) fn hashes_arg(value: &JsValue, what: &str) -> Result<Vec<tc::Hash>, JsValue> {
-    array_items(value, what, hash_arg)
+    array_items(value, what, |item, what, _| hash_arg(item, what))
 }
 
 fn hashes_out(hashes: &[tc::Hash]) -> Array {
@@ -160,7 +164,7 @@ fn hashes_out(hashes: &[tc::Hash]) -> Array {
 /// counts by its vkey text (`toString()`), which the core parses and
 /// checks again, so what is trusted is always a well-formed, hygienic key.
 pub(crate) fn vkeys_arg(value: &JsValue, what: &str) -> Result<Vec<tc::VerifierKey>, JsValue> {
-    array_items(value, what, |item, what| {
+    array_items(value, what, |item, what, _| {
         if item.is_string() {
             return tc::VerifierKey::parse(&string_arg(item, what)?).or_throw();
         }
@@ -170,12 +174,12 @@ pub(crate) fn vkeys_arg(value: &JsValue, what: &str) -> Result<Vec<tc::VerifierK
                 describe(item)
             ))
         };
-        if !item.is_object() || item.is_function() {
+        if !item.is_object() || item.is_function() || is_revoked_proxy(item) {
             return Err(not_a_key());
         }
         // `VerifierKey` objects made by this module carry their vkey text;
         // anything else (a plain object, another class) is refused.
-        let text = js_sys::Reflect::get(item, &JsValue::from_str("vkey"))?;
+        let text = reflect_get(item, &JsValue::from_str("vkey"))?;
         match text.dyn_ref::<JsString>() {
             Some(_) => tc::VerifierKey::parse(&string_arg(&text, what)?).or_throw(),
             None => Err(not_a_key()),
@@ -284,7 +288,7 @@ impl MerkleTree {
         #[wasm_bindgen(js_name = leafData, unchecked_param_type = "(Uint8Array | string)[]")]
         leaf_data: JsValue,
     ) -> Result<MerkleTree, JsValue> {
-        let data = array_items(&leaf_data, "leafData", data_arg)?;
+        let data = array_items(&leaf_data, "leafData", |item, what, _| data_arg(item, what))?;
         Ok(MerkleTree {
             inner: tc::Tree::from_leaf_data(&data),
         })
@@ -438,22 +442,6 @@ impl VerifierKey {
     }
 }
 
-/// `{origin, size, root, extensions, signers, unknown}` of an opened checkpoint.
-pub(crate) fn opened_json(o: &tc::OpenedCheckpoint) -> serde_json::Value {
-    let cp = &o.checkpoint;
-    serde_json::json!({
-        "origin": cp.origin(),
-        "size": cp.size(),
-        "root": hex::encode(cp.root()),
-        "extensions": cp.extensions(),
-        "signers": o.verified.signers.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
-        "unknown": o.verified.unknown.iter().map(|s| serde_json::json!({
-            "name": s.name(),
-            "keyHash": format!("{:08x}", s.key_hash()),
-        })).collect::<Vec<_>>(),
-    })
-}
-
 /// Parses a signed checkpoint note (untrusted text or bytes), verifies it
 /// against the trusted verifier keys (`VerifierKey`s or vkey strings) as
 /// Go's `note.Open` does, and only then parses the body. `MerkleError` with
@@ -468,5 +456,5 @@ pub fn open_checkpoint(
     let msg = json_arg(&note, "note")?;
     let keys = vkeys_arg(&verifier_keys, "verifierKeys")?;
     let opened = tc::open_checkpoint(&msg, &keys).or_throw()?;
-    parse_json(&opened_json(&opened).to_string())
+    to_js(&opened.to_value_named(NAMING))
 }

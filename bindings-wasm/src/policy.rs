@@ -6,17 +6,16 @@
 //! rules of `canonicalize` (so `undefined`, BigInt, Date, lone surrogates
 //! ... are `CanonicalJsonError`s, never silently dropped); given as text (a
 //! string or UTF-8 bytes) they are read as strict I-JSON by the core.
-//! Decisions, explanations and impact reports come back as plain objects;
-//! `evaluateToJson` gives a decision's exact canonical text.
+//! Decisions, explanations and impact reports come back as plain objects
+//! (the core's values: a decision is a wire format, camelCase in every
+//! language); `evaluateToJson` gives a decision's exact canonical text.
+//! `enforceOrThrow` throws a `PolicyDeniedError` whose message is the
+//! core's `Decision::denial_message`, the same in Node and Python.
 
-use crate::chain::value_arg;
-use crate::merkle::array_items;
-use crate::signing::{json_arg, parse_json};
-use crate::{with_value, OrThrow};
-use js_sys::Uint8Array;
+use crate::signing::json_arg;
+use crate::{array_items, canonical_bytes_at, is_uint8, set, to_js, value_arg, OrThrow};
 use trustcore::policy as tc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_POLICY: &'static str = r#"
@@ -102,6 +101,25 @@ export interface Explanation {
   [member: string]: unknown;
 }
 
+/**
+ * Thrown by `enforceOrThrow` when the decision is `deny`: `code` is always
+ * `policy_denied`, the message is the core's (`denied by <id>@<version>:
+ * <rationale>`, the same in Node and Python), `decision` the whole
+ * decision.
+ */
+export interface PolicyDeniedError extends Error {
+  name: "PolicyDeniedError";
+  code: "policy_denied";
+  decision: Decision;
+}
+
+/**
+ * Evaluates `request` like `evaluate` and returns the decision when it
+ * allows; throws a `PolicyDeniedError` carrying the decision when it
+ * denies.
+ */
+export function enforceOrThrow(policySet: PolicySet, request: object | string | Uint8Array): Decision;
+
 /** The impact of replacing a policy set (`trustcore.policy-impact/v1`). */
 export interface ImpactReport {
   type: "trustcore.policy-impact/v1";
@@ -120,14 +138,13 @@ export interface ImpactReport {
 
 /// JSON text for the core: a string (its exact code units; a lone
 /// surrogate is the parser's `lone_surrogate`), UTF-8 bytes, or any other
-/// JS value canonicalized with the value rules.
-fn json_text(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
-    if value.is_string() || value.is_instance_of::<Uint8Array>() {
+/// JS value canonicalized with the value rules (errors with `path` after
+/// `prefix`).
+fn json_text(value: &JsValue, what: &str, prefix: &str) -> Result<Vec<u8>, JsValue> {
+    if value.is_string() || is_uint8(value) {
         return json_arg(value, what);
     }
-    with_value(value.clone(), |v| {
-        trustcore::ffi::canonicalize_value(v, None)
-    })
+    canonical_bytes_at(value, prefix)
 }
 
 /// A versioned set of policies (`trustcore.policy-set/v1`), validated in
@@ -202,9 +219,33 @@ pub fn evaluate(
     #[wasm_bindgen(js_name = policySet)] policy_set: &PolicySet,
     #[wasm_bindgen(unchecked_param_type = "object | string | Uint8Array")] request: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = json_text(&request, "request")?;
+    let text = json_text(&request, "request", "")?;
     let decision = tc::evaluate(&policy_set.inner, &text).or_throw()?;
-    parse_json(&decision.to_json())
+    to_js(&decision.to_value())
+}
+
+/// Evaluates a request like `evaluate` and returns the decision when it
+/// allows; when it denies, throws an `Error` named `PolicyDeniedError` with
+/// code `policy_denied`, the core's denial message and the decision as
+/// `decision`.
+#[wasm_bindgen(js_name = enforceOrThrow, skip_typescript)]
+pub fn enforce_or_throw(
+    #[wasm_bindgen(js_name = policySet)] policy_set: &PolicySet,
+    request: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = json_text(&request, "request", "")?;
+    let decision = tc::evaluate(&policy_set.inner, &text).or_throw()?;
+    let value = to_js(&decision.to_value())?;
+    match decision.denial_message() {
+        None => Ok(value),
+        Some(message) => {
+            let e = js_sys::Error::new(&message);
+            e.set_name("PolicyDeniedError");
+            set(&e, "code", &JsValue::from_str("policy_denied"));
+            set(&e, "decision", &value);
+            Err(e.into())
+        }
+    }
 }
 
 /// `evaluate`, returning the decision's canonical JSON text (the exact
@@ -214,15 +255,13 @@ pub fn evaluate_to_json(
     #[wasm_bindgen(js_name = policySet)] policy_set: &PolicySet,
     #[wasm_bindgen(unchecked_param_type = "object | string | Uint8Array")] request: JsValue,
 ) -> Result<String, JsValue> {
-    let text = json_text(&request, "request")?;
+    let text = json_text(&request, "request", "")?;
     Ok(tc::evaluate(&policy_set.inner, &text).or_throw()?.to_json())
 }
 
-fn explanation_text(record: &JsValue, policy_set: &PolicySet) -> Result<String, JsValue> {
-    let text = json_text(record, "record")?;
-    let value = tc::explain(&text, &policy_set.inner).or_throw()?;
-    let bytes = trustcore::canonical::canonicalize_value(&value, &Default::default()).or_throw()?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+fn explanation(record: &JsValue, policy_set: &PolicySet) -> Result<serde_json::Value, JsValue> {
+    let text = json_text(record, "record", "")?;
+    tc::explain(&text, &policy_set.inner).or_throw()
 }
 
 /// Explains a stored `policyCheck` record (a plain object or JSON text)
@@ -236,7 +275,7 @@ pub fn explain(
     #[wasm_bindgen(unchecked_param_type = "object | string | Uint8Array")] record: JsValue,
     #[wasm_bindgen(js_name = policySet)] policy_set: &PolicySet,
 ) -> Result<JsValue, JsValue> {
-    parse_json(&explanation_text(&record, policy_set)?)
+    to_js(&explanation(&record, policy_set)?)
 }
 
 /// `explain`, returning the explanation's canonical JSON text.
@@ -245,7 +284,17 @@ pub fn explain_to_json(
     #[wasm_bindgen(unchecked_param_type = "object | string | Uint8Array")] record: JsValue,
     #[wasm_bindgen(js_name = policySet)] policy_set: &PolicySet,
 ) -> Result<String, JsValue> {
-    explanation_text(&record, policy_set)
+    let value = explanation(&record, policy_set)?;
+    let bytes = trustcore::canonical::canonicalize_value(&value, &Default::default()).or_throw()?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The requests of `impact`, each a plain object or JSON text (a value
+/// that JSON cannot hold throws, with `path` from the request's index).
+fn request_texts(requests: &JsValue) -> Result<Vec<Vec<u8>>, JsValue> {
+    array_items(requests, "requests", |item, what, i| {
+        json_text(item, what, &format!("/{i}"))
+    })
 }
 
 /// Evaluates each request under `current` and `candidate` and reports the
@@ -257,8 +306,8 @@ pub fn impact(
     candidate: &PolicySet,
     #[wasm_bindgen(unchecked_param_type = "(object | string | Uint8Array)[]")] requests: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let texts = array_items(&requests, "requests", json_text)?;
-    parse_json(&tc::impact(&current.inner, &candidate.inner, &texts).to_json())
+    let texts = request_texts(&requests)?;
+    to_js(&tc::impact(&current.inner, &candidate.inner, &texts).to_value())
 }
 
 /// `impact`, returning the report's canonical JSON text.
@@ -268,13 +317,13 @@ pub fn impact_to_json(
     candidate: &PolicySet,
     #[wasm_bindgen(unchecked_param_type = "(object | string | Uint8Array)[]")] requests: JsValue,
 ) -> Result<String, JsValue> {
-    let texts = array_items(&requests, "requests", json_text)?;
+    let texts = request_texts(&requests)?;
     Ok(tc::impact(&current.inner, &candidate.inner, &texts).to_json())
 }
 
-/// The canary bucket (0..9999) of a JSON value: the first 4 bytes of the
-/// SHA-256 of its canonical JSON, big-endian, modulo 10000 — the same in
-/// every language.
+/// The canary bucket (0..9999) of a JSON value: the first 8 bytes of the
+/// SHA-256 of its canonical JSON as a big-endian u64, modulo 10000 — the
+/// same in every language.
 #[wasm_bindgen(js_name = canaryBucket)]
 pub fn canary_bucket(
     #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,

@@ -16,10 +16,13 @@
 //! is the core's `lone_surrogate` error instead of a silent U+FFFD.
 //!
 //! Reports (`verifyEnvelope`, `ApprovalSet.verify`) come back as plain JS
-//! objects: the core's report, as canonical JSON text, through `JSON.parse`.
+//! objects: the core's report values (`EnvelopeReport::to_value`,
+//! `ApprovalReport::to_value`, whose members are camelCase in every
+//! language) through the one converter, `to_js`.
 
 use crate::{
-    describe, invalid_argument, read_string, set, with_text, with_value, Input, JsText, OrThrow,
+    describe, invalid_argument, is_uint8, read_string, set, to_js, uint8_bytes, with_text,
+    with_value, Input, JsText, OrThrow,
 };
 use js_sys::{JsString, Object, Uint8Array};
 use trustcore::envelope::Algorithm;
@@ -110,6 +113,8 @@ export interface SignerInfo {
   validUntil?: string;
   /** Nothing signed at or after this time verifies. */
   revokedAt?: string;
+  /** The signer this one was rotated from: its revocation reaches this one too. */
+  rotatedFrom?: string;
 }
 
 /** A verified signer rotation. */
@@ -128,9 +133,14 @@ export interface Rotation {
 export type Instant = string | Date;
 "#;
 
-// JS calls that may throw, imported with `catch`.
+// JS calls that may throw, imported with `catch`. `Date.prototype`'s own
+// methods read a Date's internal slot: a Proxy, a subclass or an object
+// with `Date.prototype` as its prototype cannot pass for one.
 #[wasm_bindgen]
 extern "C" {
+    #[wasm_bindgen(catch, js_namespace = ["Date", "prototype", "getTime"], js_name = call)]
+    fn date_get_time(date: &JsValue) -> Result<f64, JsValue>;
+
     #[wasm_bindgen(catch, js_namespace = ["Date", "prototype", "toISOString"], js_name = call)]
     fn date_to_iso_string(date: &JsValue) -> Result<JsValue, JsValue>;
 }
@@ -147,7 +157,7 @@ pub(crate) fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue>
             describe(value)
         )));
     };
-    match read_string(s) {
+    match read_string(s, what)? {
         JsText::Str(t) => Ok(t),
         JsText::Utf16(u) => trustcore::canonical::string_from_utf16(&u).or_throw(),
     }
@@ -162,8 +172,8 @@ pub(crate) fn opt_string_arg(value: &JsValue, what: &str) -> Result<Option<Strin
 
 /// Bytes from a `Uint8Array` (a Node `Buffer` is one).
 pub(crate) fn bytes_arg(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
-    match value.dyn_ref::<Uint8Array>() {
-        Some(bytes) => Ok(bytes.to_vec()),
+    match uint8_bytes(value, what) {
+        Some(bytes) => bytes,
         None => Err(invalid_argument(format!(
             "{what} must be a Uint8Array, got {}",
             describe(value)
@@ -177,8 +187,8 @@ fn message_arg(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     if value.is_string() {
         return string_arg(value, what).map(String::into_bytes);
     }
-    match value.dyn_ref::<Uint8Array>() {
-        Some(bytes) => Ok(bytes.to_vec()),
+    match uint8_bytes(value, what) {
+        Some(bytes) => bytes,
         None => Err(invalid_argument(format!(
             "{what} must be a Uint8Array or a string, got {}",
             describe(value)
@@ -202,7 +212,7 @@ fn jwk_arg(value: &JsValue) -> Result<String, JsValue> {
     if value.is_string() {
         return string_arg(value, "jwk");
     }
-    if value.is_object() && !value.is_function() && !value.is_instance_of::<Uint8Array>() {
+    if value.is_object() && !value.is_function() && !is_uint8(value) {
         let bytes = with_value(value.clone(), |v| {
             trustcore::ffi::canonicalize_value(v, None)
         })?;
@@ -230,13 +240,22 @@ pub(crate) fn alg_arg(value: &JsValue) -> Result<Algorithm, JsValue> {
     trustcore::ffi::signature_algorithm(name.as_deref()).or_throw()
 }
 
-/// A time: an RFC 3339 UTC string, or a `Date` (read with `toISOString()`,
-/// which throws a `RangeError` for an invalid Date).
+/// A time: an RFC 3339 UTC string, or a `Date` (read with
+/// `Date.prototype.toISOString`). An invalid Date (`new Date(NaN)`) is the
+/// core's `TimestampError` `invalid_timestamp` for its text, `Invalid
+/// Date`, like any other text that is not a time.
 pub(crate) fn at_arg(value: &JsValue) -> Result<Timestamp, JsValue> {
     let text = if value.is_string() {
         string_arg(value, "at")?
-    } else if value.is_instance_of::<js_sys::Date>() {
-        date_to_iso_string(value)?.as_string().unwrap_or_default()
+    } else if let Ok(time) = date_get_time(value) {
+        if time.is_nan() {
+            "Invalid Date".to_owned()
+        } else {
+            date_to_iso_string(value)
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_else(|| "Invalid Date".to_owned())
+        }
     } else {
         return Err(invalid_argument(format!(
             "at must be an RFC 3339 UTC string (e.g. \"2026-03-01T00:00:00Z\") or a Date, got {}",
@@ -262,9 +281,11 @@ fn index_arg(value: &JsValue) -> Result<usize, JsValue> {
     )))
 }
 
-/// A plain object from canonical JSON text the core produced.
+/// A plain object from canonical JSON text the core produced (a document
+/// for `JSON.stringify`: canonical JSON holds no integer a number cannot
+/// hold exactly, by the lossy-integer rule).
 pub(crate) fn parse_json(text: &str) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(text)
+    crate::json_parse(text)
 }
 
 pub(crate) fn bytes_out(bytes: &[u8]) -> Uint8Array {
@@ -504,7 +525,7 @@ impl Envelope {
     /// The signatures, in the order they were added: `[{ alg, signer, sig }]`.
     #[wasm_bindgen(getter, unchecked_return_type = "EnvelopeSignature[]")]
     pub fn signatures(&self) -> Result<JsValue, JsValue> {
-        parse_json(&trustcore::ffi::envelope_signatures(&self.inner).to_string())
+        to_js(&trustcore::ffi::envelope_signatures(&self.inner))
     }
 
     /// The bytes a signer with id `signer` must sign for `alg` (default
@@ -607,6 +628,7 @@ fn signer_info(r: &tc_registry::SignerRecord) -> JsValue {
         ("validFrom", r.valid_from()),
         ("validUntil", r.valid_until()),
         ("revokedAt", r.revoked_at()),
+        ("rotatedFrom", r.rotated_from()),
     ] {
         if let Some(v) = value {
             set(&out, name, &JsValue::from_str(v));
@@ -732,7 +754,7 @@ impl SignerRegistry {
         #[wasm_bindgen(unchecked_param_type = "Instant")] at: JsValue,
     ) -> Result<JsValue, JsValue> {
         let at = at_arg(&at)?;
-        parse_json(&self.inner.verify_envelope(&envelope.inner, &at).to_json())
+        to_js(&self.inner.verify_envelope(&envelope.inner, &at).to_value())
     }
 
     /// Checks a rotation record (an envelope of kind
@@ -805,11 +827,11 @@ impl ApprovalSet {
         #[wasm_bindgen(unchecked_param_type = "Instant")] at: JsValue,
     ) -> Result<JsValue, JsValue> {
         let at = at_arg(&at)?;
-        parse_json(
+        to_js(
             &self
                 .inner
                 .verify(&envelope.inner, &registry.inner, &at)
-                .to_json(),
+                .to_value(),
         )
     }
 }

@@ -106,9 +106,10 @@ test('bad arguments: TypeError with code invalid_argument', () => {
     () => api.canonicalizeText(42),
     () => api.canonicalizeText(undefined),
     () => api.canonicalizeText(new Uint16Array(2)),
-    () => api.canonicalizeText('{}', 'deep'),
-    () => api.canonicalizeText('{}', { maxDepth: '3' }),
-    () => api.canonicalize({}, 7),
+    // Only a real Uint8Array is bytes: not a Proxy of one, not an object
+    // with Uint8Array.prototype.
+    () => api.canonicalizeText(new Proxy(new Uint8Array(2), {})),
+    () => api.canonicalizeText(Object.create(Uint8Array.prototype)),
     () => api.digest({}),
     () => api.digest('x', 256),
     () => api.parseDigest(5),
@@ -116,9 +117,32 @@ test('bad arguments: TypeError with code invalid_argument', () => {
   for (const fn of bad) {
     assert.throws(fn, (e) => e instanceof TypeError && e.code === 'invalid_argument');
   }
-  assertThrows(() => api.canonicalize(1, { maxDepth: 0 }), canonical('invalid_option'), 'maxDepth 0');
-  assertThrows(() => api.canonicalize(1, { maxDepth: 1.5 }), canonical('invalid_option'), 'maxDepth 1.5');
-  assertThrows(() => api.canonicalize(1, { maxDepth: 2000 }), canonical('invalid_option'), 'maxDepth 2000');
+});
+
+test('canonicalize options are read by the core: OptionsError', () => {
+  const options = (code) => ({ name: 'OptionsError', code });
+  assertThrows(() => api.canonicalize(1, { maxDepth: 0 }), options('invalid_option'), 'maxDepth 0');
+  assertThrows(() => api.canonicalize(1, { maxDepth: 1.5 }), options('invalid_option'), 'maxDepth 1.5');
+  assertThrows(() => api.canonicalize(1, { maxDepth: 2000 }), options('invalid_option'), 'maxDepth 2000');
+  assertThrows(() => api.canonicalizeText('{}', { maxDepth: '3' }), options('invalid_option'), 'maxDepth "3"');
+  assertThrows(() => api.canonicalizeText('{}', 'deep'), options('invalid_option'), 'a string');
+  assertThrows(() => api.canonicalize({}, 7), options('invalid_option'), 'a number');
+  const e = assertThrows(() => api.canonicalize({}, { max_depth: 3 }), options('unknown_option'), 'snake_case');
+  assert.match(e.message, /did you mean "maxDepth"/);
+  assertThrows(() => api.canonicalDigest({}, 'sha256', { depth: 3 }), options('unknown_option'), 'canonicalDigest');
+  assertThrows(() => api.canonicalDigestText('{}', null, { maxDepth: 0 }), options('invalid_option'), 'canonicalDigestText');
+  assert.equal(text(api.canonicalize([[1]], { maxDepth: 2 })), '[[1]]');
+  assert.equal(text(api.canonicalize([[1]], null)), '[[1]]');
+});
+
+test('a typed array subclass with a lying length is read by its real length', () => {
+  class Liar extends Uint8Array { get length() { return 2 ** 31; } get byteLength() { return 2 ** 31; } }
+  const liar = new Liar([0x5b, 0x31, 0x5d]);
+  assert.equal(text(api.canonicalizeText(liar)), '[1]');
+  assert.equal(api.digest(liar), api.digest(new Uint8Array([0x5b, 0x31, 0x5d])));
+  const shadowed = new Uint8Array([0x5b, 0x5d]);
+  Object.defineProperty(shadowed, 'length', { value: 1e9 });
+  assert.equal(text(api.canonicalizeText(shadowed)), '[]');
 });
 
 test('digest and parseDigest', () => {

@@ -17,6 +17,28 @@ function assertTrue(value, what) {
   if (value !== true) throw new Error(`${what}: expected true, got ${JSON.stringify(value)}`);
 }
 
+/**
+ * A snake_case core value as JavaScript spells it: every member name in
+ * lowerCamelCase, except inside the members listed in `data` (rows, break
+ * counts keyed by reason), which are copied as they are (the rule of the
+ * core's `Naming::Camel.rename`).
+ */
+export function camelReport(value, data = []) {
+  if (Array.isArray(value)) return value.map((v) => camelReport(v, data));
+  if (value === null || typeof value !== 'object') return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    const name = k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+    out[name] = data.includes(k) ? v : camelReport(v, data);
+  }
+  return out;
+}
+
+/** chain.json's expected report (snake_case) as this module returns it. */
+export function jsChainReport(expected) {
+  return camelReport(expected, ['break_counts']);
+}
+
 /** A report without the breaks' messages (which are for people). */
 export function withoutMessages(report) {
   for (const b of report.breaks) {
@@ -47,6 +69,7 @@ export function chainChecks(api, file) {
   for (const c of file.cases) {
     const opts = c.options;
     const text = c.jsonl;
+    const expected = jsChainReport(c.expected);
     const bytes = utf8.encode(text);
     const feedAll = (chunks) => {
       const v = ChainVerifier.create(registry, opts);
@@ -56,25 +79,25 @@ export function chainChecks(api, file) {
     checks.push(
       {
         id: `chain ${c.id}: whole text`,
-        run: () => assertSameJson(withoutMessages(verifyJsonl(text, registry, opts)), c.expected, 'report'),
+        run: () => assertSameJson(withoutMessages(verifyJsonl(text, registry, opts)), expected, 'report'),
       },
       {
         id: `chain ${c.id}: whole bytes`,
-        run: () => assertSameJson(withoutMessages(verifyJsonl(bytes, registry, opts)), c.expected, 'report'),
+        run: () => assertSameJson(withoutMessages(verifyJsonl(bytes, registry, opts)), expected, 'report'),
       },
       {
         id: `chain ${c.id}: byte by byte`,
-        run: () => assertSameJson(withoutMessages(feedAll(pieces(bytes, 1))), c.expected, 'report'),
+        run: () => assertSameJson(withoutMessages(feedAll(pieces(bytes, 1))), expected, 'report'),
       },
       {
         id: `chain ${c.id}: string chunks of 7`,
-        run: () => assertSameJson(withoutMessages(feedAll(pieces(text, 7))), c.expected, 'report'),
+        run: () => assertSameJson(withoutMessages(feedAll(pieces(text, 7))), expected, 'report'),
       },
     );
     // Resuming from a saved state (as an object or JSON text) at every line
     // boundary gives the same report (ids from before the resume point are not remembered, so a
     // duplicate id across it is not a break: those cases are skipped).
-    if (!c.expected.breaks.some((b) => b.reason === 'duplicate_id')) {
+    if (!expected.breaks.some((b) => b.reason === 'duplicate_id')) {
       checks.push({
         id: `chain ${c.id}: state() and resume at every row`,
         run() {
@@ -85,7 +108,7 @@ export function chainChecks(api, file) {
             const first = ChainVerifier.create(registry, opts);
             first.feed(head);
             const state = first.state();
-            assertEqual(state.type, 'trustcore.chain-verifier-state/v1', 'state type');
+            assertEqual(state.type, 'trustcore.chain-verifier-state/v2', 'state type');
             const before = first.breaks();
             const second = ChainVerifier.resume(registry, k % 2 ? JSON.stringify(state) : state, opts);
             second.feed(rest);
@@ -93,7 +116,7 @@ export function chainChecks(api, file) {
             // before the resume point were reported by the first one.
             const report = second.finish();
             report.breaks = [...before, ...report.breaks];
-            assertSameJson(withoutMessages(report), c.expected, `resumed after ${k} lines`);
+            assertSameJson(withoutMessages(report), expected, `resumed after ${k} lines`);
           }
         },
       });
@@ -207,11 +230,13 @@ export function checkpointChecks(api, file) {
         if (c.expected) {
           const got = openCheckpoint(note, trusted);
           const e = c.expected;
+          // A size beyond 2^53 - 1 is a bigint (JSON.parse of the vector
+          // file cannot hold it: the note's own size line says it exactly).
+          const size = e.size > Number.MAX_SAFE_INTEGER ? BigInt(c.note.split('\n')[1]) : e.size;
+          assertEqual(typeof got.checkpoint.size, typeof size, 'type of size');
+          assertEqual(got.checkpoint.size, size, 'size');
           assertSameJson(got, {
-            origin: e.origin,
-            size: e.size,
-            root: hexOf(base64ToBytes(e.root)),
-            extensions: e.extensions,
+            checkpoint: { origin: e.origin, size: got.checkpoint.size, root: hexOf(base64ToBytes(e.root)), extensions: e.extensions },
             signers: e.signers,
             unknown: e.unknown.map((u) => ({ name: u.name, keyHash: u.key_hash })),
           }, 'opened checkpoint');
@@ -280,7 +305,7 @@ export function fixtureChecks(api, fixture, chain, checkpoint) {
         fixture.older.consistency, 'consistency proof');
       for (const cp of [fixture.checkpoint, fixture.older]) {
         const opened = openCheckpoint(cp.note, [fixture.vkey]);
-        assertSameJson([opened.size, opened.root, opened.signers], [cp.size, cp.root, [fixture.vkey]], 'note');
+        assertSameJson([opened.checkpoint.size, opened.checkpoint.root, opened.signers], [cp.size, cp.root, [fixture.vkey]], 'note');
       }
     },
   }];
@@ -300,11 +325,13 @@ export function eventCheckpointChecks(api, fixture, checkpoint) {
       assertEqual(r.index, i, 'index');
       assertEqual(r.event.seq, i + 1, 'seq');
       assertSameJson(r.event, JSON.parse(row), 'event');
-      assertEqual(r.checkpoint.root, fixture.checkpoint.root, 'root');
-      assertEqual(r.checkpoint.size, fixture.checkpoint.size, 'size');
+      assertEqual(r.checkpoint.checkpoint.root, fixture.checkpoint.root, 'root');
+      assertEqual(r.checkpoint.checkpoint.size, fixture.checkpoint.size, 'size');
       assertSameJson(r.checkpoint.signers, [fixture.vkey], 'signers');
+      // A row object (as replay returns it) is the same row.
+      assertSameJson(verifyEventInCheckpoint(JSON.parse(row), i, fixture.inclusion[i], note, [fixture.vkey], registry()), r, 'row object');
       // The same, one core call at a time.
-      const cp = openCheckpoint(note, [VerifierKey.parse(fixture.vkey)]);
+      const { checkpoint: cp } = openCheckpoint(note, [VerifierKey.parse(fixture.vkey)]);
       assertTrue(verifyInclusion(leafHash(JSON.parse(row).hash), i, cp.size, fixture.inclusion[i], cp.root), 'inclusion');
     },
   }));
@@ -324,6 +351,8 @@ export function eventCheckpointChecks(api, fixture, checkpoint) {
       run() {
         const r = verifyEventInCheckpoint(row, 3, fixture.inclusion[4], note, [fixture.vkey], registry());
         assertSameJson([r.valid, r.stage, r.reason], [false, 'inclusion', 'root_mismatch'], 'verdict');
+        // The row itself verified: the report carries it.
+        assertSameJson(r.event, JSON.parse(row), 'event');
       },
     },
     {
@@ -363,8 +392,8 @@ export function eventCheckpointChecks(api, fixture, checkpoint) {
     {
       id: 'event-in-checkpoint: the older checkpoint is consistent with the newer one',
       run() {
-        const older = openCheckpoint(fixture.older.note, [fixture.vkey]);
-        const newer = openCheckpoint(note, [fixture.vkey]);
+        const older = openCheckpoint(fixture.older.note, [fixture.vkey]).checkpoint;
+        const newer = openCheckpoint(note, [fixture.vkey]).checkpoint;
         assertTrue(verifyConsistency(older.size, newer.size, older.root, newer.root, fixture.older.consistency), 'consistent');
         const bad = [...fixture.older.consistency];
         bad[0] = bad[0].replace(/^./, (c) => (c === '0' ? '1' : '0'));
@@ -536,7 +565,7 @@ export function auditPanelChecks(api, fixture, policy) {
         const r = verifyEventInCheckpoint(row, index, fixture.inclusion[index], fixture.checkpoint.note, keys, registry);
         assertEqual(r.valid, true, 'valid');
         assertEqual(r.event.id, JSON.parse(row).id, 'event id');
-        assertEqual(r.checkpoint.root, fixture.checkpoint.root, 'root');
+        assertEqual(r.checkpoint.checkpoint.root, fixture.checkpoint.root, 'root');
       },
     },
     {
@@ -560,4 +589,62 @@ export function auditPanelChecks(api, fixture, policy) {
       },
     },
   ];
+}
+
+// ---------------------------------------------------------------------------
+// options.json
+// ---------------------------------------------------------------------------
+
+/**
+ * Every case of options.json this module can run, with the JavaScript
+ * spelling (`js`): the same code (kind `OptionsError` unless the case says
+ * otherwise), or accepted. The `chain_writer` cases need a ChainWriter,
+ * which this verify-side module does not have: they are checked to be the
+ * only ones left out, and that there is indeed no ChainWriter.
+ */
+export function optionsChecks(api, file, chain, fixture) {
+  checkFormat(file, 'trustcore-vectors/options');
+  const registry = api.SignerRegistry.fromJson(chain.registry);
+  const jsonl = chain.cases.find((c) => c.id === 'good/ten').jsonl;
+  const calls = {
+    verify_jsonl: (o) => api.verifyJsonl(jsonl, registry, o),
+    canonicalize: (o) => api.canonicalize(1, o),
+    // Options are read before anything else: with every other argument
+    // valid, accepted options verify the fixture's row.
+    verify_event_in_checkpoint: (o) => {
+      const r = api.verifyEventInCheckpoint(fixture.rows[0], 0, fixture.inclusion[0], fixture.checkpoint.note, [fixture.vkey], registry, o);
+      if (r.index !== 0) throw new Error('no report');
+      // And before the other arguments: the same error with none of them usable.
+      try {
+        api.verifyEventInCheckpoint(null, null, null, null, null, registry, o);
+      } catch (e) {
+        if (e.name === 'OptionsError') throw e;
+      }
+    },
+  };
+  const checks = [];
+  for (const c of file.cases) {
+    if (c.call === 'chain_writer') {
+      checks.push({
+        id: `options ${c.id}: needs a ChainWriter (not in the verify-side module)`,
+        run() {
+          if (api.ChainWriter !== undefined) throw new Error('there is a ChainWriter now: run the chain_writer cases');
+        },
+      });
+      continue;
+    }
+    const call = calls[c.call];
+    checks.push({
+      id: `options ${c.id}`,
+      run() {
+        if (!call) throw new Error(`unknown call ${c.call}`);
+        if (c.error === undefined) {
+          call(c.js);
+          return;
+        }
+        assertThrows(() => call(c.js), { name: c.kind ?? 'OptionsError', code: c.error }, c.id);
+      },
+    });
+  }
+  return checks;
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, loadVectors } from './load.mjs';
-import { chainChecks, tamperedRow, withoutMessages } from './chain-cases.mjs';
+import { chainChecks, jsChainReport, tamperedRow, withoutMessages } from './chain-cases.mjs';
 
 const { SignerRegistry, ChainVerifier, verifyJsonl, verifyRow, replay } = api;
 const vectors = loadVectors('chain.json');
@@ -20,12 +20,31 @@ test('chain.json: every case was run', () => {
   assert.equal(whole.length, vectors.cases.length);
 });
 
-test('feedRow row by row gives the whole-text report', () => {
+test('feedRow row by row gives the whole-text report (lines, bytes, row objects)', () => {
   for (const c of vectors.cases.filter((x) => !x.jsonl.includes('\r'))) {
-    const v = ChainVerifier.create(registry, c.options);
-    for (const line of c.jsonl.split('\n')) if (line) v.feedRow(line);
-    assert.deepEqual(withoutMessages(v.finish()), c.expected, c.id);
+    const lines = c.jsonl.split('\n').filter((l) => l);
+    const text = ChainVerifier.create(registry, c.options);
+    for (const line of lines) text.feedRow(line);
+    const report = text.finish();
+    assert.deepEqual(withoutMessages(report), jsChainReport(c.expected), c.id);
+    // Rows that are strict I-JSON objects can be fed as objects (as replay
+    // returns them): canonicalized by the core, the same verdicts. (A row
+    // with a duplicate member is not: JSON.parse would drop one.)
+    const strict = (l) => { try { api.canonicalizeText(l); return typeof JSON.parse(l) === 'object'; } catch { return false; } };
+    if (lines.every(strict)) {
+      const objects = ChainVerifier.create(registry, c.options);
+      for (const line of lines) objects.feedRow(JSON.parse(line));
+      assert.deepEqual(withoutMessages(objects.finish()), withoutMessages(report), `${c.id} as objects`);
+    }
   }
+});
+
+test('feedRow: a row object that JSON cannot hold throws the core\'s CanonicalJsonError', () => {
+  const v = ChainVerifier.create(registry);
+  assert.throws(() => v.feedRow({ ...JSON.parse(rows[0]), seq: 1n }), { name: 'CanonicalJsonError', code: 'unsupported_type', path: '/seq' });
+  assert.throws(() => v.feedRow(42), { name: 'TypeError', code: 'invalid_argument' });
+  v.feedRow(JSON.parse(rows[0]));
+  assert.equal(v.finish().valid, true);
 });
 
 test('breaks() reports what was found so far', () => {
@@ -62,18 +81,34 @@ test('a lone surrogate in a string chunk is a malformed row, also split across c
   assert.equal(split.breaks[0].reason, 'hash_mismatch'); // readable, but its hash is now wrong
 });
 
-test('options are checked', () => {
-  assert.throws(() => verifyJsonl(good.jsonl, registry, 'fast'), { name: 'TypeError', code: 'invalid_argument' });
-  assert.throws(() => verifyJsonl(good.jsonl, registry, { stopAtFirst: 1 }), { code: 'invalid_argument' });
-  assert.throws(() => verifyJsonl(good.jsonl, registry, { hashAlg: 'md5' }), { name: 'DigestError', code: 'unknown_algorithm' });
+test('options are read by the core (OptionsError), values with the canonicalize rules', () => {
+  const options = (code) => ({ name: 'OptionsError', code });
+  assert.throws(() => verifyJsonl(good.jsonl, registry, 'fast'), options('invalid_option'));
+  assert.throws(() => verifyJsonl(good.jsonl, registry, [1]), options('invalid_option'));
+  assert.throws(() => verifyJsonl(good.jsonl, registry, { stopAtFirst: 1 }), options('invalid_option'));
+  assert.throws(() => verifyJsonl(good.jsonl, registry, { hashAlg: 'md5' }), options('invalid_option'));
+  assert.throws(() => verifyJsonl(good.jsonl, registry, { maxRowBytes: 0 }), options('invalid_option'));
+  assert.throws(() => verifyJsonl(good.jsonl, registry, { maxBreaks: -1 }), options('invalid_option'));
+  assert.throws(() => verifyJsonl(good.jsonl, registry, { threads: 0 }), options('invalid_option'));
+  assert.throws(() => verifyJsonl(good.jsonl, registry, { stop_at_first: true }), options('unknown_option'));
+  assert.throws(() => verifyJsonl(good.jsonl, registry, { stop_at_first: true }), /did you mean "stopAtFirst"/);
+  assert.throws(() => ChainVerifier.create(registry, { trackId: false }), options('unknown_option'));
+  assert.throws(() => verifyRow(rows[0], registry, { hash_alg: 'sha256' }), options('unknown_option'));
+  // `undefined` is not a JSON value: leave the key out (or pass null).
+  assert.throws(() => verifyJsonl(good.jsonl, registry, { stopAtFirst: undefined }),
+    { name: 'CanonicalJsonError', code: 'unsupported_type', path: '/stopAtFirst' });
+  assert.equal(verifyJsonl(good.jsonl, registry, { stopAtFirst: null, hashAlg: null }).valid, true);
+  assert.equal(verifyJsonl(good.jsonl, registry, null).valid, true);
   assert.throws(() => verifyJsonl(good.jsonl, registry, { expectedHead: { hash: 'ab', seq: 1 } }),
     { name: 'ChainError', code: 'invalid_state' });
   assert.throws(() => verifyJsonl(good.jsonl, registry, { checkpoint: { size: -1, root: '00'.repeat(32) } }),
     { name: 'ChainError', code: 'invalid_state' });
-  assert.throws(() => verifyJsonl(good.jsonl, registry, { maxRowBytes: 0 }), { code: 'invalid_argument' });
   assert.throws(() => verifyJsonl(42, registry), { code: 'invalid_argument' });
   assert.throws(() => verifyJsonl(good.jsonl, {}), { code: 'invalid_argument' });
   assert.throws(() => ChainVerifier.resume(registry, { type: 'nope' }), { name: 'ChainError', code: 'invalid_state' });
+  // A state of a sha256 chain does not resume a blake3 one.
+  const s = ChainVerifier.create(registry).state();
+  assert.throws(() => ChainVerifier.resume(registry, s, { hashAlg: 'blake3' }), { name: 'ChainError', code: 'invalid_state' });
   // blake3 is a different chain: every hash breaks.
   const b3 = verifyJsonl(good.jsonl, registry, { hashAlg: 'blake3' });
   assert.equal(b3.valid, false);
@@ -100,12 +135,18 @@ test('verifyRow checks one row on its own', () => {
   assert.equal(verifyRow(new TextEncoder().encode(rows[4]), registry).valid, true);
 });
 
-test('replay orders shuffled rows and finds forks', () => {
+test('replay orders shuffled rows and finds forks; its events are row objects', () => {
   const shuffled = [rows[7], rows[2], rows[9], rows[0], rows[5], rows[1], rows[8], rows[3], rows[6], rows[4]];
   const r = replay(shuffled);
-  assert.deepEqual(r.events, rows.map((l) => new TextDecoder().decode(api.canonicalizeText(l))));
+  assert.deepEqual(r.events, rows.map((l) => JSON.parse(l)));
   assert.deepEqual([r.forks, r.orphans, r.malformed], [[], [], []]);
-  assert.equal(verifyJsonl(r.events.join('\n'), registry).valid, true);
+  // The events feed a verifier as they are, and replay again as they are.
+  const v = ChainVerifier.create(registry);
+  for (const e of r.events) v.feedRow(e);
+  assert.equal(v.finish().valid, true);
+  assert.deepEqual(replay(r.events.slice().reverse()), r);
+  assert.throws(() => replay([JSON.parse(rows[0]), { ...JSON.parse(rows[1]), payload: undefined }]),
+    { name: 'CanonicalJsonError', code: 'unsupported_type', path: '/1/payload' });
   const fork = replay([...rows, tamperedRow(rows[3]).replace(/"hash":"[0-9a-f]{64}"/, `"hash":"${'ab'.repeat(32)}"`), '{']);
   assert.equal(fork.forks.length, 1);
   assert.equal(fork.forks[0].prevHash, JSON.parse(rows[3]).prev_hash);

@@ -26,11 +26,14 @@ test('verifyEventInCheckpoint arguments are checked before anything is verified'
   const registry = SignerRegistry.fromJson(fixture.registry);
   const args = [fixture.rows[0], 0, fixture.inclusion[0], fixture.checkpoint.note, [fixture.vkey], registry];
   const bad = { name: 'TypeError', code: 'invalid_argument' };
-  for (const [i, value] of [[0, 1], [1, '0'], [2, 'proof'], [3, null], [4, 'vkey'], [5, {}], [6, 'opts']]) {
+  for (const [i, value] of [[0, 1], [1, '0'], [2, 'proof'], [3, null], [4, 'vkey'], [5, {}]]) {
     const call = [...args];
     call[i] = value;
     assert.throws(() => verifyEventInCheckpoint(...call), bad, `argument ${i}`);
   }
+  // Options are the core's, read first.
+  assert.throws(() => verifyEventInCheckpoint(...args, 'opts'), { name: 'OptionsError', code: 'invalid_option' });
+  assert.throws(() => verifyEventInCheckpoint(1, ...args.slice(1), { hash_alg: 'sha256' }), { name: 'OptionsError', code: 'unknown_option' });
   assert.equal(verifyEventInCheckpoint(...args, { hashAlg: 'sha256' }).valid, true);
   // A blake3 chain would hash the row differently.
   const b3 = verifyEventInCheckpoint(...args, { hashAlg: 'blake3' });

@@ -64,7 +64,7 @@ test('openCheckpoint arguments', () => {
   // A lone surrogate in the note is invalid UTF-8 at its byte offset.
   assert.throws(() => openCheckpoint(`\uD800${c.note}`, c.trusted), { name: 'MerkleError', code: 'invalid_utf8', offset: 0 });
   // Bytes work as text does.
-  assert.equal(openCheckpoint(new TextEncoder().encode(c.note), c.trusted).size, c.expected.size);
+  assert.equal(openCheckpoint(new TextEncoder().encode(c.note), c.trusted).checkpoint.size, c.expected.size);
 });
 
 test('VerifierKey', () => {

@@ -40,3 +40,37 @@ test('requests and records are read strictly', () => {
   assert.equal(evaluateToJson(set, new TextEncoder().encode('{"action":"GET /health"}')),
     evaluateToJson(set, { action: 'GET /health' }));
 });
+
+test('enforceOrThrow: the decision when allowed; PolicyDeniedError with the core\'s denial message when denied', () => {
+  const set = kernel();
+  const { enforceOrThrow } = api;
+  let denials = 0;
+  for (const c of vectors.cases.filter((x) => x.kind === 'evaluate' && !x.error)) {
+    const s = PolicySet.fromJson(JSON.stringify(typeof c.policySet === 'string' ? vectors.policySets[c.policySet] : c.policySet));
+    const d = evaluate(s, c.request);
+    if (d.decision === 'allow') {
+      assert.deepEqual(enforceOrThrow(s, c.request), d, c.id);
+      continue;
+    }
+    denials += 1;
+    // The message is "denied by <id>@<version>: <rationale>" for each
+    // determining check ("; " between), or the default's.
+    const parts = d.determinedBy.map((b) => {
+      const rec = d.policyChecks.find((r) => r.id === b.policyCheckId);
+      return rec?.rationale ? `${b.policyId}@${b.policyVersion}: ${rec.rationale}` : `${b.policyId}@${b.policyVersion}`;
+    });
+    const message = parts.length ? `denied by ${parts.join('; ')}` : 'denied by default: no enforced policy allowed the request';
+    assert.throws(() => enforceOrThrow(s, c.request), (e) => {
+      assert.ok(e instanceof Error);
+      assert.equal(e.name, 'PolicyDeniedError');
+      assert.equal(e.code, 'policy_denied');
+      assert.equal(e.message, message);
+      assert.deepEqual(e.decision, d);
+      return true;
+    }, c.id);
+  }
+  assert.ok(denials > 5);
+  // An unreadable request is an error, not a denial.
+  assert.throws(() => enforceOrThrow(set, []), { name: 'PolicyError', code: 'invalid_request' });
+  assert.throws(() => enforceOrThrow({}, {}), { name: 'TypeError', code: 'invalid_argument' });
+});

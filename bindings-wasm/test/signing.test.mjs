@@ -219,7 +219,16 @@ test('SignerRegistry: get, keyFor (string or Date), errors', () => {
     { name: 'RegistryError', code: 'signer_expired' }, 'Date after the window');
   assertThrows(() => registry.keyFor('kms-digest', '2026-03-01T00:00:00Z'),
     { name: 'RegistryError', code: 'algorithm_mismatch' }, 'default alg is ed25519');
-  assert.throws(() => registry.keyFor('kernel-signer', new Date(NaN)), RangeError, 'invalid Date');
+  // An invalid Date is the core's TimestampError for its text (#15 finding 8).
+  assertThrows(() => registry.keyFor('kernel-signer', new Date(NaN)),
+    { name: 'TimestampError', code: 'invalid_timestamp' }, 'invalid Date');
+  assertThrows(() => registry.keyFor('kernel-signer', new Date(8.64e15)),
+    { name: 'TimestampError', code: 'invalid_timestamp' }, 'a Date beyond RFC 3339 years');
+  // Only a real Date is a Date: an object pretending to be one is a TypeError.
+  assertTypeError(() => registry.keyFor('kernel-signer', Object.create(Date.prototype)), 'fake Date');
+  assertTypeError(() => registry.keyFor('kernel-signer', new Proxy(new Date(), {})), 'Proxy of a Date');
+  class Later extends Date { toISOString() { return '2099-01-01T00:00:00Z'; } }
+  assert.ok(registry.keyFor('kernel-signer', new Later('2026-03-01T00:00:00Z')).equals(kernel.publicKey), 'own toISOString ignored');
   const te = assertThrows(() => registry.keyFor('kernel-signer', '2026-03-01'),
     { name: 'TimestampError', code: 'invalid_timestamp' }, 'date only');
   assert.equal(typeof te.offset, 'number');

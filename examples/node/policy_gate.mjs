@@ -29,7 +29,7 @@ const repo = join(here, '..', '..');
 const require = createRequire(import.meta.url);
 const {
   SecretKey, SignerRegistry, ChainWriter, Envelope, PolicySet, PolicyDeniedError,
-  enforceOrThrow, canonicalize, verifyFile,
+  enforceOrThrow, enforcePolicyOrThrow, evaluateWithDenial, canonicalize, verifyFile,
 } = require(join(repo, 'bindings-node', 'index.js'));
 
 function check(condition, what) {
@@ -60,7 +60,8 @@ const writer = ChainWriter.create('kernel-signer', kmsKey.publicKey());
 let signed = null;
 let denial = null;
 try {
-  enforceOrThrow(policySet, request);
+  // The name the Kernel API calls; `enforceOrThrow` is the same function.
+  enforcePolicyOrThrow(policySet, request);
   signed = Envelope.create('manifest.signed', request.body);
 } catch (e) {
   if (!(e instanceof PolicyDeniedError)) throw e;
@@ -68,6 +69,7 @@ try {
 }
 check(denial !== null && signed === null, 'one approval: enforceOrThrow throws PolicyDeniedError and nothing is signed');
 console.log(`  ${denial.message}`);
+check(denial.message === evaluateWithDenial(policySet, request).denialMessage && denial.message.startsWith('denied by manifest.approvals@1: '), "the message is the core's denial message (the same in Python and WASM)");
 const decision = denial.decision;
 const by = decision.determinedBy[0];
 const record = decision.policyChecks.find((c) => c.id === by.policyCheckId);

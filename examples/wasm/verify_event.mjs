@@ -37,9 +37,9 @@ const trusted = [VerifierKey.parse(fixture.vkey)];
 const proof = fixture.inclusion[index];
 
 const report = verifyEventInCheckpoint(row, index, proof, fixture.checkpoint.note, trusted, registry);
-const cp = report.checkpoint;
+const { checkpoint: cp, signers } = report.checkpoint; // what it commits to, who signed it
 console.log(`checkpoint: ${cp.origin}, size ${cp.size}, root ${cp.root}`);
-console.log(`            signed by ${cp.signers.join(', ')}`);
+console.log(`            signed by ${signers.join(', ')}`);
 console.log(report.valid
   ? `event ${report.event.id} (seq ${report.event.seq}, ${report.event.event_type}): VALID, leaf ${index} of the checkpoint`
   : `event: NOT VALID (${report.stage}: ${report.reason}) ${report.message}`);

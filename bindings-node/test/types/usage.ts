@@ -15,7 +15,7 @@ import {
   type PreparedSigning,
   type Rotation,
   type SignatureVerdict,
-  type SignerInfo,
+  type SignerEntry,
 } from '../../index.js';
 import { webcrypto } from 'node:crypto';
 
@@ -43,16 +43,17 @@ export async function usage(): Promise<void> {
   const valid: boolean = env.verify(0, pk);
 
   const registry: SignerRegistry = SignerRegistry.fromJson('{"signers":[]}');
-  const info: SignerInfo | null = registry.get(signer);
-  const until: string | undefined = info?.validUntil;
+  const info: SignerEntry | null = registry.get(signer);
+  const until: string | undefined = info?.validUntil ?? info?.rotatedFrom;
+  const entryKey: string | undefined = info?.publicKey;
   const key: PublicKey = registry.keyFor('kernel-signer', new Date(), 'ed25519');
   const report: EnvelopeReport = registry.verifyEnvelope(env, '2026-03-01T00:00:00Z');
   const verdict: SignatureVerdict = report.signatures[0];
   if (verdict.reason === 'signer_expired' || verdict.reason === undefined) {
-    console.log(until, key, valid);
+    console.log(until, key, valid, entryKey);
   }
   const rotation: Rotation = registry.verifyRotation(Envelope.create(ROTATION_KIND, {}));
-  const nextKey: PublicKey = rotation.next.publicKey;
+  const nextKey: PublicKey = PublicKey.fromBase64(rotation.next.publicKey);
   const set: ApprovalSet = ApprovalSet.fromJson('{}');
   const approval: ApprovalReport = set.verify(env, registry, new Date());
   const n: number = approval.threshold + set.threshold + registry.size;
@@ -74,6 +75,8 @@ import {
   evaluate,
   evaluateToJson,
   enforceOrThrow,
+  enforcePolicyOrThrow,
+  evaluateWithDenial,
   explain,
   impact,
   canaryBucket,
@@ -96,6 +99,8 @@ import {
   type Explanation,
   type OpenedCheckpoint,
   type CheckpointStatus,
+  type EventRow,
+  type OptionsErrorCode,
 } from '../../index.js';
 
 export async function chainUsage(registry: SignerRegistry, sk: SecretKey): Promise<void> {
@@ -108,7 +113,7 @@ export async function chainUsage(registry: SignerRegistry, sk: SecretKey): Promi
   const row3: string = await writer.appendWith(body, async (m: Buffer) => sk.sign(m));
   const head: Head = writer.head;
   const resumed: ChainWriter = ChainWriter.create('kernel-signer', sk.publicKey(), { head });
-  const v: ChainVerifier = ChainVerifier.create(registry, { stopAtFirst: false, trackIds: true, threads: 2, expectedHead: head });
+  const v: ChainVerifier = ChainVerifier.create(registry, { stopAtFirst: false, trackIds: true, threads: 2, expectedHead: head, maxBreaks: 100, maxRowBytes: 1 << 20 });
   v.feed(Buffer.from(row));
   v.feed(row2);
   v.feedRow(row3);
@@ -116,6 +121,10 @@ export async function chainUsage(registry: SignerRegistry, sk: SecretKey): Promi
   const breaks: Break[] = v.breaks();
   const report: ChainReport = v.finish();
   if (report.breaks[0]?.reason === 'hash_mismatch' || breaks.length > 0) console.log(report.head.seq, report.merkle.root);
+  const counted: number = report.breakCount + (report.breakCounts.hash_mismatch ?? 0) + report.count;
+  const stateType: 'trustcore.chain-verifier-state/v2' = state.type;
+  const pinned: { seq: number; hash: string } | null = state.pinned_head;
+  console.log(counted, stateType, pinned, state.break_counts, state.hash_alg, state.check);
   const again: ChainVerifier = ChainVerifier.resume(registry, state, { hashAlg: 'blake3' });
   const r2: ChainReport = verifyJsonl(row, registry, { checkpoint: { size: 1, root: report.merkle.root } });
   const r3: ChainReport = await verifyJsonlAsync(Buffer.from(row), registry);
@@ -129,6 +138,10 @@ export async function chainUsage(registry: SignerRegistry, sk: SecretKey): Promi
   const prevHash: string = prepared.event.prev_hash;
   void eventType, stage, prevHash;
   const rep: ReplayReport = replay([row, Buffer.from(row2)], head);
+  const firstRow: EventRow | undefined = rep.events[0];
+  if (firstRow) v.feedRow(firstRow);
+  const again2: ReplayReport = replay(rep.events);
+  void again2;
   console.log(again, resumed, r2.valid, r3.rows, rep.events.length, rep.forks[0]?.prevHash, rep.malformed[0]?.reason, state.merkle.hashes);
 }
 
@@ -139,8 +152,13 @@ export function policyUsage(): void {
   const d: Decision = evaluate(set, { action: 'POST /kernel/allocate' });
   const verdict: 'allow' | 'deny' = d.decision;
   const text: string = evaluateToJson(set, '{"action":"x"}');
+  const withDenial = evaluateWithDenial(set, text);
+  const message: string | null = withDenial.denialMessage;
+  const same: Decision = withDenial.decision;
+  void message, same;
   try {
     enforceOrThrow(set, Buffer.from(text));
+    enforcePolicyOrThrow(set, { action: 'POST /kernel/sign' });
   } catch (e) {
     if (e instanceof PolicyDeniedError) {
       const code: 'policy_denied' = e.code;
@@ -166,5 +184,10 @@ export function merkleUsage(sk: SecretKey): void {
   const vkey: VerifierKey = VerifierKey.parse(VerifierKey.create('log', sk.publicKey()).toString());
   const opened: OpenedCheckpoint = openCheckpoint(note, [vkey]);
   const status: CheckpointStatus = checkAgainstCheckpoint(opened.checkpoint, Frontier.fromParts(f.size, f.hashes()));
-  if (status.status === 'consistent') console.log(ok, ok2, opened.signers, opened.unknown[0]?.keyHash, vkey.keyHash);
+  const sizes: number | bigint = status.chainSize;
+  const root: string = opened.checkpoint.root;
+  const size: number | bigint = opened.checkpoint.size;
+  const againstBody: CheckpointStatus = checkAgainstCheckpoint(cp, f);
+  const code: OptionsErrorCode = 'unknown_option';
+  if (status.status === 'consistent') console.log(ok, ok2, opened.signers, opened.unknown[0]?.keyHash, vkey.keyHash, sizes, root, size, againstBody, code);
 }

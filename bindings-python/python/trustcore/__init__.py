@@ -24,12 +24,17 @@ The same bytes and verdicts as trustcore's Rust core, Node and WASM packages:
   :func:`enforce_or_throw`, :func:`explain`, :func:`impact`,
   :func:`canary_bucket`).
 
+Options are keyword arguments, read by the core (names, types, bounds,
+defaults): an unknown name is :class:`OptionsError` ``unknown_option`` (with a
+"did you mean" hint), a bad value ``invalid_option``. Reports are the core's
+values as plain dicts (described by the ``TypedDict`` classes below).
+
 Errors are :class:`TrustcoreError` subclasses with a stable ``code``
 (:class:`CanonicalJsonError`, :class:`DigestError`, :class:`InvalidKeyError`,
 :class:`EnvelopeError`, :class:`TimestampError`, :class:`RegistryError`,
-:class:`ChainError`, :class:`MerkleError`, :class:`PolicyError`); a policy
-denial raised by :func:`enforce_or_throw` is :class:`PolicyDenied`.
-Arguments of the wrong type raise :class:`TypeError`.
+:class:`ChainError`, :class:`MerkleError`, :class:`PolicyError`,
+:class:`OptionsError`); a policy denial raised by :func:`enforce_or_throw` is
+:class:`PolicyDenied`. Arguments of the wrong type raise :class:`TypeError`.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any, TypedDict, Union
 
-from ._trustcore import _remote_signer_failed
+from ._trustcore import _invalid_option, _remote_signer_failed
 from ._trustcore import (
     EVENT_KIND,
     POLICY_SET_TYPE,
@@ -57,6 +62,7 @@ from ._trustcore import (
     InvalidKeyError,
     MerkleError,
     MerkleTree,
+    OptionsError,
     PolicyDenied,
     PolicyError,
     PolicySet,
@@ -139,6 +145,7 @@ class SignerRecord(_RecordBase, total=False):
     validFrom: str
     validUntil: str
     revokedAt: str
+    rotatedFrom: str
 
 
 Rotation = TypedDict(
@@ -192,13 +199,144 @@ class TreeHead(TypedDict):
 
 
 class ChainReport(TypedDict):
-    """:meth:`ChainVerifier.finish` / :func:`verify_jsonl`'s result."""
+    """:meth:`ChainVerifier.finish` / :func:`verify_jsonl`'s result.
+
+    ``rows`` read, ``count`` accepted; ``breaks`` holds the first
+    ``max_breaks`` breaks (default 1,000) with their messages,
+    ``break_count`` counts every break and ``break_counts`` per reason.
+    """
 
     valid: bool
     head: ChainHead
     rows: int
+    count: int
     breaks: list[ChainBreak]
+    break_count: int
+    break_counts: dict[str, int]
     merkle: TreeHead
+
+
+class ChainRow(TypedDict):
+    """One ``audit_events`` row, under its column names (``replay``'s events)."""
+
+    actor: str
+    event_type: str
+    hash: str
+    id: str
+    payload: Any
+    prev_hash: str
+    seq: int
+    signature: str
+    signer_id: str
+    ts: str
+
+
+class Fork(TypedDict):
+    """Events that claim the same predecessor, in the order of their hashes."""
+
+    prev_hash: str
+    ids: list[str]
+    hashes: list[str]
+
+
+class MalformedRow(TypedDict):
+    """An unreadable row given to :func:`replay`."""
+
+    position: int
+    reason: str
+
+
+class Replay(TypedDict):
+    """:func:`replay`'s result."""
+
+    events: list[ChainRow]
+    forks: list[Fork]
+    orphans: list[str]
+    malformed: list[MalformedRow]
+
+
+class _Frontier(TypedDict):
+    size: int
+    hashes: list[str]
+
+
+class _PinnedHead(TypedDict):
+    seq: int
+    hash: str
+
+
+VerifierState = TypedDict(
+    "VerifierState",
+    {
+        "type": str,
+        "head": ChainHead,
+        "position": int,
+        "count": int,
+        "breaks": int,
+        "break_counts": "dict[str, int]",
+        "stopped": bool,
+        "hash_alg": str,
+        "merkle": _Frontier,
+        "pinned_head": "_PinnedHead | None",
+        "pinned_checkpoint": "TreeHead | None",
+        "check": str,
+    },
+)
+VerifierState.__doc__ = (
+    ":meth:`ChainVerifier.state`: ``trustcore.chain-verifier-state/v2``, with its integrity"
+    " ``check``; resume only from an unedited state."
+)
+
+
+class CheckpointInfo(TypedDict):
+    """A checkpoint body: ``root`` in hex."""
+
+    origin: str
+    size: int
+    root: str
+    extensions: list[str]
+
+
+class UnknownSigner(TypedDict):
+    """A signature line by a key that is not trusted (``key_hash``: 8 hex digits)."""
+
+    name: str
+    key_hash: str
+
+
+class OpenedCheckpoint(TypedDict):
+    """:func:`open_checkpoint`'s result: the body and who signed it."""
+
+    checkpoint: CheckpointInfo
+    signers: list[str]
+    unknown: list[UnknownSigner]
+
+
+class _EventInCheckpointBase(TypedDict):
+    valid: bool
+    index: int
+    checkpoint: OpenedCheckpoint
+
+
+class EventInCheckpoint(_EventInCheckpointBase, total=False):
+    """:func:`verify_event_in_checkpoint`'s result.
+
+    ``event`` is present when the row verified; ``stage`` (``row`` |
+    ``inclusion``), ``reason`` and ``message`` when the event is not valid.
+    """
+
+    event: ChainRow
+    stage: str
+    reason: str
+    message: str
+
+
+class ChainStatus(TypedDict):
+    """:func:`check_against_checkpoint` / :func:`check_extension`'s result."""
+
+    status: str
+    chain_size: int
+    checkpoint_size: int
 
 
 # ---- Async remote signers ----------------------------------------------------
@@ -223,6 +361,8 @@ async def _sign_with_async(
     ``remote_signer_failed`` (the original as ``__cause__``), a result that
     is not bytes raises TypeError, and the envelope is then left unchanged.
     """
+    if not isinstance(self, Envelope):
+        raise TypeError("sign_with_async needs an Envelope, not " + type(self).__name__)
     if not isinstance(expected_public_key, PublicKey):
         raise TypeError(
             "expected_public_key must be a PublicKey, not " + type(expected_public_key).__name__
@@ -268,6 +408,8 @@ async def _append_with_async(
     head is then unchanged. If another event was appended while the
     signer ran, ChainError ``invalid_event`` is raised and nothing changes.
     """
+    if not isinstance(self, ChainWriter):
+        raise TypeError("append_with_async needs a ChainWriter, not " + type(self).__name__)
     if not callable(sign_fn):
         raise TypeError("sign_fn must be callable, not " + type(sign_fn).__name__)
     prepared = self.prepare(body)
@@ -305,12 +447,20 @@ def verify_file(
 
     Memory stays constant however large the file (except the 16 bytes per
     id kept for duplicate detection; pass ``track_ids=False`` to drop it).
-    ``options`` are :class:`ChainVerifier`'s. Returns the report.
+    ``options`` are :class:`ChainVerifier`'s (read by the core, before the
+    file is opened). Returns the report.
     """
+    path = os.fspath(path)  # a path, never a file descriptor number
+    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool):
+        raise TypeError("chunk_size must be an int, not " + type(chunk_size).__name__)
     if chunk_size < 1:
-        raise ValueError("chunk_size must be at least 1")
+        raise _invalid_option("chunk_size", "an integer of at least 1", chunk_size)
     verifier = ChainVerifier(registry, **options)
-    with open(path, "rb") as f:
+    try:
+        f = open(path, "rb")
+    except ValueError as e:  # a NUL byte or a lone surrogate: no file system path
+        raise TypeError(f"path is not a file system path: {e}") from None
+    with f:
         while True:
             chunk = f.read(chunk_size)
             if not chunk:
@@ -327,18 +477,26 @@ __all__ = [
     "ChainError",
     "ChainHead",
     "ChainReport",
+    "ChainRow",
+    "ChainStatus",
     "ChainVerifier",
     "ChainWriter",
     "Checkpoint",
+    "CheckpointInfo",
     "DigestError",
     "EVENT_KIND",
     "Envelope",
     "EnvelopeError",
     "EnvelopeReport",
+    "EventInCheckpoint",
+    "Fork",
     "Frontier",
     "InvalidKeyError",
+    "MalformedRow",
     "MerkleError",
     "MerkleTree",
+    "OpenedCheckpoint",
+    "OptionsError",
     "POLICY_SET_TYPE",
     "PolicyDenied",
     "PolicyError",
@@ -348,6 +506,7 @@ __all__ = [
     "PublicKey",
     "ROTATION_KIND",
     "RegistryError",
+    "Replay",
     "Rotation",
     "SecretKey",
     "SignatureInfo",
@@ -357,7 +516,9 @@ __all__ = [
     "TimestampError",
     "TreeHead",
     "TrustcoreError",
+    "UnknownSigner",
     "VerifierKey",
+    "VerifierState",
     "__version__",
     "canary_bucket",
     "canonical_digest",
@@ -380,8 +541,8 @@ __all__ = [
     "verify",
     "verify_consistency",
     "verify_ed25519ph_digest",
+    "verify_event_in_checkpoint",
     "verify_file",
     "verify_inclusion",
-    "verify_event_in_checkpoint",
     "verify_jsonl",
 ]

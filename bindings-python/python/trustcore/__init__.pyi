@@ -95,7 +95,16 @@ class PolicyError(TrustcoreError):
     ``invalid_policy``, ``unsupported_format``, ``unknown_operator``,
     ``invalid_pointer``, ``type_mismatch``, ``duplicate_policy``,
     ``invalid_transition``, ``modified_version``, ``invalid_request``,
-    ``missing_field``, ``invalid_record``, ``policy_not_found``.
+    ``request_too_large``, ``evaluation_limit``, ``missing_field``,
+    ``invalid_record``, ``policy_not_found``.
+    """
+
+class OptionsError(TrustcoreError):
+    """An options keyword argument the core does not accept.
+
+    Codes: ``unknown_option`` (a name that is not an option of the call,
+    often a misspelling: the message suggests the right one),
+    ``invalid_option`` (a value of the wrong type or out of bounds).
     """
 
 class PolicyDenied(TrustcoreError):
@@ -129,12 +138,114 @@ class TreeHead(TypedDict):
     root: str
 
 class ChainReport(TypedDict):
+    """The verifier's report: ``rows`` read, ``count`` accepted, the first
+    ``max_breaks`` breaks, every break counted (``break_count``, per reason
+    in ``break_counts``), and the Merkle tree head."""
+
     valid: bool
     head: ChainHead
     rows: int
+    count: int
     breaks: list[ChainBreak]
+    break_count: int
+    break_counts: dict[str, int]
     merkle: TreeHead
 
+class ChainRow(TypedDict):
+    """One ``audit_events`` row under its column names."""
+
+    actor: str
+    event_type: str
+    hash: str
+    id: str
+    payload: Any
+    prev_hash: str
+    seq: int
+    signature: str
+    signer_id: str
+    ts: str
+
+class Fork(TypedDict):
+    prev_hash: str
+    ids: list[str]
+    hashes: list[str]
+
+class MalformedRow(TypedDict):
+    position: int
+    reason: str
+
+class Replay(TypedDict):
+    """:func:`replay`'s result."""
+
+    events: list[ChainRow]
+    forks: list[Fork]
+    orphans: list[str]
+    malformed: list[MalformedRow]
+
+class _Frontier(TypedDict):
+    size: int
+    hashes: list[str]
+
+class _PinnedHead(TypedDict):
+    seq: int
+    hash: str
+
+VerifierState = TypedDict(
+    "VerifierState",
+    {
+        "type": str,
+        "head": ChainHead,
+        "position": int,
+        "count": int,
+        "breaks": int,
+        "break_counts": dict[str, int],
+        "stopped": bool,
+        "hash_alg": str,
+        "merkle": _Frontier,
+        "pinned_head": _PinnedHead | None,
+        "pinned_checkpoint": TreeHead | None,
+        "check": str,
+    },
+)
+
+class CheckpointInfo(TypedDict):
+    """A checkpoint body (``root`` in hex)."""
+
+    origin: str
+    size: int
+    root: str
+    extensions: list[str]
+
+class UnknownSigner(TypedDict):
+    """A signature by an untrusted key (``key_hash``: 8 hex digits)."""
+
+    name: str
+    key_hash: str
+
+class OpenedCheckpoint(TypedDict):
+    """:func:`open_checkpoint`'s result."""
+
+    checkpoint: CheckpointInfo
+    signers: list[str]
+    unknown: list[UnknownSigner]
+
+class EventInCheckpoint(TypedDict):
+    """:func:`verify_event_in_checkpoint`'s result."""
+
+    valid: bool
+    index: int
+    checkpoint: OpenedCheckpoint
+    event: NotRequired[ChainRow]
+    stage: NotRequired[str]
+    reason: NotRequired[str]
+    message: NotRequired[str]
+
+class ChainStatus(TypedDict):
+    """:func:`check_against_checkpoint` / :func:`check_extension`'s result."""
+
+    status: str
+    chain_size: int
+    checkpoint_size: int
 
 class SignatureInfo(TypedDict):
     """One entry of :attr:`Envelope.signatures` (``sig`` in standard base64)."""
@@ -165,6 +276,7 @@ class SignerRecord(TypedDict):
     validFrom: NotRequired[str]
     validUntil: NotRequired[str]
     revokedAt: NotRequired[str]
+    rotatedFrom: NotRequired[str]
 
 Rotation = TypedDict(
     "Rotation",
@@ -436,9 +548,10 @@ class ChainWriter:
         expected_public_key: PublicKey,
         *,
         head: ChainHead | dict[str, Any] | None = None,
-        alg: str = "ed25519",
-        hash_alg: str = "sha256",
-    ) -> ChainWriter: ...
+        alg: str | None = "ed25519",
+        hash_alg: str | None = "sha256",
+    ) -> ChainWriter:
+        """Options are read by the core (OptionsError for an unknown or bad one)."""
     @property
     def head(self) -> ChainHead:
         """The current head."""
@@ -463,50 +576,69 @@ class ChainVerifier:
         cls,
         registry: SignerRegistry,
         *,
-        stop_at_first: bool = False,
-        track_ids: bool = True,
+        stop_at_first: bool | None = False,
+        track_ids: bool | None = True,
         expected_head: ChainHead | dict[str, Any] | None = None,
         checkpoint: TreeHead | dict[str, Any] | None = None,
-        hash_alg: str = "sha256",
+        hash_alg: str | None = "sha256",
         threads: int | None = None,
-        max_row_bytes: int | None = None,
-    ) -> ChainVerifier: ...
+        max_row_bytes: int | None = 1048576,
+        max_breaks: int | None = 1000,
+    ) -> ChainVerifier:
+        """Options are read by the core (OptionsError for an unknown or bad one)."""
     @staticmethod
     def resume(
         registry: SignerRegistry,
         state: dict[str, Any],
         *,
-        stop_at_first: bool = False,
-        track_ids: bool = True,
+        stop_at_first: bool | None = False,
+        track_ids: bool | None = True,
         expected_head: ChainHead | dict[str, Any] | None = None,
         checkpoint: TreeHead | dict[str, Any] | None = None,
-        hash_alg: str = "sha256",
+        hash_alg: str | None = "sha256",
         threads: int | None = None,
-        max_row_bytes: int | None = None,
+        max_row_bytes: int | None = 1048576,
+        max_breaks: int | None = 1000,
     ) -> ChainVerifier:
-        """Continues from a saved :meth:`state`."""
+        """Continues from a saved, unedited :meth:`state` (ChainError ``invalid_state`` otherwise)."""
+    @staticmethod
+    def from_head(
+        registry: SignerRegistry,
+        head: ChainHead | dict[str, Any],
+        *,
+        stop_at_first: bool | None = False,
+        track_ids: bool | None = True,
+        expected_head: ChainHead | dict[str, Any] | None = None,
+        checkpoint: TreeHead | dict[str, Any] | None = None,
+        hash_alg: str | None = "sha256",
+        threads: int | None = None,
+        max_row_bytes: int | None = 1048576,
+        max_breaks: int | None = 1000,
+    ) -> ChainVerifier:
+        """Verifies only the rows after a trusted ``head``."""
     def feed(self, chunk: _Text) -> None:
         """Feeds a chunk of JSONL (lines may span chunks)."""
-    def feed_row(self, row: _Text) -> None:
-        """Feeds one row (a JSONL line without its newline)."""
-    def state(self) -> dict[str, Any]:
-        """The resumable state (``trustcore.chain-verifier-state/v1``)."""
+    def feed_row(self, row: _Text | ChainRow | dict[str, Any]) -> None:
+        """Feeds one row: a JSONL line without its newline, or a row dict."""
+    def state(self) -> VerifierState:
+        """The resumable state (``trustcore.chain-verifier-state/v2``)."""
     def breaks(self) -> list[ChainBreak]:
-        """The breaks found so far."""
+        """The breaks kept so far (at most ``max_breaks``)."""
     def finish(self) -> ChainReport:
-        """Ends the stream and reports; the verifier cannot be fed afterwards."""
+        """Ends the stream and reports; afterwards every method raises ChainError ``invalid_state``."""
 
 def verify_jsonl(
     text: _Text,
     registry: SignerRegistry,
     *,
-    stop_at_first: bool = False,
-    track_ids: bool = True,
+    stop_at_first: bool | None = False,
+    track_ids: bool | None = True,
     expected_head: ChainHead | dict[str, Any] | None = None,
     checkpoint: TreeHead | dict[str, Any] | None = None,
-    hash_alg: str = "sha256",
+    hash_alg: str | None = "sha256",
     threads: int | None = None,
-    max_row_bytes: int | None = None,
+    max_row_bytes: int | None = 1048576,
+    max_breaks: int | None = 1000,
 ) -> ChainReport:
     """Verifies a whole JSONL export in one call."""
 
@@ -515,23 +647,37 @@ def verify_file(
     registry: SignerRegistry,
     *,
     chunk_size: int = 1048576,
-    **options: Any,
+    stop_at_first: bool | None = False,
+    track_ids: bool | None = True,
+    expected_head: ChainHead | dict[str, Any] | None = None,
+    checkpoint: TreeHead | dict[str, Any] | None = None,
+    hash_alg: str | None = "sha256",
+    threads: int | None = None,
+    max_row_bytes: int | None = 1048576,
+    max_breaks: int | None = 1000,
 ) -> ChainReport:
     """Verifies a JSONL file, streaming it in ``chunk_size`` chunks."""
 
 def verify_event_in_checkpoint(
-    row: _Text,
+    row: _Text | ChainRow | dict[str, Any],
     index: int,
     proof: list[bytes],
     checkpoint_note: str | _Bytes,
     verifier_keys: list[VerifierKey | str] | list[VerifierKey] | list[str],
     registry: SignerRegistry,
     *,
-    hash_alg: str = "sha256",
-) -> dict[str, Any]:
-    """One event against a signed checkpoint: ``{"valid", "index", "checkpoint", "event"?, "stage"?, "reason"?, "message"?}``."""
+    hash_alg: str | None = "sha256",
+) -> EventInCheckpoint:
+    """One event against a signed checkpoint (options read first, by the core)."""
 
-def replay(rows: list[str | bytes], start: ChainHead | dict[str, Any] | None = None) -> dict[str, Any]:
+def replay(
+    rows: list[str | bytes | ChainRow | dict[str, Any]]
+    | list[str]
+    | list[bytes]
+    | list[ChainRow]
+    | list[dict[str, Any]],
+    start: ChainHead | dict[str, Any] | None = None,
+) -> Replay:
     """Orders rows given in any order; reports forks, orphans and unreadable rows."""
 
 # ---- Merkle trees and checkpoints --------------------------------------------
@@ -624,15 +770,15 @@ class Checkpoint:
 
 def open_checkpoint(
     note: str | _Bytes, verifier_keys: list[VerifierKey | str] | list[VerifierKey] | list[str]
-) -> dict[str, Any]:
+) -> OpenedCheckpoint:
     """Verifies a signed checkpoint against trusted keys, then parses it."""
 
-def check_against_checkpoint(checkpoint: Checkpoint, frontier: Frontier) -> dict[str, Any]:
-    """``{"status", "checkpoint_size", "chain_size"?}``."""
+def check_against_checkpoint(checkpoint: Checkpoint, frontier: Frontier) -> ChainStatus:
+    """``{"status", "chain_size", "checkpoint_size"}``."""
 
 def check_extension(
     checkpoint: Checkpoint, chain_size: int, chain_root: _Bytes, proof: list[bytes]
-) -> dict[str, Any]:
+) -> ChainStatus:
     """Like :func:`check_against_checkpoint`, with a consistency proof."""
 
 # ---- Policy --------------------------------------------------------------------
@@ -672,17 +818,18 @@ def impact(current: PolicySet, candidate: PolicySet, requests: list[_Request]) -
 def canary_bucket(value: Any) -> int:
     """The canary bucket (0..10000) of a request value."""
 
-def canonicalize(obj: Any, *, max_depth: int | None = None) -> bytes:
+def canonicalize(obj: Any, *, max_depth: int | None = 128) -> bytes:
     """Canonical JSON (RFC 8785) bytes of a Python value.
 
     Accepts None, bool, int, float, str, list, tuple and dict with str keys
     (subclasses included). Raises CanonicalJsonError otherwise, with ``code``
     ``unsupported_type``, ``non_string_key``, ``non_finite_number``,
     ``number_out_of_range``, ``lone_surrogate`` or ``depth_limit`` and the
-    JSON Pointer ``path`` of the offending value.
+    JSON Pointer ``path`` of the offending value. ``max_depth`` (1..1024)
+    is read by the core: OptionsError for another option or a bad value.
     """
 
-def canonicalize_text(text: _Text, *, max_depth: int | None = None) -> bytes:
+def canonicalize_text(text: _Text, *, max_depth: int | None = 128) -> bytes:
     """Canonical JSON (RFC 8785) bytes of strict I-JSON text.
 
     Raises CanonicalJsonError with ``code`` and byte ``offset`` (into the
@@ -697,11 +844,11 @@ def digest(data: _Data, algorithm: str = "sha256") -> str:
     and WASM. Raises DigestError (``unknown_algorithm``).
     """
 
-def canonical_digest(obj: Any, algorithm: str = "sha256", *, max_depth: int | None = None) -> str:
+def canonical_digest(obj: Any, algorithm: str = "sha256", *, max_depth: int | None = 128) -> str:
     """Named digest of ``canonicalize(obj)``."""
 
 def canonical_digest_text(
-    text: _Text, algorithm: str = "sha256", *, max_depth: int | None = None
+    text: _Text, algorithm: str = "sha256", *, max_depth: int | None = 128
 ) -> str:
     """Named digest of ``canonicalize_text(text)``."""
 
@@ -720,18 +867,26 @@ __all__ = [
     "ChainError",
     "ChainHead",
     "ChainReport",
+    "ChainRow",
+    "ChainStatus",
     "ChainVerifier",
     "ChainWriter",
     "Checkpoint",
+    "CheckpointInfo",
     "DigestError",
     "EVENT_KIND",
     "Envelope",
     "EnvelopeError",
     "EnvelopeReport",
+    "EventInCheckpoint",
+    "Fork",
     "Frontier",
     "InvalidKeyError",
+    "MalformedRow",
     "MerkleError",
     "MerkleTree",
+    "OpenedCheckpoint",
+    "OptionsError",
     "POLICY_SET_TYPE",
     "PolicyDenied",
     "PolicyError",
@@ -741,6 +896,7 @@ __all__ = [
     "PublicKey",
     "ROTATION_KIND",
     "RegistryError",
+    "Replay",
     "Rotation",
     "SecretKey",
     "SignatureInfo",
@@ -750,7 +906,9 @@ __all__ = [
     "TimestampError",
     "TreeHead",
     "TrustcoreError",
+    "UnknownSigner",
     "VerifierKey",
+    "VerifierState",
     "__version__",
     "canary_bucket",
     "canonical_digest",
@@ -773,8 +931,8 @@ __all__ = [
     "verify",
     "verify_consistency",
     "verify_ed25519ph_digest",
+    "verify_event_in_checkpoint",
     "verify_file",
     "verify_inclusion",
-    "verify_event_in_checkpoint",
     "verify_jsonl",
 ]

@@ -1,6 +1,6 @@
 // Runs every canonical-json and digest vector case, every verify-side
-// signing.json case, every chain.json, merkle.json, checkpoint.json and
-// policy.json case, and the event-in-checkpoint fixture against the web
+// signing.json case, every chain.json, merkle.json, checkpoint.json,
+// policy.json and options.json case, and the event-in-checkpoint fixture against the web
 // build (pkg-web, ESM) and writes "N passed, M failed" into #result; the
 // control-panel flows (a signed envelope verified against its registry, an
 // approval report, a tampered envelope refused; one audit event verified
@@ -14,7 +14,7 @@ import { canonicalChecks, digestChecks } from '../vector-cases.mjs';
 import { controlPanelChecks, signingChecks } from '../signing-cases.mjs';
 import {
   auditPanelChecks, chainChecks, checkpointChecks, eventCheckpointChecks, fixtureChecks, merkleChecks,
-  policyChecks,
+  optionsChecks, policyChecks,
 } from '../chain-cases.mjs';
 
 const result = document.getElementById('result');
@@ -35,7 +35,7 @@ async function loadFixture(name) {
 
 async function main() {
   await init();
-  const [canonical, digest, signing, chain, merkle, checkpoint, policy, fixture] = await Promise.all([
+  const [canonical, digest, signing, chain, merkle, checkpoint, policy, options, fixture] = await Promise.all([
     loadVectors('canonical-json.json'),
     loadVectors('digest.json'),
     loadVectors('signing.json'),
@@ -43,6 +43,7 @@ async function main() {
     loadVectors('merkle.json'),
     loadVectors('checkpoint.json'),
     loadVectors('policy.json'),
+    loadVectors('options.json'),
     loadFixture('event-in-checkpoint.json'),
   ]);
   const panel = [...controlPanelChecks(api, signing), ...auditPanelChecks(api, fixture, policy)];
@@ -54,6 +55,7 @@ async function main() {
     ...merkleChecks(api, merkle),
     ...checkpointChecks(api, checkpoint),
     ...policyChecks(api, policy),
+    ...optionsChecks(api, options, chain, fixture),
     ...fixtureChecks(api, fixture, chain, checkpoint),
     ...eventCheckpointChecks(api, fixture, checkpoint),
     ...panel,

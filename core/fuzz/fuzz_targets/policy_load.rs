@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
-        Err(e) if e.kind() == "PolicyError" => {
+        Err(e) if e.kind() == trustcore::ErrorKind::Policy => {
             let path = e.path().expect("policy errors name a place");
             let doc: serde_json::Value = serde_json::from_slice(data).expect("the text was valid JSON");
             // The path, or its parent for a missing or unknown member, exists.
