@@ -11,11 +11,10 @@
 //! signing-input work per profile is what differs.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Map};
 use std::hint::black_box;
 use std::sync::Arc;
 use trustcore::chain::{verify_jsonl, ChainWriter, VerifyOptions, WriterOptions};
-use trustcore::envelope::Algorithm;
 use trustcore::keys::SecretKey;
 use trustcore::profile::{ChainProfile, BUILTIN_NAMES};
 use trustcore::registry::SignerRegistry;

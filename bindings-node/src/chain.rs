@@ -80,16 +80,6 @@ fn body_arg(env: &Env, value: Unknown<'_>) -> napi::Result<tc::EventBody> {
     tc::EventBody::from_value(&v, NAMING).or_throw(env)
 }
 
-/// An event (every column but `signature`) as a plain object with the
-/// row's column names.
-fn event_json(e: &tc::Event) -> serde_json::Value {
-    let mut row = e.to_value();
-    if let Some(columns) = row.as_object_mut() {
-        columns.remove("signature");
-    }
-    row
-}
-
 /// The report as JavaScript spells it (`breakCounts`; reasons are data).
 fn report_json(r: &tc::ChainReport) -> Json {
     Json(r.to_value_named(NAMING))
@@ -427,7 +417,7 @@ impl PreparedEvent {
     /// `prev_hash`, `hash`, `signer_id`).
     #[napi(getter, ts_return_type = "Omit<EventRow, 'signature'>")]
     pub fn event(&self) -> Json {
-        Json(event_json(self.inner.event()))
+        Json(self.inner.row())
     }
 }
 

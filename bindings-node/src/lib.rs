@@ -104,7 +104,12 @@ pub(crate) fn kind_name(kind: ErrorKind) -> &'static str {
         | ErrorKind::Registry
         | ErrorKind::Merkle
         | ErrorKind::Policy
-        | ErrorKind::Options => kind.as_str(),
+        | ErrorKind::Options
+        | ErrorKind::Profile
+        | ErrorKind::Cli
+        | ErrorKind::Sql
+        | ErrorKind::Snapshot
+        | ErrorKind::Redact => kind.as_str(),
     }
 }
 

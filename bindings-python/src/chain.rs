@@ -126,19 +126,20 @@ impl PyPreparedEvent {
     /// `signature`, which does not exist yet.
     #[getter]
     fn event<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut v = self.0.event().to_value();
-        if let Some(m) = v.as_object_mut() {
-            m.remove("signature");
-        }
-        to_py(py, &v)
+        to_py(py, &self.0.row())
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
-        let e = self.0.event();
+        let row = self.0.row();
+        let seq = row.get("seq").map_or("None".to_string(), |s| s.to_string());
+        let id = row
+            .get("id")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
         format!(
-            "PreparedEvent(seq={}, id={}, message=<{} bytes>)",
-            e.seq,
-            py_repr(py, &e.id),
+            "PreparedEvent(seq={seq}, id={}, message=<{} bytes>)",
+            py_repr(py, &id),
             self.0.message().len()
         )
     }
@@ -340,7 +341,7 @@ impl PyChainVerifier {
     ) -> PyResult<Self> {
         let options = verify_options(py, options)?;
         let head = head_arg(py, Some(head))?;
-        let state = tc::VerifierState::from_head(head, options.hash_alg);
+        let state = tc::VerifierState::from_head(head, &options.profile());
         let v = core(
             py,
             tc::ChainVerifier::resume(registry.0.clone(), options, state),

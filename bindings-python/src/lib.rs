@@ -117,6 +117,36 @@ create_exception!(
 );
 create_exception!(
     trustcore,
+    ProfileError,
+    TrustcoreError,
+    "A chain profile document that cannot be used, or rows no profile fits (`path` is the JSON Pointer of the offending place)."
+);
+create_exception!(
+    trustcore,
+    CliError,
+    TrustcoreError,
+    "An audit-verify command line or input that cannot be used (`code` says which)."
+);
+create_exception!(
+    trustcore,
+    SqlError,
+    TrustcoreError,
+    "A table name or table layout that does not fit the profile (`code` says which)."
+);
+create_exception!(
+    trustcore,
+    SnapshotError,
+    TrustcoreError,
+    "A snapshot that cannot be built, signed or read (`code` says which)."
+);
+create_exception!(
+    trustcore,
+    RedactionError,
+    TrustcoreError,
+    "A redaction policy, record or disclosure that cannot be used (`path` is the JSON Pointer of the offending place)."
+);
+create_exception!(
+    trustcore,
     RegistryError,
     TrustcoreError,
     "A malformed signers file, JWKS document, approval set or rotation record, or a signer without a usable key (`code` is the reason, e.g. `signer_expired`)."
@@ -141,6 +171,11 @@ fn kind_err(kind: trustcore::ErrorKind, text: String) -> PyErr {
         K::Merkle => MerkleError::new_err(text),
         K::Policy => PolicyError::new_err(text),
         K::Options => OptionsError::new_err(text),
+        K::Profile => ProfileError::new_err(text),
+        K::Cli => CliError::new_err(text),
+        K::Sql => SqlError::new_err(text),
+        K::Snapshot => SnapshotError::new_err(text),
+        K::Redact => RedactionError::new_err(text),
     }
 }
 
@@ -848,6 +883,11 @@ fn _trustcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("TimestampError", py.get_type::<TimestampError>())?;
     m.add("RegistryError", py.get_type::<RegistryError>())?;
     m.add("OptionsError", py.get_type::<OptionsError>())?;
+    m.add("ProfileError", py.get_type::<ProfileError>())?;
+    m.add("CliError", py.get_type::<CliError>())?;
+    m.add("SqlError", py.get_type::<SqlError>())?;
+    m.add("SnapshotError", py.get_type::<SnapshotError>())?;
+    m.add("RedactionError", py.get_type::<RedactionError>())?;
     m.add("ChainError", py.get_type::<ChainError>())?;
     m.add("MerkleError", py.get_type::<MerkleError>())?;
     m.add("PolicyError", py.get_type::<PolicyError>())?;
