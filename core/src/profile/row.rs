@@ -164,7 +164,7 @@ impl ChainProfile {
     }
 
     /// Reads a row given in canonical form (the output of
-    /// [`canonical::canonicalize_text`]).
+    /// [`crate::canonical::canonicalize_text`]).
     pub fn read_row<'c>(&self, canon: &'c [u8]) -> Result<RowView<'c>, Fault> {
         let spans = match self.scan(canon) {
             Some(s) => s,
