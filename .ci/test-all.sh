@@ -13,6 +13,15 @@ if [ ! -d ../shared/vectors ]; then
   echo "NOTE: ../shared/vectors is absent: the third-party RFC 8785 / ES6 number / Ed25519 data will not be run."
 fi
 
+# A real PostgreSQL for the CLI, appender and table tests, stopped at the end
+# (also on failure or interrupt).
+source .ci/pg.sh
+if pg_start; then
+  trap pg_stop EXIT
+else
+  echo "WARNING: PostgreSQL did not start: the PostgreSQL tests will fail."
+fi
+
 passed=0; failed=0; failed_names=()
 # Each binding suite writes its report dump afresh; a stale one never counts.
 rm -rf target/reports

@@ -381,6 +381,22 @@ fn postgres_tables_in_every_builtin_profile() {
         "--signers",
         &s,
     ]));
+    // A wrong password (the server .ci/pg.sh starts asks for one over TCP).
+    match url.split_once("://").and_then(|(_, rest)| rest.split_once('@')) {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or("postgres");
+            let o = run(&[
+                "audit-verify",
+                "--database-url",
+                &format!("postgres://{user}:not-the-password@{host}"),
+                "--signers",
+                &s,
+            ]);
+            one_line_error(&o);
+            assert!(o.stderr.contains("password"), "{}", o.stderr);
+        }
+        _ => eprintln!("SKIPPED: the wrong-password case (TRUSTCORE_PG_URL has no password)"),
+    }
     let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     c.batch_execute("CREATE TABLE audit_events (id uuid, seq bigint, ts timestamptz, event_type text, actor text, payload integer, prev_hash text, hash text, signer_id text, signature text)").unwrap();
     let o = run(&["audit-verify", "--database-url", &url, "--signers", &s]);
