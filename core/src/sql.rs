@@ -325,6 +325,20 @@ impl SelectPlan {
     pub const FETCH_ROWS: u32 = 5000;
 }
 
+/// How many times a front end runs an append transaction that failed with
+/// a [`retryable`] state before it reports the error.
+pub const APPEND_ATTEMPTS: u32 = 8;
+
+/// Whether an append transaction that failed with this SQLSTATE may be run
+/// again from the start (a fresh head): another writer inserted first
+/// (`23505` unique violation: the unique `seq` or `prev_hash` refused a
+/// fork), a serialization failure (`40001`) or a deadlock (`40P01`).
+/// Anything else is reported as it is; after [`APPEND_ATTEMPTS`] the last
+/// error is.
+pub fn retryable(sqlstate: &str) -> bool {
+    matches!(sqlstate, "23505" | "40001" | "40P01")
+}
+
 /// One transaction that appends a row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppendPlan {
