@@ -12,14 +12,21 @@ use std::process::ExitCode;
 use std::time::Instant;
 use trustcore::cli::{self, AuditVerify, Command, Progress, Source};
 
-/// A bad input found here (a file that cannot be read, a refused
-/// connection): one line, exit code 2.
-struct Fail(String);
+use trustcore::cli::Failure;
+
+/// A bad input (a file that cannot be read, a refused connection, a core
+/// error): one line, exit code 2.
+struct Fail(cli::Error);
+
+/// A core error where the table or profile is read: its message as it is.
+fn layout(e: impl std::fmt::Display) -> Fail {
+    Fail(Failure::Layout.error(&e.to_string()))
+}
 
 type Result<T> = std::result::Result<T, Fail>;
 
 fn read(path: &str, flag: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Fail(format!("{flag} {path}: {e}")))
+    std::fs::read(path).map_err(|e| Fail(Failure::ReadFlag { flag, path }.error(&e.to_string())))
 }
 
 /// Counts the bytes read through it (compressed bytes for a `.gz`), for
@@ -98,7 +105,7 @@ fn feed_reader(
             Ok(0) => return Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Fail(format!("{what}: {e}"))),
+            Err(e) => return Err(Fail(Failure::ReadInput { what }.error(&e.to_string()))),
         };
         let chunk = &buf[..n];
         lines += chunk.iter().filter(|b| **b == b'\n').count() as u64;
@@ -115,7 +122,8 @@ fn verify_files(run: &mut cli::Run, files: &[String], progress: Progress) -> Res
     let mut meter = Meter::new(progress, Some(total));
     let counted = std::rc::Rc::new(std::cell::Cell::new(0u64));
     for path in files {
-        let file = File::open(path).map_err(|e| Fail(format!("{path}: {e}")))?;
+        let file = File::open(path)
+            .map_err(|e| Fail(Failure::ReadInput { what: path }.error(&e.to_string())))?;
         let counting = Counting {
             inner: io::BufReader::with_capacity(1 << 20, file),
             n: counted.clone(),
@@ -163,19 +171,19 @@ fn verify_database(
     profile: &trustcore::profile::ChainProfile,
     offset: i64,
 ) -> Result<()> {
-    let table = trustcore::sql::Table::parse(table)
-        .map_err(|e| Fail(format!("--table: {}", e.message())))?;
+    let table =
+        trustcore::sql::Table::parse(table).map_err(|e| Fail(Failure::Table.error(e.message())))?;
     let mut client = postgres::Client::connect(url, postgres::NoTls)
-        .map_err(|e| Fail(format!("--database-url: cannot connect: {}", db_error(&e))))?;
+        .map_err(|e| Fail(Failure::Connect.error(&db_error(&e))))?;
     let [schema, name] = table.columns_params();
     let types: Vec<(String, String)> = client
         .query(trustcore::sql::Table::columns_query(), &[&schema, &name])
-        .map_err(|e| Fail(format!("--database-url: {}", db_error(&e))))?
+        .map_err(|e| Fail(Failure::Database.error(&db_error(&e))))?
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
     let plan = trustcore::sql::SelectPlan::new(profile, &table, &types)
-        .map_err(|e| Fail(e.message().to_string()))?;
+        .map_err(|e| layout(e.message()))?;
     let meter_on = match a.progress {
         Progress::Always => true,
         Progress::Never => false,
@@ -192,20 +200,21 @@ fn verify_database(
     let mut meter = Meter::new(a.progress, total);
     let mut tx = client
         .transaction()
-        .map_err(|e| Fail(format!("--database-url: {}", db_error(&e))))?;
+        .map_err(|e| Fail(Failure::Database.error(&db_error(&e))))?;
     let portal = tx
         .bind(plan.sql.as_str(), &[&offset])
-        .map_err(|e| Fail(format!("--database-url: {}", db_error(&e))))?;
+        .map_err(|e| Fail(Failure::Database.error(&db_error(&e))))?;
     let mut rows = 0u64;
     loop {
         let batch = tx
             .query_portal(&portal, trustcore::sql::SelectPlan::FETCH_ROWS as i32)
             .map_err(|e| {
-                Fail(format!(
-                    "--database-url: reading {}: {}",
-                    table.sql(),
-                    db_error(&e)
-                ))
+                Fail(
+                    Failure::ReadTable {
+                        table: &table.sql(),
+                    }
+                    .error(&db_error(&e)),
+                )
             })?;
         if batch.is_empty() {
             break;
@@ -243,16 +252,16 @@ fn audit_verify(a: &AuditVerify) -> Result<i32> {
             checkpoint.as_deref(),
             state.as_deref(),
         )
-        .map_err(|e| Fail(e.message().to_string()))?;
+        .map_err(Fail)?;
     match &a.source {
         Source::Files(files) => verify_files(&mut run, files, a.progress)?,
         Source::Stdin => verify_stdin(&mut run, a.progress)?,
         Source::Database { url, table } => {
             let profile = match &profile_doc {
                 None => trustcore::profile::ChainProfile::builtin(&a.profile)
-                    .map_err(|e| Fail(e.message().to_string()))?,
+                    .map_err(|e| layout(e.message()))?,
                 Some(doc) => trustcore::profile::ChainProfile::from_json(doc)
-                    .map_err(|e| Fail(e.message().to_string()))?,
+                    .map_err(|e| layout(e.message()))?,
             };
             let offset = run.position() as i64;
             verify_database(&mut run, a, url, table, &profile, offset)?
@@ -260,7 +269,8 @@ fn audit_verify(a: &AuditVerify) -> Result<i32> {
     }
     let outcome = run.finish();
     if let (Some(path), Some(state)) = (&a.save_state, &outcome.state) {
-        std::fs::write(path, state).map_err(|e| Fail(format!("--save-state {path}: {e}")))?;
+        std::fs::write(path, state)
+            .map_err(|e| Fail(Failure::SaveState { path }.error(&e.to_string())))?;
     }
     let mut out = io::stdout().lock();
     let _ = out.write_all(outcome.stdout.as_bytes());
@@ -277,9 +287,9 @@ fn main() -> ExitCode {
         }
         Ok(Command::AuditVerify(a)) => match audit_verify(&a) {
             Ok(code) => code,
-            Err(Fail(m)) => {
-                eprintln!("trustcore audit-verify: {m}");
-                cli::EXIT_ERROR
+            Err(Fail(e)) => {
+                eprintln!("{}", e.line());
+                e.exit_code()
             }
         },
         Err(e) => {

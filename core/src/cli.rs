@@ -49,6 +49,63 @@ impl Error {
     }
 }
 
+/// Something the front end could not do (its IO), for the one line every
+/// front end prints the same way: the flag or input, what failed, and the
+/// system's or the server's own words (`detail`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure<'a> {
+    /// A file given with a flag (`--signers`, `--profile`, `--checkpoint`,
+    /// `--from-state`) cannot be read.
+    ReadFlag {
+        /// The flag.
+        flag: &'a str,
+        /// The path.
+        path: &'a str,
+    },
+    /// An input file (or `stdin`) cannot be opened or read.
+    ReadInput {
+        /// The path, or `stdin`.
+        what: &'a str,
+    },
+    /// The database refused the connection (or the password).
+    Connect,
+    /// The database refused a query before the rows were read.
+    Database,
+    /// Reading the table's rows failed part way.
+    ReadTable {
+        /// The table, as SQL.
+        table: &'a str,
+    },
+    /// The `--save-state` file cannot be written.
+    SaveState {
+        /// The path.
+        path: &'a str,
+    },
+    /// The `--table` name cannot be used.
+    Table,
+    /// The table does not fit the profile, or the profile cannot be read
+    /// (the core's message as it is).
+    Layout,
+}
+
+impl Failure<'_> {
+    /// The error, with its one line ([`Error::line`]) and exit code 2.
+    pub fn error(self, detail: &str) -> Error {
+        let detail = crate::text::bounded(detail.trim().replace('\n', " "));
+        let m = match self {
+            Failure::ReadFlag { flag, path } => format!("{flag} {path}: {detail}"),
+            Failure::ReadInput { what } => format!("{what}: {detail}"),
+            Failure::Connect => format!("--database-url: cannot connect: {detail}"),
+            Failure::Database => format!("--database-url: {detail}"),
+            Failure::ReadTable { table } => format!("--database-url: reading {table}: {detail}"),
+            Failure::SaveState { path } => format!("--save-state {path}: {detail}"),
+            Failure::Table => format!("--table: {detail}"),
+            Failure::Layout => detail,
+        };
+        Error::new(ErrorCode::BadInput, m)
+    }
+}
+
 /// Exit code: the chain verified.
 pub const EXIT_VALID: i32 = 0;
 /// Exit code: the chain is broken (the report says where and why).
