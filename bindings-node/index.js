@@ -10,6 +10,8 @@
 
 const fs = require('node:fs');
 const native = require('./native.js');
+// appendEvent, migrate and AppendError: PostgreSQL through the caller's `pg` client (#11).
+const pg = require('./lib/pg.js');
 
 /** Thrown by `enforceOrThrow` when the decision is `deny`. */
 class PolicyDeniedError extends Error {
@@ -76,4 +78,7 @@ module.exports = Object.assign({}, native, {
   enforceOrThrow,
   enforcePolicyOrThrow: enforceOrThrow,
   verifyFile,
+  appendEvent: pg.appendEvent,
+  migrate: pg.migrate,
+  AppendError: pg.AppendError,
 });

@@ -39,9 +39,11 @@ macro_rules! factory_only {
 }
 
 pub mod chain;
+pub mod cli;
 pub mod merkle;
 pub mod policy;
 pub mod signing;
+pub mod sql;
 
 use napi::bindgen_prelude::{
     BufferSlice, FromNapiValue, JsObjectValue, JsValue, KeyCollectionMode, KeyConversion,
