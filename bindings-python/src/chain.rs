@@ -27,9 +27,7 @@ use crate::signing::{
     bytes_arg, core, py_repr, raise, signer_answer, to_py, PyPublicKey, PySecretKey,
     PySignerRegistry,
 };
-use crate::{
-    json_value, not_text, options_value, str_text, type_name, with_value, Str, Text, Uint,
-};
+use crate::{json_value, not_text, str_text, type_name, with_value, Str, Text, Uint};
 
 /// A dict argument as a JSON value (TypeError naming `what` otherwise).
 fn dict_value(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
@@ -54,7 +52,7 @@ fn verify_options(
     py: Python<'_>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<tc::VerifyOptions> {
-    let v = options_value(options)?;
+    let v = crate::profile::chain_options(options)?;
     raise(py, tc::VerifyOptions::from_value(v.as_ref(), Naming::Snake))
 }
 
@@ -95,6 +93,15 @@ pub(crate) fn row_bytes(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>>
 fn body_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<tc::EventBody> {
     let v = dict_value(obj, "body")?;
     core(py, tc::EventBody::from_value(&v, Naming::Snake))
+}
+
+/// A writer's row body: a dict of the row's own columns (read by the
+/// core's value walker).
+fn row_body_arg(obj: &Bound<'_, PyAny>) -> PyResult<serde_json::Map<String, Value>> {
+    match dict_value(obj, "body")? {
+        Value::Object(m) => Ok(m),
+        _ => Err(not_text("body", obj, "dict")),
+    }
 }
 
 /// The ChainError every method of a finished verifier raises.
@@ -168,7 +175,7 @@ impl PyChainWriter {
         expected_public_key: &PyPublicKey,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let v = options_value(options)?;
+        let v = crate::profile::chain_options(options)?;
         let opts = raise(py, tc::WriterOptions::from_value(v.as_ref(), Naming::Snake))?;
         let writer = raise(
             py,
@@ -253,6 +260,56 @@ impl PyChainWriter {
         let mut writer = slf.try_borrow_mut()?;
         let event = raise(py, writer.writer.attach(prepared.0, sig.as_slice()))?;
         Ok(event.to_json())
+    }
+
+    /// The writer's profile as its document (trustcore/v1 by default).
+    #[getter]
+    fn profile<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.writer.profile().to_value())
+    }
+
+    /// Builds the next row from `body`, a dict of the row's own columns
+    /// under the profile's column names (id, timestamp, event type and
+    /// actor where the table has them, payload, extra columns; the writer
+    /// fills the sequence, prev_hash, hash, signer and signature columns).
+    /// A timestamp may be RFC 3339 for a table that stores PostgreSQL text.
+    /// The head moves only when `attach` accepts a signature.
+    fn prepare_row(&self, py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<PyPreparedEvent> {
+        let body = row_body_arg(body)?;
+        raise(py, self.writer.prepare_row(body)).map(PyPreparedEvent)
+    }
+
+    /// `prepare_row`, signed with a local key and attached; returns the row
+    /// (canonical JSON text, in the profile's columns).
+    fn append_row(
+        &mut self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        secret_key: &PySecretKey,
+    ) -> PyResult<String> {
+        let body = row_body_arg(body)?;
+        let row = raise(py, self.writer.append_row(body, &secret_key.0))?;
+        Ok(row.to_json())
+    }
+
+    /// `prepare_row` signed through a callable (`sign_fn(message) ->
+    /// bytes`), with the same fail-closed rules as `append_with`.
+    fn append_row_with(
+        slf: &Bound<'_, Self>,
+        body: &Bound<'_, PyAny>,
+        sign_fn: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        let py = slf.py();
+        if !sign_fn.is_callable() {
+            return Err(not_text("sign_fn", sign_fn, "callable"));
+        }
+        let prepared = slf.try_borrow()?.prepare_row(py, body)?;
+        let signer_id = slf.try_borrow()?.signer_id.clone();
+        let answer = crate::call_remote_signer(sign_fn, &prepared.0.message(), &signer_id)?;
+        let sig = signer_answer(&answer)?;
+        let mut writer = slf.try_borrow_mut()?;
+        let row = raise(py, writer.writer.attach(prepared.0, sig.as_slice()))?;
+        Ok(row.to_json())
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
@@ -444,13 +501,17 @@ fn verify_jsonl<'py>(
 /// `{"events": [row dicts], "forks", "orphans", "malformed"}`. It orders,
 /// it does not verify: feed the events to a ChainVerifier (`feed_row`
 /// takes them as they are).
+/// `profile` (a built-in name, a profile document or its JSON bytes):
+/// the rows' profile (default trustcore/v1).
 #[pyfunction]
-#[pyo3(signature = (rows, start = None))]
+#[pyo3(signature = (rows, start = None, *, profile = None))]
 fn replay<'py>(
     py: Python<'py>,
     rows: &Bound<'py, PyAny>,
     start: Option<&Bound<'py, PyAny>>,
+    profile: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let profile = crate::profile::profile_arg(py, profile)?;
     let start = head_arg(py, start)?;
     if rows.is_instance_of::<PyString>()
         || rows.is_instance_of::<PyDict>()
@@ -466,7 +527,7 @@ fn replay<'py>(
     {
         data.push(row_bytes(&row?, &format!("rows[{i}]"))?);
     }
-    let out = py.detach(|| tc::replay(&data, &start).to_value());
+    let out = py.detach(|| tc::replay_with(&data, &start, &profile).to_value());
     to_py(py, &out)
 }
 
@@ -478,7 +539,8 @@ fn replay<'py>(
 /// root. Returns the core's report `{"valid", "index", "checkpoint":
 /// <open_checkpoint's report>, "event": <row dict> (when the row verified),
 /// "stage": "row" | "inclusion", "reason", "message" (when not valid)}`.
-/// Options (`hash_alg`) are read before anything else.
+/// Options (`hash_alg`, `profile`: the row's profile, default trustcore/v1) are
+/// read before anything else.
 #[pyfunction]
 #[pyo3(signature = (row, index, proof, checkpoint_note, verifier_keys, registry, **options))]
 #[allow(clippy::too_many_arguments)]
@@ -492,11 +554,7 @@ fn verify_event_in_checkpoint<'py>(
     registry: &Bound<'py, PyAny>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let v = options_value(options)?;
-    let alg = raise(
-        py,
-        trustcore::ffi::hash_alg_options(v.as_ref(), Naming::Snake),
-    )?;
+    let profile = checkpoint_profile(py, options)?;
     let row = row_bytes(row, "row")?;
     let index: Uint = index.extract()?;
     let proof = crate::merkle::hashes_arg(proof, "proof")?;
@@ -510,17 +568,47 @@ fn verify_event_in_checkpoint<'py>(
     })?;
     let r = crate::merkle::merkle(
         py,
-        tc::verify_event_in_checkpoint(
+        tc::verify_event_in_checkpoint_with(
             &row,
             index.0,
             &proof,
             &note,
             &keys,
             &registry.borrow().0,
-            alg,
+            &profile,
         ),
     )?;
     to_py(py, &r.to_value())
+}
+
+/// The options of `verify_event_in_checkpoint` (`hash_alg`, `profile`):
+/// every key but `profile` is read by the core's `hash_alg_options` (which
+/// refuses unknown ones); with a profile, the verifier's own reader
+/// (`VerifyOptions`) reads the two together, so a `hash_alg` that is not
+/// the profile's is refused as it is everywhere.
+fn checkpoint_profile(
+    py: Python<'_>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<std::sync::Arc<trustcore::profile::ChainProfile>> {
+    let v = crate::profile::chain_options(options)?;
+    let mut rest = v.clone();
+    let profile = match &mut rest {
+        Some(Value::Object(m)) => m.remove("profile"),
+        _ => None,
+    };
+    let alg = raise(
+        py,
+        trustcore::ffi::hash_alg_options(rest.as_ref(), Naming::Snake),
+    )?;
+    match profile {
+        None => Ok(std::sync::Arc::new(
+            trustcore::profile::ChainProfile::trustcore_v1().with_hash_alg(alg),
+        )),
+        Some(_) => {
+            let o = raise(py, tc::VerifyOptions::from_value(v.as_ref(), Naming::Snake))?;
+            Ok(o.profile())
+        }
+    }
 }
 
 /// Adds the chain classes and functions to the native module.

@@ -47,6 +47,7 @@ use trustcore::options::Naming;
 mod chain;
 mod merkle;
 mod policy;
+mod profile;
 mod signing;
 
 create_exception!(
@@ -904,5 +905,6 @@ fn _trustcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     chain::register(m)?;
     merkle::register(m)?;
     policy::register(m)?;
+    profile::register(m)?;
     Ok(())
 }

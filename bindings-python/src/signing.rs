@@ -510,7 +510,7 @@ impl PyPrepared {
 /// signatures over the canonical bytes of a typed signing input.
 #[pyclass(name = "Envelope", module = "trustcore", eq)]
 #[derive(Clone, PartialEq)]
-pub struct PyEnvelope(Envelope);
+pub struct PyEnvelope(pub(crate) Envelope);
 
 #[pymethods]
 impl PyEnvelope {

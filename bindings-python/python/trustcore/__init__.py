@@ -101,6 +101,22 @@ from ._trustcore import (
     verify_event_in_checkpoint,
     verify_jsonl,
 )
+from ._trustcore import (  # chain profiles, revocation (#10)
+    PROFILE_TYPE,
+    REVOCATION_KIND,
+    ProfileError,
+    apply_revocation,
+    builtin_profiles,
+    infer_profile,
+    load_profile,
+    profile_coverage,
+    profile_digest,
+    recheck,
+    revocation_payload,
+    revoke_signer,
+    verify_revocation,
+    verify_row,
+)
 
 # ---- Report shapes (plain dicts at run time; these describe them) ----------
 
@@ -433,6 +449,42 @@ _append_with_async.__qualname__ = "ChainWriter.append_with_async"
 ChainWriter.append_with_async = _append_with_async  # type: ignore[attr-defined]
 
 
+async def _append_row_with_async(
+    self: ChainWriter,
+    body: dict[str, Any],
+    sign_fn: Callable[[bytes], Awaitable[_Signature] | _Signature],
+) -> str:
+    """``append_row`` through an async callable (an async KMS or HTTP client).
+
+    As :meth:`ChainWriter.append_with_async`, for a body in the profile's
+    own columns (:meth:`ChainWriter.prepare_row`): the core verifies the
+    answer under the writer's expected key before the head moves, and
+    returns the row (canonical JSON, in the profile's columns).
+    """
+    if not isinstance(self, ChainWriter):
+        raise TypeError("append_row_with_async needs a ChainWriter, not " + type(self).__name__)
+    if not callable(sign_fn):
+        raise TypeError("sign_fn must be callable, not " + type(sign_fn).__name__)
+    prepared = self.prepare_row(body)
+    try:
+        answer: Any = sign_fn(prepared.message)
+        if inspect.isawaitable(answer):
+            answer = await answer
+    except Exception as exc:  # the signer failed: one error in every binding
+        raise _remote_signer_failed(self.signer_id, exc) from exc
+    if not isinstance(answer, (bytes, bytearray, memoryview)):
+        raise TypeError(
+            "sign_fn must return the 64-byte signature as bytes, not " + type(answer).__name__
+        )
+    return self.attach(prepared, answer)
+
+
+_append_row_with_async.__name__ = "append_row_with_async"
+_append_row_with_async.__qualname__ = "ChainWriter.append_row_with_async"
+ChainWriter.append_row_with_async = _append_row_with_async  # type: ignore[attr-defined]
+
+
+
 _CHUNK = 1 << 20
 
 
@@ -467,6 +519,89 @@ def verify_file(
                 break
             verifier.feed(chunk)
     return verifier.finish()
+
+
+# ---- Report shapes of profiles, revocation, snapshots, redaction -------------
+
+ChainProfileDoc = TypedDict(
+    "ChainProfileDoc",
+    {
+        "type": str,
+        "name": str,
+        "description": str,
+        "columns": "dict[str, Any]",
+        "extraColumns": "list[dict[str, Any]]",
+        "hash": "dict[str, str]",
+        "signature": "dict[str, str]",
+        "genesis": str,
+        "timestamp": str,
+        "order": str,
+    },
+    total=False,
+)
+ChainProfileDoc.__doc__ = "A chain profile document (``trustcore.chain-profile/v1``)."
+
+
+class InferenceAttempt(TypedDict):
+    """How far one hash construction got on the sample."""
+
+    hash_input: str
+    hash_alg: str
+    hashes_matched: int
+    signatures_verified: dict[str, int]
+
+
+class Inference(TypedDict):
+    """:func:`infer_profile`'s result."""
+
+    rows: int
+    matches: list[ChainProfileDoc]
+    ambiguous: bool
+    attempts: list[InferenceAttempt]
+    notes: list[str]
+
+
+class RowVerdict(TypedDict, total=False):
+    """:func:`verify_row`'s result: ``row`` when valid, ``reason`` and ``message`` when not."""
+
+    valid: bool
+    row: dict[str, Any]
+    reason: str
+    message: str
+
+
+class ProfileCoverage(TypedDict):
+    """:func:`profile_coverage`'s result (column names)."""
+
+    hashed: list[str]
+    signed: list[str]
+    unsigned: list[str]
+
+
+Revocation = TypedDict("Revocation", {"signer": str, "revokedAt": str, "reason": str})
+Revocation.__doc__ = ":func:`verify_revocation` / :func:`apply_revocation`'s result."
+
+
+class RecheckVerdict(TypedDict, total=False):
+    """One item of :func:`recheck`'s report."""
+
+    index: int
+    item: str
+    name: str
+    status: str
+    before: str
+    after: str
+
+
+class RecheckReport(TypedDict):
+    """:func:`recheck`'s result."""
+
+    items: list[RecheckVerdict]
+    still_valid: int
+    now_invalid: int
+    was_invalid: int
+    now_valid: int
+
 
 
 __all__ = [
@@ -545,4 +680,30 @@ __all__ = [
     "verify_file",
     "verify_inclusion",
     "verify_jsonl",
+]
+
+# Chain profiles and revocation (#10).
+__all__ += [
+    "ChainProfileDoc",
+    "Inference",
+    "InferenceAttempt",
+    "PROFILE_TYPE",
+    "ProfileCoverage",
+    "ProfileError",
+    "REVOCATION_KIND",
+    "RecheckReport",
+    "RecheckVerdict",
+    "Revocation",
+    "RowVerdict",
+    "apply_revocation",
+    "builtin_profiles",
+    "infer_profile",
+    "load_profile",
+    "profile_coverage",
+    "profile_digest",
+    "recheck",
+    "revocation_payload",
+    "revoke_signer",
+    "verify_revocation",
+    "verify_row",
 ]

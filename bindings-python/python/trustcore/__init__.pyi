@@ -107,6 +107,15 @@ class OptionsError(TrustcoreError):
     ``invalid_option`` (a value of the wrong type or out of bounds).
     """
 
+class ProfileError(TrustcoreError):
+    """A chain profile that cannot be used (``path``: JSON Pointer of the offending member).
+
+    Codes: ``invalid_profile``, ``unsupported_profile_version``,
+    ``unknown_profile``, ``invalid_sample`` (inference given no rows, or rows
+    that are not objects).
+    """
+
+
 class PolicyDenied(TrustcoreError):
     """Raised by :func:`enforce_or_throw` for a denied request (``code`` ``policy_denied``)."""
 
@@ -550,6 +559,7 @@ class ChainWriter:
         head: ChainHead | dict[str, Any] | None = None,
         alg: str | None = "ed25519",
         hash_alg: str | None = "sha256",
+        profile: _Profile | None = None,
     ) -> ChainWriter:
         """Options are read by the core (OptionsError for an unknown or bad one)."""
     @property
@@ -567,6 +577,17 @@ class ChainWriter:
         """Appends through a callable ``sign_fn(message) -> signature``."""
     async def append_with_async(self, body: _EventBody, sign_fn: _AsyncSignFn) -> str:
         """Appends through an async callable ``await sign_fn(message)``."""
+    @property
+    def profile(self) -> ChainProfileDoc:
+        """The writer's profile document (trustcore/v1 by default)."""
+    def prepare_row(self, body: dict[str, Any]) -> PreparedEvent:
+        """Builds the next row from the row's own columns under the profile's names."""
+    def append_row(self, body: dict[str, Any], secret_key: SecretKey) -> str:
+        """``prepare_row``, signed locally and attached; returns the row (canonical JSON)."""
+    def append_row_with(self, body: dict[str, Any], sign_fn: _SignFn) -> str:
+        """``prepare_row`` signed through a callable ``sign_fn(message) -> signature``."""
+    async def append_row_with_async(self, body: dict[str, Any], sign_fn: _AsyncSignFn) -> str:
+        """``prepare_row`` signed through an async callable ``await sign_fn(message)``."""
 
 @final
 class ChainVerifier:
@@ -584,6 +605,7 @@ class ChainVerifier:
         threads: int | None = None,
         max_row_bytes: int | None = 1048576,
         max_breaks: int | None = 1000,
+    profile: _Profile | None = None,
     ) -> ChainVerifier:
         """Options are read by the core (OptionsError for an unknown or bad one)."""
     @staticmethod
@@ -599,6 +621,7 @@ class ChainVerifier:
         threads: int | None = None,
         max_row_bytes: int | None = 1048576,
         max_breaks: int | None = 1000,
+    profile: _Profile | None = None,
     ) -> ChainVerifier:
         """Continues from a saved, unedited :meth:`state` (ChainError ``invalid_state`` otherwise)."""
     @staticmethod
@@ -614,6 +637,7 @@ class ChainVerifier:
         threads: int | None = None,
         max_row_bytes: int | None = 1048576,
         max_breaks: int | None = 1000,
+    profile: _Profile | None = None,
     ) -> ChainVerifier:
         """Verifies only the rows after a trusted ``head``."""
     def feed(self, chunk: _Text) -> None:
@@ -639,6 +663,7 @@ def verify_jsonl(
     threads: int | None = None,
     max_row_bytes: int | None = 1048576,
     max_breaks: int | None = 1000,
+    profile: _Profile | None = None,
 ) -> ChainReport:
     """Verifies a whole JSONL export in one call."""
 
@@ -655,6 +680,7 @@ def verify_file(
     threads: int | None = None,
     max_row_bytes: int | None = 1048576,
     max_breaks: int | None = 1000,
+    profile: _Profile | None = None,
 ) -> ChainReport:
     """Verifies a JSONL file, streaming it in ``chunk_size`` chunks."""
 
@@ -667,6 +693,7 @@ def verify_event_in_checkpoint(
     registry: SignerRegistry,
     *,
     hash_alg: str | None = "sha256",
+    profile: _Profile | None = None,
 ) -> EventInCheckpoint:
     """One event against a signed checkpoint (options read first, by the core)."""
 
@@ -677,6 +704,8 @@ def replay(
     | list[ChainRow]
     | list[dict[str, Any]],
     start: ChainHead | dict[str, Any] | None = None,
+    *,
+    profile: _Profile | None = None,
 ) -> Replay:
     """Orders rows given in any order; reports forks, orphans and unreadable rows."""
 
@@ -936,3 +965,147 @@ __all__ = [
     "verify_inclusion",
     "verify_jsonl",
 ]
+
+# Chain profiles and revocation (#10).
+__all__ += [
+    "ChainProfileDoc",
+    "Inference",
+    "InferenceAttempt",
+    "PROFILE_TYPE",
+    "ProfileCoverage",
+    "ProfileError",
+    "REVOCATION_KIND",
+    "RecheckReport",
+    "RecheckVerdict",
+    "Revocation",
+    "RowVerdict",
+    "apply_revocation",
+    "builtin_profiles",
+    "infer_profile",
+    "load_profile",
+    "profile_coverage",
+    "profile_digest",
+    "recheck",
+    "revocation_payload",
+    "revoke_signer",
+    "verify_revocation",
+    "verify_row",
+]
+
+# ---- Chain profiles, inference, revocation (#10) -----------------------------
+
+PROFILE_TYPE: str
+"""The ``type`` of a profile document: ``"trustcore.chain-profile/v1"``."""
+REVOCATION_KIND: str
+"""The envelope kind of a revocation record: ``"trustcore.signer-revocation"``."""
+
+ChainProfileDoc = TypedDict(
+    "ChainProfileDoc",
+    {
+        "type": str,
+        "name": str,
+        "description": NotRequired[str],
+        "columns": dict[str, str | None],
+        "extraColumns": NotRequired[list[dict[str, Any]]],
+        "hash": dict[str, str],
+        "signature": dict[str, str],
+        "genesis": str,
+        "timestamp": str,
+        "order": str,
+    },
+)
+
+_Profile: TypeAlias = str | bytes | ChainProfileDoc | dict[str, Any]
+
+class InferenceAttempt(TypedDict):
+    hash_input: str
+    hash_alg: str
+    hashes_matched: int
+    signatures_verified: dict[str, int]
+
+class Inference(TypedDict):
+    rows: int
+    matches: list[ChainProfileDoc]
+    ambiguous: bool
+    attempts: list[InferenceAttempt]
+    notes: list[str]
+
+class RowVerdict(TypedDict):
+    valid: bool
+    row: NotRequired[dict[str, Any]]
+    reason: NotRequired[str]
+    message: NotRequired[str]
+
+class ProfileCoverage(TypedDict):
+    hashed: list[str]
+    signed: list[str]
+    unsigned: list[str]
+
+Revocation = TypedDict("Revocation", {"signer": str, "revokedAt": str, "reason": str})
+
+class RecheckVerdict(TypedDict):
+    index: int
+    item: str
+    name: NotRequired[str]
+    status: str
+    before: NotRequired[str]
+    after: NotRequired[str]
+
+class RecheckReport(TypedDict):
+    items: list[RecheckVerdict]
+    still_valid: int
+    now_invalid: int
+    was_invalid: int
+    now_valid: int
+
+def builtin_profiles() -> dict[str, ChainProfileDoc]:
+    """The built-in profiles by name (``trustcore/v1`` first), as documents."""
+
+def load_profile(doc: str | _Bytes | ChainProfileDoc | dict[str, Any]) -> ChainProfileDoc:
+    """Validates a profile document (dict or JSON text) or a built-in name; ProfileError otherwise."""
+
+def profile_digest(profile: _Profile) -> str:
+    """``sha256:<hex>`` of the profile's canonical document."""
+
+def profile_coverage(profile: _Profile) -> ProfileCoverage:
+    """Which columns the profile's hash and signature cover."""
+
+def infer_profile(
+    rows: list[str | bytes | dict[str, Any]] | list[str] | list[bytes] | list[dict[str, Any]],
+    registry: SignerRegistry,
+) -> Inference:
+    """Every profile under which the sample rows verify, or how far each construction got."""
+
+def verify_row(
+    row: _Text | dict[str, Any], registry: SignerRegistry, profile: _Profile | None = None
+) -> RowVerdict:
+    """One row on its own under a profile (hash, key at its time, signature)."""
+
+def revocation_payload(signer: str, revoked_at: str, reason: str) -> str:
+    """The canonical payload of a revocation record, for an authority to sign."""
+
+def revoke_signer(
+    registry: SignerRegistry,
+    signer: str,
+    revoked_at: str,
+    reason: str,
+    authority: str,
+    authority_key: SecretKey,
+) -> tuple[SignerRegistry, Envelope]:
+    """Revokes ``signer`` as of ``revoked_at``: (updated registry, signed revocation record)."""
+
+def verify_revocation(registry: SignerRegistry, record: Envelope) -> Revocation:
+    """Checks a revocation record without changing the registry."""
+
+def apply_revocation(registry: SignerRegistry, record: Envelope) -> Revocation:
+    """Verifies a revocation record and applies it to ``registry`` in place."""
+
+def recheck(
+    items: list[tuple[Envelope, str] | str | bytes | dict[str, Any]]
+    | list[tuple[Envelope, str]]
+    | list[str],
+    old: SignerRegistry,
+    new: SignerRegistry,
+    profile: _Profile | None = None,
+) -> RecheckReport:
+    """Re-verifies envelopes ``(Envelope, at)`` and rows under the old and new registry."""
