@@ -48,7 +48,9 @@ mod chain;
 mod merkle;
 mod policy;
 mod profile;
+mod redact;
 mod signing;
+mod snapshot;
 
 create_exception!(
     trustcore,
@@ -906,5 +908,7 @@ fn _trustcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     merkle::register(m)?;
     policy::register(m)?;
     profile::register(m)?;
+    snapshot::register(m)?;
+    redact::register(m)?;
     Ok(())
 }

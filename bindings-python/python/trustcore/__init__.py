@@ -117,6 +117,31 @@ from ._trustcore import (  # chain profiles, revocation (#10)
     verify_revocation,
     verify_row,
 )
+from ._trustcore import (  # snapshots, redaction (#12)
+    PUBLISHED_EVENT,
+    REDACTION_POLICY_TYPE,
+    REDACTION_RECORD_TYPE,
+    SNAPSHOT_KIND,
+    SNAPSHOT_TYPE,
+    PreparedSnapshot,
+    RedactionError,
+    RedactionKeys,
+    RedactionPolicy,
+    Snapshot,
+    SnapshotBuilder,
+    SnapshotError,
+    SnapshotVerifier,
+    UnsignedSnapshot,
+    check_snapshot_event,
+    commit,
+    disclose,
+    load_redaction_policy,
+    proves,
+    record_proof,
+    redact,
+    verify_record,
+    verify_snapshot,
+)
 
 # ---- Report shapes (plain dicts at run time; these describe them) ----------
 
@@ -484,6 +509,48 @@ _append_row_with_async.__qualname__ = "ChainWriter.append_row_with_async"
 ChainWriter.append_row_with_async = _append_row_with_async  # type: ignore[attr-defined]
 
 
+async def _snapshot_sign_with_async(
+    self: UnsignedSnapshot,
+    signer_kid: str,
+    expected_public_key: PublicKey,
+    sign_fn: Callable[[bytes], Awaitable[_Signature] | _Signature],
+    alg: str = "ed25519",
+) -> Snapshot:
+    """Signs a snapshot through an async callable (an async KMS client).
+
+    ``await sign_fn(message)`` gets exactly ``prepare(signer_kid, alg).message``
+    (for ``ed25519ph``, KMS ``DIGEST`` mode: the 64-byte SHA-512) and returns
+    the 64-byte signature; the core checks it under ``expected_public_key``
+    before any metadata exists (else SnapshotError
+    ``remote_signature_invalid``). An exception from ``sign_fn`` becomes
+    EnvelopeError ``remote_signer_failed`` (the original as ``__cause__``).
+    """
+    if not isinstance(self, UnsignedSnapshot):
+        raise TypeError("sign_with_async needs an UnsignedSnapshot, not " + type(self).__name__)
+    if not isinstance(expected_public_key, PublicKey):
+        raise TypeError(
+            "expected_public_key must be a PublicKey, not " + type(expected_public_key).__name__
+        )
+    if not callable(sign_fn):
+        raise TypeError("sign_fn must be callable, not " + type(sign_fn).__name__)
+    prepared = self.prepare(signer_kid, alg)
+    try:
+        answer: Any = sign_fn(prepared.message)
+        if inspect.isawaitable(answer):
+            answer = await answer
+    except Exception as exc:  # the signer failed: one error in every binding
+        raise _remote_signer_failed(signer_kid, exc) from exc
+    if not isinstance(answer, (bytes, bytearray, memoryview)):
+        raise TypeError(
+            "sign_fn must return the 64-byte signature as bytes, not " + type(answer).__name__
+        )
+    return prepared.attach(answer, expected_public_key)
+
+
+_snapshot_sign_with_async.__name__ = "sign_with_async"
+_snapshot_sign_with_async.__qualname__ = "UnsignedSnapshot.sign_with_async"
+UnsignedSnapshot.sign_with_async = _snapshot_sign_with_async  # type: ignore[attr-defined]
+
 
 _CHUNK = 1 << 20
 
@@ -603,6 +670,110 @@ class RecheckReport(TypedDict):
     now_valid: int
 
 
+class TraceRange(TypedDict):
+    """First and last trace id in batch order, earliest and latest record time."""
+
+    first_trace_id: str
+    last_trace_id: str
+    start: str
+    end: str
+
+
+class SnapshotMetadata(TypedDict, total=False):
+    """Snapshot metadata (the seed's names and ``type``, ``records``, ``merkle_root``, ...)."""
+
+    type: str
+    snapshot_id: str
+    trace_range: TraceRange
+    hash: str
+    merkle_root: str
+    records: int
+    fields: dict[str, str]
+    ts: str
+    signer_kid: str
+    alg: str
+    signature: str
+
+
+class SnapshotFailure(TypedDict, total=False):
+    """One failure of a snapshot verification (``line`` from 1, for line failures)."""
+
+    code: str
+    line: int
+    message: str
+
+
+class SnapshotReport(TypedDict):
+    """:func:`verify_snapshot`'s result."""
+
+    valid: bool
+    snapshot_id: str
+    records: int
+    failures: list[SnapshotFailure]
+    failure_counts: dict[str, int]
+
+
+class RedactionEntry(TypedDict):
+    """One redacted value in a record (and ``class``, a Python keyword: ``entry["class"]``)."""
+
+    pointer: str
+    rule: str
+    action: str
+    commitment: str
+
+
+class RedactionRecord(TypedDict):
+    """A redaction record (``trustcore.redaction-record/v1``)."""
+
+    type: str
+    policy: dict[str, Any]
+    original: str
+    redacted: str
+    redactions: list[RedactionEntry]
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def verify_snapshot_file(
+    metadata: Snapshot | dict[str, Any] | str | bytes,
+    path: str | os.PathLike[str],
+    registry: SignerRegistry,
+    *,
+    chunk_size: int = _CHUNK,
+) -> dict[str, Any]:
+    """Verifies a snapshot batch on disk, ``.jsonl`` or gzipped ``.jsonl.gz``.
+
+    A file that starts with the gzip magic bytes is decompressed with
+    Python's :mod:`gzip` as it is read (whatever its name); either way it is
+    streamed in ``chunk_size`` chunks into a :class:`SnapshotVerifier`, which
+    works on each chunk with the GIL released, so memory stays bounded (one
+    chunk and one line) however large the batch. ``metadata`` is a
+    :class:`Snapshot`, its dict or JSON text. Returns the report (failures
+    name their line, counted from 1 in the decompressed batch).
+    """
+    import gzip
+
+    path = os.fspath(path)  # a path, never a file descriptor number
+    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool):
+        raise TypeError("chunk_size must be an int, not " + type(chunk_size).__name__)
+    if chunk_size < 1:
+        raise _invalid_option("chunk_size", "an integer of at least 1", chunk_size)
+    verifier = SnapshotVerifier(metadata, registry)
+    try:
+        raw = open(path, "rb")
+    except ValueError as e:  # a NUL byte or a lone surrogate: no file system path
+        raise TypeError(f"path is not a file system path: {e}") from None
+    with raw:
+        f: Any = gzip.GzipFile(fileobj=raw, mode="rb") if raw.peek(2)[:2] == _GZIP_MAGIC else raw
+        with f:
+            while True:
+                chunk = f.read(chunk_size)
+                if not chunk:
+                    break
+                verifier.feed(chunk)
+    return verifier.finish()
+
 
 __all__ = [
     "ApprovalReport",
@@ -706,4 +877,38 @@ __all__ += [
     "revoke_signer",
     "verify_revocation",
     "verify_row",
+]
+
+# Snapshots and redaction (#12).
+__all__ += [
+    "PUBLISHED_EVENT",
+    "PreparedSnapshot",
+    "REDACTION_POLICY_TYPE",
+    "REDACTION_RECORD_TYPE",
+    "RedactionEntry",
+    "RedactionError",
+    "RedactionKeys",
+    "RedactionPolicy",
+    "RedactionRecord",
+    "SNAPSHOT_KIND",
+    "SNAPSHOT_TYPE",
+    "Snapshot",
+    "SnapshotBuilder",
+    "SnapshotError",
+    "SnapshotFailure",
+    "SnapshotMetadata",
+    "SnapshotReport",
+    "SnapshotVerifier",
+    "TraceRange",
+    "UnsignedSnapshot",
+    "check_snapshot_event",
+    "commit",
+    "disclose",
+    "load_redaction_policy",
+    "proves",
+    "record_proof",
+    "redact",
+    "verify_record",
+    "verify_snapshot",
+    "verify_snapshot_file",
 ]

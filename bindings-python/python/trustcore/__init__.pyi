@@ -115,6 +115,22 @@ class ProfileError(TrustcoreError):
     that are not objects).
     """
 
+class SnapshotError(TrustcoreError):
+    """A snapshot that cannot be built, signed or read.
+
+    Codes: ``invalid_record``, ``invalid_metadata``, ``invalid_snapshot``,
+    ``remote_signature_invalid`` (no metadata was produced),
+    ``event_mismatch``. A batch that does not verify is a report, not an error.
+    """
+
+class RedactionError(TrustcoreError):
+    """A redaction policy, key, document or disclosure that cannot be used.
+
+    Codes: ``invalid_policy``, ``unsupported_policy_version`` (with
+    ``path``), ``missing_key``, ``invalid_document``, ``invalid_disclosure``,
+    ``duplicate_digest``, ``unreferenced_disclosure`` (a changed value or a
+    wrong salt), ``claim_collision``.
+    """
 
 class PolicyDenied(TrustcoreError):
     """Raised by :func:`enforce_or_throw` for a denied request (``code`` ``policy_denied``)."""
@@ -992,6 +1008,40 @@ __all__ += [
     "verify_row",
 ]
 
+# Snapshots and redaction (#12).
+__all__ += [
+    "PUBLISHED_EVENT",
+    "PreparedSnapshot",
+    "REDACTION_POLICY_TYPE",
+    "REDACTION_RECORD_TYPE",
+    "RedactionEntry",
+    "RedactionError",
+    "RedactionKeys",
+    "RedactionPolicy",
+    "RedactionRecord",
+    "SNAPSHOT_KIND",
+    "SNAPSHOT_TYPE",
+    "Snapshot",
+    "SnapshotBuilder",
+    "SnapshotError",
+    "SnapshotFailure",
+    "SnapshotMetadata",
+    "SnapshotReport",
+    "SnapshotVerifier",
+    "TraceRange",
+    "UnsignedSnapshot",
+    "check_snapshot_event",
+    "commit",
+    "disclose",
+    "load_redaction_policy",
+    "proves",
+    "record_proof",
+    "redact",
+    "verify_record",
+    "verify_snapshot",
+    "verify_snapshot_file",
+]
+
 # ---- Chain profiles, inference, revocation (#10) -----------------------------
 
 PROFILE_TYPE: str
@@ -1109,3 +1159,232 @@ def recheck(
     profile: _Profile | None = None,
 ) -> RecheckReport:
     """Re-verifies envelopes ``(Envelope, at)`` and rows under the old and new registry."""
+
+# ---- Snapshots (#12) ---------------------------------------------------------
+
+SNAPSHOT_KIND: str
+"""The envelope kind snapshot signatures are made under: ``"trustcore.snapshot"``."""
+SNAPSHOT_TYPE: str
+"""The ``type`` of snapshot metadata: ``"trustcore.snapshot/v1"``."""
+PUBLISHED_EVENT: str
+"""The event type of the audit event that publishes a snapshot: ``"snapshot.published"``."""
+
+class TraceRange(TypedDict):
+    first_trace_id: str
+    last_trace_id: str
+    start: str
+    end: str
+
+class SnapshotMetadata(TypedDict):
+    type: str
+    snapshot_id: str
+    trace_range: TraceRange
+    hash: str
+    merkle_root: str
+    records: int
+    fields: dict[str, str]
+    ts: str
+    signer_kid: NotRequired[str]
+    alg: NotRequired[str]
+    signature: NotRequired[str]
+
+class SnapshotFailure(TypedDict):
+    code: str
+    line: NotRequired[int]
+    message: str
+
+class SnapshotReport(TypedDict):
+    valid: bool
+    snapshot_id: str
+    records: int
+    failures: list[SnapshotFailure]
+    failure_counts: dict[str, int]
+
+_Metadata: TypeAlias = Snapshot | SnapshotMetadata | dict[str, Any] | str | _Bytes
+
+@final
+class SnapshotBuilder:
+    """Builds a snapshot from trace records fed one at a time (O(1) memory)."""
+
+    def __new__(
+        cls,
+        *,
+        hash_alg: str | None = "sha256",
+        trace_id: str | None = "/trace_id",
+        ts: str | None = "/ts",
+    ) -> SnapshotBuilder:
+        """Options are read by the core (OptionsError for an unknown or bad one)."""
+    def push(self, record: _Text | dict[str, Any]) -> bytes:
+        """Adds a record; returns its canonical line (with ``\\n``) to write to the batch."""
+    @property
+    def count(self) -> int:
+        """Records added so far."""
+    def finish(self, snapshot_id: str, ts: str) -> UnsignedSnapshot:
+        """Ends the batch: the metadata to sign."""
+
+@final
+class UnsignedSnapshot:
+    """Snapshot metadata before it is signed."""
+
+    @property
+    def metadata(self) -> SnapshotMetadata:
+        """The metadata so far (no ``signer_kid``, ``alg``, ``signature``)."""
+    def sign(self, secret_key: SecretKey, signer_kid: str, alg: str | None = None) -> Snapshot:
+        """Signs with a local key."""
+    def prepare(self, signer_kid: str, alg: str | None = None) -> PreparedSnapshot:
+        """The bytes a remote signer (KMS; ``ed25519ph`` = DIGEST mode) must sign."""
+    def sign_with(
+        self,
+        signer_kid: str,
+        expected_public_key: PublicKey,
+        sign_fn: _SignFn,
+        alg: str | None = None,
+    ) -> Snapshot:
+        """Signs through a callable; fails closed."""
+    async def sign_with_async(
+        self,
+        signer_kid: str,
+        expected_public_key: PublicKey,
+        sign_fn: _AsyncSignFn,
+        alg: str = "ed25519",
+    ) -> Snapshot:
+        """Signs through an async callable; fails closed."""
+
+@final
+class PreparedSnapshot:
+    """Snapshot metadata prepared for a remote signer."""
+
+    @property
+    def message(self) -> bytes:
+        """What the signer must sign."""
+    def attach(self, signature: _Bytes, expected_public_key: PublicKey) -> Snapshot:
+        """Attaches a verified signature (SnapshotError ``remote_signature_invalid`` otherwise)."""
+
+@final
+class Snapshot:
+    """Signed snapshot metadata."""
+
+    @staticmethod
+    def from_json(text: _Json) -> Snapshot:
+        """Reads metadata from JSON text."""
+    @staticmethod
+    def from_dict(metadata: SnapshotMetadata | dict[str, Any]) -> Snapshot:
+        """Reads metadata from a dict."""
+    @property
+    def metadata(self) -> SnapshotMetadata: ...
+    def to_json(self) -> str:
+        """The metadata as canonical JSON text."""
+    @property
+    def snapshot_id(self) -> str: ...
+    @property
+    def hash(self) -> str: ...
+    @property
+    def signer_kid(self) -> str: ...
+    @property
+    def ts(self) -> str: ...
+    @property
+    def records(self) -> int: ...
+    def event_body(self, id: str, ts: str, actor: str) -> dict[str, Any]:
+        """The ``snapshot.published`` audit event body (metadata as payload)."""
+    def check_event(self, row: _Text | dict[str, Any]) -> None:
+        """SnapshotError ``event_mismatch`` unless the row publishes this snapshot."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class SnapshotVerifier:
+    """Verifies a batch against its metadata, fed in chunks (bounded memory)."""
+
+    def __new__(cls, metadata: _Metadata, registry: SignerRegistry) -> SnapshotVerifier: ...
+    def feed(self, chunk: _Text) -> None:
+        """Feeds a chunk of the batch (GIL released while the core reads it)."""
+    def finish(self) -> SnapshotReport:
+        """Ends the batch and reports."""
+
+def verify_snapshot(metadata: _Metadata, batch: _Text, registry: SignerRegistry) -> SnapshotReport:
+    """Verifies a whole batch against its metadata."""
+
+def verify_snapshot_file(
+    metadata: _Metadata,
+    path: str | os.PathLike[str],
+    registry: SignerRegistry,
+    *,
+    chunk_size: int = 1048576,
+) -> SnapshotReport:
+    """Verifies a ``.jsonl`` or gzipped ``.jsonl.gz`` batch on disk, streaming."""
+
+def record_proof(batch: _Text, index: int) -> list[bytes]:
+    """The inclusion proof of record ``index`` (from 0) in a batch."""
+
+def verify_record(
+    metadata: _Metadata, record: _Text, index: int, proof: list[bytes], registry: SignerRegistry
+) -> SnapshotReport:
+    """One record against signed metadata (signature, then inclusion)."""
+
+def check_snapshot_event(metadata: _Metadata, row: _Text | dict[str, Any]) -> None:
+    """SnapshotError ``event_mismatch`` unless the audit row publishes the snapshot."""
+
+# ---- Redaction (#12) ---------------------------------------------------------
+
+REDACTION_POLICY_TYPE: str
+"""``"trustcore.redaction-policy/v1"``."""
+REDACTION_RECORD_TYPE: str
+"""``"trustcore.redaction-record/v1"``."""
+
+class RedactionEntry(TypedDict):
+    pointer: str
+    rule: str
+    action: str
+    commitment: str
+    # ``class`` is a keyword: read it as ``entry["class"]``.
+
+class RedactionRecord(TypedDict):
+    type: str
+    policy: dict[str, Any]
+    original: str
+    redacted: str
+    redactions: list[RedactionEntry]
+
+@final
+class RedactionPolicy:
+    """A redaction policy (``trustcore.redaction-policy/v1``), validated when loaded."""
+
+    @staticmethod
+    def from_json(text: _Json) -> RedactionPolicy: ...
+    @staticmethod
+    def from_dict(doc: dict[str, Any]) -> RedactionPolicy: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def needs_pseudonym_key(self) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class RedactionKeys:
+    """The caller's 32-byte salt key and, for pseudonyms, 32-byte pseudonym key."""
+
+    def __new__(cls, salt_key: _Bytes, pseudonym_key: _Bytes | None = None) -> RedactionKeys: ...
+    @property
+    def has_pseudonym_key(self) -> bool: ...
+
+def load_redaction_policy(doc: dict[str, Any] | _Json) -> RedactionPolicy:
+    """Loads a policy (RedactionError with ``code`` and ``path`` otherwise)."""
+
+def redact(
+    doc: dict[str, Any] | _Json, policy: RedactionPolicy, keys: RedactionKeys
+) -> tuple[bytes, RedactionRecord]:
+    """(redacted document as canonical JSON bytes, redaction record)."""
+
+def proves(entry: RedactionEntry | dict[str, Any], value: Any, keys: RedactionKeys) -> bool:
+    """Whether ``value`` is the one the record entry committed to."""
+
+def commit(
+    doc: dict[str, Any] | _Json, policy: RedactionPolicy, keys: RedactionKeys
+) -> tuple[dict[str, Any], list[str]]:
+    """The commitment form (SD-JWT style) and its disclosures."""
+
+def disclose(record: dict[str, Any] | _Json, disclosures: list[str]) -> dict[str, Any]:
+    """The record with the given disclosures applied (RFC 9901's refusals)."""
