@@ -45,12 +45,14 @@ use trustcore::ffi;
 use trustcore::options::Naming;
 
 mod chain;
+mod cli;
 mod merkle;
 mod policy;
 mod profile;
 mod redact;
 mod signing;
 mod snapshot;
+mod sql;
 
 create_exception!(
     trustcore,
@@ -908,6 +910,8 @@ fn _trustcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     merkle::register(m)?;
     policy::register(m)?;
     profile::register(m)?;
+    cli::register(m)?;
+    sql::register(m)?;
     snapshot::register(m)?;
     redact::register(m)?;
     Ok(())

@@ -912,3 +912,30 @@ __all__ += [
     "verify_snapshot",
     "verify_snapshot_file",
 ]
+
+
+# ---- PostgreSQL plans (#11) and segments (#14) --------------------------------
+# (trustcore.pg executes the plans with psycopg 3; trustcore.cli is the
+# `trustcore audit-verify` console script; trustcore.dask runs segments on Dask.)
+
+from ._trustcore import (  # noqa: E402
+    APPEND_ATTEMPTS,
+    AppendPlan,
+    CliError,
+    SelectPlan,
+    SqlError,
+    Table,
+    migration,
+    retryable,
+)
+
+__all__ += [
+    "APPEND_ATTEMPTS",
+    "AppendPlan",
+    "CliError",
+    "SelectPlan",
+    "SqlError",
+    "Table",
+    "migration",
+    "retryable",
+]

@@ -1388,3 +1388,82 @@ def commit(
 
 def disclose(record: dict[str, Any] | _Json, disclosures: list[str]) -> dict[str, Any]:
     """The record with the given disclosures applied (RFC 9901's refusals)."""
+
+# ---- PostgreSQL plans (#11) --------------------------------------------------
+
+class CliError(TrustcoreError):
+    """An audit-verify command line or input that cannot be used (``code`` says which)."""
+
+class SqlError(TrustcoreError):
+    """A table name or table layout that does not fit the profile (``code`` says which)."""
+
+APPEND_ATTEMPTS: int
+"""How many times an append transaction that failed with a :func:`retryable` state is run."""
+
+@final
+class Table:
+    """A table name, ``name`` or ``schema.name``, checked and quoted for SQL."""
+
+    def __new__(cls, name: str) -> Table: ...
+    @property
+    def schema(self) -> str | None: ...
+    @property
+    def name(self) -> str: ...
+    def sql(self) -> str:
+        """The quoted name (``"schema"."name"``)."""
+    @staticmethod
+    def columns_query() -> str:
+        """The query listing the table's columns and types (``$1`` schema or NULL, ``$2`` table)."""
+    def columns_params(self) -> list[str | None]: ...
+
+@final
+class SelectPlan:
+    """The streaming read of a table under a profile (statements with ``$n`` placeholders)."""
+
+    FETCH_ROWS: int
+    def __new__(
+        cls, profile: _Profile, table: Table | str, types: list[tuple[str, str]]
+    ) -> SelectPlan: ...
+    @property
+    def sql(self) -> str:
+        """Every row's JSON text in chain order; ``$1`` rows skipped."""
+    @property
+    def window_sql(self) -> str:
+        """``$1`` rows skipped, at most ``$2`` read."""
+    @property
+    def seq_range_sql(self) -> str | None:
+        """For a profile ordered by seq: ``$1 <= seq < $2``."""
+    @property
+    def bounds_sql(self) -> str | None:
+        """For a profile ordered by seq: min and max seq and the row count, as text."""
+
+@final
+class AppendPlan:
+    """One append transaction: lock, head, the writer's row into the INSERT."""
+
+    def __new__(
+        cls, profile: _Profile, table: Table | str, types: list[tuple[str, str]]
+    ) -> AppendPlan: ...
+    @property
+    def lock_sql(self) -> str: ...
+    @property
+    def lock_key(self) -> int:
+        """The advisory lock's key (send it as text)."""
+    @property
+    def head_sql(self) -> str: ...
+    @property
+    def insert_sql(self) -> str: ...
+    @property
+    def profile(self) -> str: ...
+    def head(self, row: str | None, count: int) -> ChainHead:
+        """The writer's head from ``head_sql``'s answer (last row's JSON or None, row count)."""
+    def body_ts(self, ts: str) -> str:
+        """A body's ts as the table gives it back (SqlError ``unwritable_row`` beyond microseconds)."""
+    def params(self, row: str) -> list[str | None]:
+        """The INSERT's text parameters for a row the writer returned."""
+
+def retryable(sqlstate: str) -> bool:
+    """Whether an append transaction that failed with this SQLSTATE may run again."""
+
+def migration(profile: _Profile, table: Table | str) -> str:
+    """The profile's table (``CREATE TABLE IF NOT EXISTS``), a fork impossible to insert."""
