@@ -18,7 +18,11 @@ class AppendError extends Error {
   constructor(code, message, { sqlstate = null, stage, attempts, cause }) {
     super(message, { cause });
     this.name = 'AppendError';
-    /** `'database_error'` (the server refused a statement; `sqlstate` says which) or `'connection_lost'`. */
+    /**
+     * `'database_error'` (the server refused a statement; `sqlstate` says
+     * which) or `'connection_lost'` (no answer, or the server ended the
+     * session).
+     */
     this.code = code;
     /** The server's SQLSTATE (`'22P05'`, `'23505'`, ...), or `null`. */
     this.sqlstate = sqlstate;
@@ -44,9 +48,12 @@ function sqlstateOf(e) {
 
 function databaseError(e, stage, attempts) {
   const sqlstate = sqlstateOf(e);
-  if (sqlstate === null) {
+  // No SQLSTATE (the socket closed, the client gave up), or a FATAL one (the
+  // server ended the session: 57P01 terminated by an administrator, ...).
+  if (sqlstate === null || e.severity === 'FATAL' || e.severity === 'PANIC') {
     const what = String((e && e.message) || e);
     return new AppendError('connection_lost', `the connection failed during ${stage}: ${what}`, {
+      sqlstate,
       stage,
       attempts,
       cause: e,
