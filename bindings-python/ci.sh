@@ -25,6 +25,9 @@ fi
 
 # Without --upgrade pip does not touch the network once these are present.
 "$py" -m pip install -q --disable-pip-version-check "maturin>=1.9.4,<2" pytest rfc8785 hypothesis cryptography PyNaCl mypy
+# The optional extras the tests use: trustcore[postgres] (psycopg 3) and
+# trustcore[dask] (dask.distributed).
+"$py" -m pip install -q --disable-pip-version-check "psycopg[binary]>=3.2" "dask[distributed]>=2024.1"
 
 # Same target triple as the Node build, so the two share compiled crates in
 # the workspace target dir.
@@ -67,6 +70,20 @@ echo "== stubtest"
 # ...and a user's code type-checks against it (report keys, option types).
 echo "== mypy (stub usage)"
 (cd / && "$py" -m mypy --strict --cache-dir=/dev/null "$here/tests/typing_check.py")
+
+# PostgreSQL (#11): the server .ci/pg.sh starts; never one of our own.
+if [ -z "${TRUSTCORE_PG_URL:-}" ]; then
+  if [ "${TRUSTCORE_SKIP_PG:-}" = 1 ]; then
+    echo "SKIPPED: PostgreSQL tests (TRUSTCORE_SKIP_PG=1)"
+  else
+    echo "TRUSTCORE_PG_URL is not set: start PostgreSQL with .ci/pg.sh (or set TRUSTCORE_SKIP_PG=1 to skip the PostgreSQL tests)" >&2
+    exit 1
+  fi
+fi
+# The Rust front end, which the console script must match byte for byte.
+echo "== cargo build -p trustcore-cli"
+(cd "$here/.." && cargo build -q -p trustcore-cli)
+export TRUSTCORE_CLI_BIN="$here/../target/debug/trustcore"
 
 echo "== pytest"
 "$py" -m pytest -q -rs -p no:cacheprovider tests

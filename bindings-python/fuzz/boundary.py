@@ -368,6 +368,40 @@ def child() -> int:
         f8.push_data(h)
     TREE_FRONTIER = f8.hashes()
 
+    # PostgreSQL plans (#11) and segments (#14).
+    PG_TYPES = [("id", "uuid"), ("seq", "bigint"), ("ts", "timestamp with time zone"),
+                ("event_type", "text"), ("actor", "text"), ("payload", "jsonb"),
+                ("prev_hash", "text"), ("hash", "text"), ("signer_id", "text"),
+                ("signature", "text")]
+    JB = JSONL.encode()
+
+    def segment_of(text, **o):
+        x = tc.SegmentVerifier(registry(), **o)
+        x.push_bytes(text)
+        return x.finish()
+
+    SEGS3 = [segment_of("\n".join(ROWS[a:b]) + "\n") for a, b in ((0, 3), (3, 5), (5, 8))]
+    SUMS = [s.summary() for s in SEGS3]
+    SEG_BUCKETS = [s.id_buckets(k, 2) for k, s in enumerate(SEGS3)]
+    DUPS = tc.duplicates([b[0] for b in SEG_BUCKETS]) + tc.duplicates([b[1] for b in SEG_BUCKETS])
+    STITCHER = tc.Stitcher(SUMS, DUPS)
+    SEG_REQS = STITCHER.requests()
+    SEG_ANSWERS = [SEGS3[json.loads(q)["segment"]].answer(q) for q in SEG_REQS]
+
+    def segment_verifier():
+        x = tc.SegmentVerifier.for_bytes(registry(), 0, len(JB) // 2)
+        x.push_bytes(JB[:100])
+        return x
+
+    INSTANCES.update({
+        "Table": lambda: tc.Table("audit.events"),
+        "SelectPlan": lambda: tc.SelectPlan("trustcore/v1", "audit_events", PG_TYPES),
+        "AppendPlan": lambda: tc.AppendPlan("trustcore/v1", "audit_events", PG_TYPES),
+        "SegmentVerifier": segment_verifier,
+        "Segment": lambda: SEGS3[0],
+        "Stitcher": lambda: tc.Stitcher(SUMS, DUPS),
+    })
+
     # -- strategies ----------------------------------------------------------------
 
     def pool(items):
@@ -478,6 +512,19 @@ def child() -> int:
         "path": ["chain.jsonl", "nonexistent"], "kid": ["k1", None], "leaf_data": [HASHES, HASHES[:3]],
         "hashes": [TREE_FRONTIER], "memo": [{}], "signer_id_": ["s1"],
     }
+    for k, v in {  # PostgreSQL plans (#11) and segments (#14)
+        "types": [PG_TYPES, PG_TYPES[:-1], [], [("id", "integer")]],
+        "table": ["audit_events", "audit.events", "x; DROP TABLE y", tc.Table("t")],
+        "summaries": [SUMS, SUMS[:2], SUMS[::-1]], "duplicates": [DUPS, [(0, 1)], [(9, 0)]],
+        "answers": [SEG_ANSWERS, SEG_ANSWERS[:1]], "segments": [SEGS3, SEGS3[:1], []],
+        "buckets": [[b[0] for b in SEG_BUCKETS], [bytes(27)], 2, 1],
+        "segment": [0, 1, 2], "request": SEG_REQS, "length": [len(JB), 0, 100],
+        "parts": [1, 3, 1000], "start": [0, 100, len(JB)], "end": [len(JB), 200],
+        "sqlstate": ["23505", "40001", "42P01"], "count": [8, 0], "ts": ["2026-03-01T12:00:00.5Z"],
+        "data": [SEGS3[0].to_bytes()], "name": ["audit_events", "audit.events"],
+        "row": [ROWS[7]], "profile": ["trustcore/v1"],
+    }.items():
+        HINTS[k] = HINTS.get(k, []) + v
     HINTS = {k: pool(v) for k, v in HINTS.items()}
     # Whole valid calls, for the targets whose arguments must agree with each
     # other (a proof and its root, a signature and its message): used as they
@@ -526,6 +573,23 @@ def child() -> int:
         "Frontier.from_parts": [(8, TREE_FRONTIER)], "MerkleTree.consistency_proof": [(3, 5)],
         "MerkleTree.inclusion_proof": [(2, 5)], "ApprovalSet.verify": [(envelope(), registry(), "2026-03-01T00:00:00Z")],
     }
+    VALID.update({  # PostgreSQL plans (#11) and segments (#14)
+        "Table": [("audit_events",), ("audit.events",)],
+        "SelectPlan": [("trustcore/v1", "audit_events", PG_TYPES)],
+        "AppendPlan": [("trustcore/v1", "audit_events", PG_TYPES)],
+        "AppendPlan.head": [(ROWS[7], 8), (None, 0)], "AppendPlan.params": [(ROWS[0],)],
+        "AppendPlan.body_ts": [("2026-03-01T12:00:00.5Z",)],
+        "migration": [("trustcore/v1", "audit_events"), ("kernel/v1", "audit.events")],
+        "retryable": [("23505",), ("42P01",)],
+        "SegmentVerifier": [(registry(),)], "SegmentVerifier.for_bytes": [(registry(), 0, 200)],
+        "SegmentVerifier.push_bytes": [(JB[100:],)], "SegmentVerifier.push_row": [(ROWS[1],)],
+        "SegmentVerifier.push_rows": [(ROWS[1:3],)],
+        "Segment.answer": [(SEG_REQS[0],)], "Segment.id_buckets": [(0, 2)],
+        "Segment.from_bytes": [(SEGS3[1].to_bytes(),)],
+        "Stitcher": [(SUMS, DUPS)], "Stitcher.finish": [(SEG_ANSWERS,)],
+        "duplicates": [([b[0] for b in SEG_BUCKETS],)], "stitch": [(SEGS3,)],
+        "split_bytes": [(len(JB), 3)],
+    })
     OPTION_HINTS = {
         "max_depth": [1, 2, 128, 1024], "stop_at_first": [True, False], "track_ids": [True, False],
         "expected_head": [HEAD, {"hash": "0" * 64, "seq": 0}], "checkpoint": [{"size": 8, "root": TREE.root().hex()}],

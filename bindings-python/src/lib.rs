@@ -50,6 +50,7 @@ mod merkle;
 mod policy;
 mod profile;
 mod redact;
+mod segment;
 mod signing;
 mod snapshot;
 mod sql;
@@ -912,6 +913,7 @@ fn _trustcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     profile::register(m)?;
     cli::register(m)?;
     sql::register(m)?;
+    segment::register(m)?;
     snapshot::register(m)?;
     redact::register(m)?;
     Ok(())

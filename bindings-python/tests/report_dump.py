@@ -10,6 +10,10 @@ Per group (the same choices as bindings-node/test/report-dump.mjs):
 * chain: verify_jsonl of the case's jsonl with its options (chain.json
   spells them in camelCase; passed here in snake_case) and chain.json's
   registry: the whole report, messages included;
+* segments: each chain case's lines cut into 3 segments at rows n//3 and
+  2n//3 (n the number of lines), verified apart (SegmentVerifier) and
+  stitched (stitch) with the case's options: the whole report, which must
+  be the chain group's;
 * replay: replay of the case's rows from its start;
 * inclusion, consistency: {"valid": true}, or {"valid": false, "error":
   <MerkleError code>};
@@ -69,6 +73,18 @@ def dump():
     for c in chain["cases"]:
         opts = {snake(k): v for k, v in (c.get("options") or {}).items()}
         cases[f"chain/{c['id']}"] = tc.verify_jsonl(c["jsonl"], registry, **opts)
+    # segments (#14): the case's lines cut into 3 segments at rows n//3 and
+    # 2n//3, each verified on its own, stitched (tc.stitch).
+    for c in chain["cases"]:
+        opts = {snake(k): v for k, v in (c.get("options") or {}).items()}
+        lines = c["jsonl"].encode("utf-8").splitlines(keepends=True)
+        n = len(lines)
+        segments = []
+        for a, b in ((0, n // 3), (n // 3, 2 * n // 3), (2 * n // 3, n)):
+            v = tc.SegmentVerifier(registry, **opts)
+            v.push_bytes(b"".join(lines[a:b]))
+            segments.append(v.finish())
+        cases[f"segments/{c['id']}"] = attempt(lambda: tc.stitch(segments, **opts), lambda r: r)
     for c in chain["replay"]:
         cases[f"replay/{c['id']}"] = tc.replay(c["rows"], c.get("start"))
 

@@ -19,6 +19,10 @@ def test_every_vector_case_is_dumped():
            for n in ("chain.json", "merkle.json", "checkpoint.json", "policy.json", "options.json")}
     assert count(d, "chain") == len(vec["chain.json"]["cases"])
     assert count(d, "replay") == len(vec["chain.json"]["replay"])
+    # segments: the stitched report of each chain case is its one-pass report.
+    assert count(d, "segments") == len(vec["chain.json"]["cases"])
+    for c in vec["chain.json"]["cases"]:
+        assert d["cases"][f"segments/{c['id']}"] == d["cases"][f"chain/{c['id']}"], c["id"]
     assert count(d, "inclusion") == len(vec["merkle.json"]["inclusion"])
     assert count(d, "consistency") == len(vec["merkle.json"]["consistency"])
     assert count(d, "checkpoint") == len(vec["checkpoint.json"]["cases"])

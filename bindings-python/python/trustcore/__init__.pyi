@@ -1391,6 +1391,17 @@ def disclose(record: dict[str, Any] | _Json, disclosures: list[str]) -> dict[str
 
 # ---- PostgreSQL plans (#11) --------------------------------------------------
 
+__all__ += [
+    "APPEND_ATTEMPTS",
+    "AppendPlan",
+    "CliError",
+    "SelectPlan",
+    "SqlError",
+    "Table",
+    "migration",
+    "retryable",
+]
+
 class CliError(TrustcoreError):
     """An audit-verify command line or input that cannot be used (``code`` says which)."""
 
@@ -1467,3 +1478,124 @@ def retryable(sqlstate: str) -> bool:
 
 def migration(profile: _Profile, table: Table | str) -> str:
     """The profile's table (``CREATE TABLE IF NOT EXISTS``), a fork impossible to insert."""
+
+# ---- Segments (#14) -----------------------------------------------------------
+
+__all__ += [
+    "Segment",
+    "SegmentVerifier",
+    "Stitcher",
+    "duplicates",
+    "split_bytes",
+    "stitch",
+]
+
+@final
+class SegmentVerifier:
+    """Verifies one segment of a log (rows of a file, a byte range, rows of a table)."""
+
+    def __new__(
+        cls,
+        registry: SignerRegistry,
+        *,
+        stop_at_first: bool | None = False,
+        track_ids: bool | None = True,
+        expected_head: ChainHead | dict[str, Any] | None = None,
+        checkpoint: TreeHead | dict[str, Any] | None = None,
+        hash_alg: str | None = "sha256",
+        threads: int | None = None,
+        max_row_bytes: int | None = 1048576,
+        max_breaks: int | None = 1000,
+        profile: _Profile | None = None,
+    ) -> SegmentVerifier:
+        """The whole log's options (the trusted head, checkpoint and stop take effect in the stitch)."""
+    @staticmethod
+    def for_bytes(
+        registry: SignerRegistry,
+        start: int,
+        end: int,
+        *,
+        stop_at_first: bool | None = False,
+        track_ids: bool | None = True,
+        expected_head: ChainHead | dict[str, Any] | None = None,
+        checkpoint: TreeHead | dict[str, Any] | None = None,
+        hash_alg: str | None = "sha256",
+        threads: int | None = None,
+        max_row_bytes: int | None = 1048576,
+        max_breaks: int | None = 1000,
+        profile: _Profile | None = None,
+    ) -> SegmentVerifier:
+        """The byte range ``[start, end)`` of a file: feed it from ``max(start - 1, 0)``."""
+    @property
+    def needs_more(self) -> bool:
+        """False once a byte-range segment has all its lines."""
+    @property
+    def rows_fed(self) -> int: ...
+    def push_bytes(self, chunk: _Text) -> None:
+        """Feeds JSONL bytes (GIL released)."""
+    def push_row(self, row: _Text | dict[str, Any]) -> None: ...
+    def push_rows(self, rows: list[str] | list[bytes] | list[dict[str, Any]]) -> None: ...
+    def finish(self) -> Segment: ...
+
+@final
+class Segment:
+    """A verified segment: its summary, and what it keeps to answer the stitch."""
+
+    def summary(self) -> str:
+        """The summary (``trustcore.chain-segment/v1``) as JSON text."""
+    @property
+    def rows(self) -> int: ...
+    def id_buckets(self, segment: int, buckets: int) -> list[bytes]:
+        """Its ids in ``buckets`` buckets by id, tagged with its index ``segment``."""
+    def answer(self, request: str | bytes) -> str:
+        """The answer (JSON text) to a Stitcher request (JSON text)."""
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: _Bytes) -> Segment: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+
+def duplicates(buckets: list[bytes] | list[_Bytes]) -> list[tuple[int, int]]:
+    """Every repeated id's later occurrences in buckets of ids, as (segment, row)."""
+
+@final
+class Stitcher:
+    """Plans the stitch of summaries (in log order); ``finish`` gives the one-pass report."""
+
+    def __new__(
+        cls,
+        summaries: list[str] | list[bytes],
+        duplicates: list[tuple[int, int]],
+        *,
+        stop_at_first: bool | None = False,
+        track_ids: bool | None = True,
+        expected_head: ChainHead | dict[str, Any] | None = None,
+        checkpoint: TreeHead | dict[str, Any] | None = None,
+        hash_alg: str | None = "sha256",
+        threads: int | None = None,
+        max_row_bytes: int | None = 1048576,
+        max_breaks: int | None = 1000,
+        profile: _Profile | None = None,
+    ) -> Stitcher: ...
+    def requests(self) -> list[str]:
+        """The requests (JSON text), one per segment that must answer."""
+    def segments(self) -> list[int]:
+        """The segments that must answer, in the order of :meth:`requests`."""
+    def finish(self, answers: list[str] | list[bytes]) -> ChainReport: ...
+
+def stitch(
+    segments: list[Segment],
+    *,
+    stop_at_first: bool | None = False,
+    track_ids: bool | None = True,
+    expected_head: ChainHead | dict[str, Any] | None = None,
+    checkpoint: TreeHead | dict[str, Any] | None = None,
+    hash_alg: str | None = "sha256",
+    threads: int | None = None,
+    max_row_bytes: int | None = 1048576,
+    max_breaks: int | None = 1000,
+    profile: _Profile | None = None,
+) -> ChainReport:
+    """Stitches segments held in one place into the report of one pass."""
+
+def split_bytes(length: int, parts: int) -> list[tuple[int, int]]:
+    """Byte ranges that cut a file into ``parts`` nearly equal parts."""
