@@ -25,9 +25,12 @@ import re
 import sys
 import time
 import zlib
-from typing import IO, Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
-from . import _trustcore as _n
+import importlib
+
+# The private command-line helpers of the native module (not in the stub).
+_n: Any = importlib.import_module("trustcore._trustcore")
 
 __all__ = ["main"]
 
@@ -105,7 +108,7 @@ class _Counting:
     """A raw file that counts the bytes read through it (compressed bytes
     for a ``.gz``), for the progress line."""
 
-    def __init__(self, f: IO[bytes], counter: list[int]) -> None:
+    def __init__(self, f: Any, counter: list[int]) -> None:
         self.f = f
         self.counter = counter
 
@@ -164,7 +167,7 @@ def _verify_files(run: Any, files: Sequence[str], progress: str) -> None:
             counting = _Counting(raw, counter)
             if path.endswith(".gz"):
                 # GzipFile reads every member of a multi-member file.
-                gz = gzip.GzipFile(fileobj=counting, mode="rb")  # type: ignore[arg-type]
+                gz = gzip.GzipFile(fileobj=counting, mode="rb")  # type: ignore[call-overload]
                 _feed_reader(run, gz.read, meter, counter, path)
             else:
                 _feed_reader(run, counting.read, meter, counter, path)

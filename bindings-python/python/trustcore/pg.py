@@ -26,8 +26,7 @@ import json
 import sys
 from typing import Any, Callable, Iterator, Optional, Union
 
-from . import _trustcore as _n
-from ._trustcore import APPEND_ATTEMPTS, AppendPlan, SelectPlan, Table, migration, retryable
+from . import APPEND_ATTEMPTS, AppendPlan, EnvelopeError, SelectPlan, Table, migration, retryable
 
 __all__ = [
     "append_event",
@@ -207,7 +206,7 @@ def append_event(
                     if key is not None:
                         row = writer.append(event, key)
                     else:
-                        row = writer.append_with(event, signer)
+                        row = writer.append_with(event, signer)  # type: ignore[arg-type]
                     cur.execute(plan.insert_sql, plan.params(row))
             return row
         except psycopg.Error as e:
@@ -327,7 +326,7 @@ def _main(argv: list[str]) -> int:
             else:
                 row = append_event(conn, body=body, signer_id=opts["--signer-id"], key=key,
                                    table=table, profile=profile, plan=plan)
-        except _n.EnvelopeError as e:
+        except EnvelopeError as e:
             if remote and e.code == "remote_signer_failed":
                 failed += 1
                 continue
