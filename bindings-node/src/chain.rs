@@ -36,21 +36,24 @@ pub const EVENT_KIND: &str = tc::EVENT_KIND;
 /// `VerifyOptions` through the core: `{stopAtFirst?, trackIds?,
 /// expectedHead?, checkpoint?, hashAlg?, threads?, maxRowBytes?,
 /// maxBreaks?}`.
-fn verify_options(env: &Env, options: Option<Unknown<'_>>) -> napi::Result<tc::VerifyOptions> {
+pub(crate) fn verify_options(
+    env: &Env,
+    options: Option<Unknown<'_>>,
+) -> napi::Result<tc::VerifyOptions> {
     let v = options_value(env, options)?;
     tc::VerifyOptions::from_value(v.as_ref(), NAMING).or_throw(env)
 }
 
 /// A head given as `{hash, seq, ts?}` (checked by the core:
 /// `ChainError` `invalid_state`).
-fn head_arg(env: &Env, value: Unknown<'_>) -> napi::Result<tc::Head> {
+pub(crate) fn head_arg(env: &Env, value: Unknown<'_>) -> napi::Result<tc::Head> {
     let v = js_to_json(env, value)?;
     tc::Head::from_value(&v).or_throw(env)
 }
 
 /// JSONL (or one row) as bytes. A JS string is read as its UTF-16 code
 /// units (WTF-8), so a lone surrogate reaches the core's strict parser.
-fn jsonl_bytes(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<u8>> {
+pub(crate) fn jsonl_bytes(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<u8>> {
     match text_arg(env, value, what)? {
         Text::Bytes(b) => Ok(b.to_vec()),
         Text::Str(s) => Ok(trustcore::canonical::wtf8_from_utf16(&utf16_units(s)?)),
@@ -59,7 +62,7 @@ fn jsonl_bytes(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<u8
 
 /// One row: JSONL text (a string or bytes) or a row object (as `replay`
 /// returns them), canonicalized with the value rules.
-fn row_bytes(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<u8>> {
+pub(crate) fn row_bytes(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<Vec<u8>> {
     match type_of(value)? {
         ValueType::String => jsonl_bytes(env, value, what),
         ValueType::Object if value.is_typedarray()? => jsonl_bytes(env, value, what),
@@ -81,7 +84,7 @@ fn body_arg(env: &Env, value: Unknown<'_>) -> napi::Result<tc::EventBody> {
 }
 
 /// The report as JavaScript spells it (`breakCounts`; reasons are data).
-fn report_json(r: &tc::ChainReport) -> Json {
+pub(crate) fn report_json(r: &tc::ChainReport) -> Json {
     Json(r.to_value_named(NAMING))
 }
 
@@ -234,7 +237,8 @@ pub struct UnreadableRow {
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct ReplayReport {
     /// The events in chain order, as row objects (the ten columns under
-    /// their column names): feed them to `ChainVerifier.feedRow`.
+    /// their column names; a profile's own columns under another profile):
+    /// feed them to `ChainVerifier.feedRow`.
     pub events: Vec<EventRow>,
     /// Every fork met, ordered by `prevHash`.
     pub forks: Vec<Fork>,
@@ -310,6 +314,12 @@ pub struct ChainWriterOptions {
     /// The chain's digest algorithm.
     #[napi(ts_type = "'sha256' | 'blake3'")]
     pub hash_alg: Option<String>,
+    /// The table's chain profile (`docs/chain-profiles.md`): a built-in
+    /// name (`'kernel/v1'`, ... see `builtinProfiles()`) or a profile
+    /// document (`loadProfile`); default trustcore/v1. A profile carries
+    /// its own digest: `hashAlg` may only repeat it.
+    #[napi(ts_type = "string | ChainProfileDocument | object")]
+    pub profile: Option<Json>,
 }
 
 /// What a writer appends: the columns the caller decides (every member
@@ -352,6 +362,12 @@ pub struct VerifyOptions {
     /// The chain's digest algorithm (default `'sha256'`).
     #[napi(ts_type = "'sha256' | 'blake3'")]
     pub hash_alg: Option<String>,
+    /// The table's chain profile (`docs/chain-profiles.md`): a built-in
+    /// name (`'kernel/v1'`, ... see `builtinProfiles()`) or a profile
+    /// document (`loadProfile`); default trustcore/v1. A profile carries
+    /// its own digest: `hashAlg` may only repeat it.
+    #[napi(ts_type = "string | ChainProfileDocument | object")]
+    pub profile: Option<Json>,
     /// Threads for signature checks, 1..=1024 (default: every core). The
     /// verdict never depends on it.
     pub threads: Option<u32>,
@@ -377,6 +393,12 @@ pub struct VerifyFdOptions {
     /// The chain's digest algorithm (default `'sha256'`).
     #[napi(ts_type = "'sha256' | 'blake3'")]
     pub hash_alg: Option<String>,
+    /// The table's chain profile (`docs/chain-profiles.md`): a built-in
+    /// name (`'kernel/v1'`, ... see `builtinProfiles()`) or a profile
+    /// document (`loadProfile`); default trustcore/v1. A profile carries
+    /// its own digest: `hashAlg` may only repeat it.
+    #[napi(ts_type = "string | ChainProfileDocument | object")]
+    pub profile: Option<Json>,
     /// Threads for signature checks, 1..=1024.
     pub threads: Option<u32>,
     /// The longest row accepted, in bytes, 1..=2^31 (default 1 MiB).
@@ -392,7 +414,7 @@ pub struct VerifyFdOptions {
 // ChainWriter
 // ---------------------------------------------------------------------------
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -400,7 +422,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// KMS, then `ChainWriter.attach(prepared, signature)`.
 #[napi]
 pub struct PreparedEvent {
-    inner: tc::PreparedEvent,
+    pub(crate) inner: tc::PreparedEvent,
 }
 
 #[napi]
@@ -427,8 +449,8 @@ impl PreparedEvent {
 pub struct ChainWriter {
     // Shared with pending `appendWith` calls, which attach on the JS thread
     // when the remote signer answers; never locked across a call into JS.
-    inner: Arc<Mutex<tc::ChainWriter>>,
-    signer_id: String,
+    pub(crate) inner: Arc<Mutex<tc::ChainWriter>>,
+    pub(crate) signer_id: String,
 }
 
 #[napi]
@@ -574,7 +596,7 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
-fn settle(
+pub(crate) fn settle(
     env: &Env,
     writer: &Mutex<tc::ChainWriter>,
     signer: &str,
@@ -932,10 +954,12 @@ pub fn verify_jsonl_async(
 /// (hash, the signer's key at its `ts`, signature), then the inclusion
 /// proof of its hash at leaf `index` up to the checkpoint's root. The
 /// report (the core's) says which check failed, with a stable `reason`.
-/// The options (`{ hashAlg? }`, read by the core) are checked first.
+/// The options (`{ profile?, hashAlg? }`: the row's chain profile, a
+/// built-in name or a profile document, default trustcore/v1; read by the
+/// core) are checked first.
 #[napi(
     js_name = "verifyEventInCheckpoint",
-    ts_args_type = "row: string | Uint8Array | EventRow, index: number | bigint, proof: Uint8Array[], checkpointNote: string | Uint8Array, verifierKeys: VerifierKey[], registry: SignerRegistry, options?: { hashAlg?: 'sha256' | 'blake3' }",
+    ts_args_type = "row: string | Uint8Array | EventRow | Record<string, unknown>, index: number | bigint, proof: Uint8Array[], checkpointNote: string | Uint8Array, verifierKeys: VerifierKey[], registry: SignerRegistry, options?: { profile?: string | object; hashAlg?: 'sha256' | 'blake3' }",
     ts_return_type = "EventInCheckpointReport"
 )]
 #[allow(clippy::too_many_arguments)]
@@ -949,22 +973,21 @@ pub fn verify_event_in_checkpoint(
     registry: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> napi::Result<Json> {
-    let options = options_value(env, options)?;
-    let hash_alg = trustcore::ffi::hash_alg_options(options.as_ref(), NAMING).or_throw(env)?;
+    let profile = crate::profile::profile_options(env, options)?;
     let row = row_bytes(env, row, "row")?;
     let index = crate::merkle::size_arg(env, index, "index")?;
     let proof = crate::merkle::hashes_arg(env, proof, "proof")?;
     let note = crate::merkle::note_bytes(env, checkpoint_note, "checkpointNote")?;
     let keys = crate::merkle::verifier_keys_arg(env, verifier_keys, "verifierKeys")?;
     let registry = class_arg::<SignerRegistry>(env, registry, "registry")?;
-    let r = tc::verify_event_in_checkpoint(
+    let r = tc::verify_event_in_checkpoint_with(
         &row,
         index,
         &proof,
         &note,
         &keys,
         &registry.inner,
-        hash_alg,
+        &profile,
     )
     .or_throw(env)?;
     Ok(Json(r.to_value_named(NAMING)))
@@ -975,12 +998,20 @@ pub fn verify_event_in_checkpoint(
 /// from `start` (default: the genesis head), and reports forks, orphans
 /// and unreadable rows. Rows are JSONL lines (strings or bytes) or row
 /// objects; the events come back as row objects. Replay orders; it does
-/// not verify: feed `events` to `ChainVerifier.feedRow`.
+/// not verify: feed `events` to `ChainVerifier.feedRow`. `options`
+/// (`{ profile?, hashAlg? }`, read by the core) give the rows' chain
+/// profile (default trustcore/v1).
 #[napi(
-    ts_args_type = "rows: (string | Uint8Array | EventRow)[], start?: Head",
+    ts_args_type = "rows: (string | Uint8Array | EventRow | Record<string, unknown>)[], start?: Head | null, options?: { profile?: string | object; hashAlg?: 'sha256' | 'blake3' }",
     ts_return_type = "ReplayReport"
 )]
-pub fn replay(env: &Env, rows: Unknown<'_>, start: Option<Unknown<'_>>) -> napi::Result<Json> {
+pub fn replay(
+    env: &Env,
+    rows: Unknown<'_>,
+    start: Option<Unknown<'_>>,
+    options: Option<Unknown<'_>>,
+) -> napi::Result<Json> {
+    let profile = crate::profile::profile_options(env, options)?;
     let bytes = array_items(env, rows, "rows", |env, item, i| {
         row_bytes(env, item, &format!("rows[{i}]"))
     })?;
@@ -988,7 +1019,7 @@ pub fn replay(env: &Env, rows: Unknown<'_>, start: Option<Unknown<'_>>) -> napi:
         Some(s) if !is_nullish(s)? => head_arg(env, s)?,
         _ => tc::Head::default(),
     };
-    let r = tc::replay(&bytes, &start);
+    let r = tc::replay_with(&bytes, &start, &profile);
     Ok(Json(r.to_value_named(NAMING)))
 }
 

@@ -42,6 +42,7 @@ pub mod chain;
 pub mod cli;
 pub mod merkle;
 pub mod policy;
+pub mod profile;
 pub mod signing;
 pub mod sql;
 

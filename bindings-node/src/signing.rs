@@ -652,13 +652,13 @@ fn lock(m: &Mutex<tc_envelope::Envelope>) -> MutexGuard<'_, tc_envelope::Envelop
 }
 
 impl Envelope {
-    fn new(inner: tc_envelope::Envelope) -> Envelope {
+    pub(crate) fn new(inner: tc_envelope::Envelope) -> Envelope {
         Envelope {
             inner: Arc::new(Mutex::new(inner)),
         }
     }
 
-    fn with<T>(&self, f: impl FnOnce(&tc_envelope::Envelope) -> T) -> T {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&tc_envelope::Envelope) -> T) -> T {
         f(&lock(&self.inner))
     }
 
