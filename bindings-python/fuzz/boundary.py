@@ -129,10 +129,12 @@ def parent() -> int:
 def child() -> int:
     import asyncio
     import datetime
+    import gzip
     import decimal
     import hashlib
     import inspect
     import itertools
+    import zlib
 
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hyp_seed
@@ -368,6 +370,68 @@ def child() -> int:
         f8.push_data(h)
     TREE_FRONTIER = f8.hashes()
 
+    # Chain profiles, revocation (#10); snapshots and redaction (#12).
+    KERNEL = tc.builtin_profiles()["kernel/v1"]
+    kw = tc.ChainWriter("s1", SK.public_key(), profile="kernel/v1")
+    KROWS = [kw.append_row({"id": f"6f1c2a4e-0000-4000-8000-{i:012d}",
+                            "created_at": f"2026-03-01T12:00:{i:02d}Z", "event_type": "t",
+                            "payload": {"n": i}}, SK) for i in range(1, 5)]
+    KBODY = {"id": "6f1c2a4e-0000-4000-8000-000000000099", "created_at": "2026-03-01T13:00:00Z",
+             "event_type": "t", "payload": {"n": 99}}
+    OFFICER = tc.SecretKey.from_bytes(bytes([9]) * 32)
+    REG2_JSON = json.dumps({"signers": signers_doc["signers"] + [
+        {"signerId": "officer", "publicKey": OFFICER.public_key().to_base64()}]})
+    REG_REVOKED, REVOCATION = tc.revoke_signer(
+        tc.SignerRegistry.from_json(REG2_JSON), "s1", "2026-03-01T12:00:03Z", "key compromise",
+        "officer", OFFICER)
+
+    def registry2():
+        return tc.SignerRegistry.from_json(REG2_JSON)
+
+    def trace(i):
+        return {"trace_id": f"tr-{i}", "ts": f"2026-03-01T12:00:{i % 60:02d}Z",
+                "user": {"email": "ann@example.com"}, "notes": [{"phone": "+14155550123"}]}
+
+    sb = tc.SnapshotBuilder()
+    BATCH = b"".join(sb.push(trace(i)) for i in range(1, 6))
+    UNSIGNED = sb.finish("snap-1", "2026-03-01T13:00:00Z")
+    SNAP = UNSIGNED.sign(SK, "s1")
+    SNAP_JSON = SNAP.to_json()
+    SNAP_PROOF = tc.record_proof(BATCH, 2)
+    BATCH_LINES = [x for x in BATCH.split(b"\n") if x]
+    with gzip.open("snap.jsonl.gz", "wb") as f:
+        f.write(BATCH)
+    with open("snap.jsonl", "wb") as f:
+        f.write(BATCH)
+    RPOLICY = {"type": tc.REDACTION_POLICY_TYPE, "id": "p", "version": 1, "rules": [
+        {"id": "e", "select": {"keys": ["email"]}, "action": "replace", "class": "email"},
+        {"id": "ph", "select": {"detect": "phone"}, "action": "pseudonymize", "class": "phone"}]}
+    RKEYS = tc.RedactionKeys(bytes([7]) * 32, bytes([8]) * 32)
+    COMMITTED, DISCLOSURES = tc.commit(trace(1), tc.load_redaction_policy(RPOLICY), RKEYS)
+    _, RRECORD = tc.redact(trace(1), tc.load_redaction_policy(RPOLICY), RKEYS)
+    PUBLISHED = tc.ChainWriter("s1", SK.public_key()).append(
+        SNAP.event_body("6f1c2a4e-0000-4000-8000-000000000001", "2026-03-01T13:00:01Z", "svc"), SK)
+
+    def snapshot_builder():
+        b = tc.SnapshotBuilder()
+        b.push(trace(1))
+        return b
+
+    def snapshot_verifier():
+        v = tc.SnapshotVerifier(SNAP, registry())
+        v.feed(BATCH[:40])
+        return v
+
+    INSTANCES.update({
+        "SnapshotBuilder": snapshot_builder,
+        "UnsignedSnapshot": lambda: UNSIGNED,
+        "PreparedSnapshot": lambda: UNSIGNED.prepare("s2", "ed25519ph"),
+        "Snapshot": lambda: SNAP,
+        "SnapshotVerifier": snapshot_verifier,
+        "RedactionPolicy": lambda: tc.load_redaction_policy(RPOLICY),
+        "RedactionKeys": lambda: RKEYS,
+    })
+
     # PostgreSQL plans (#11) and segments (#14).
     PG_TYPES = [("id", "uuid"), ("seq", "bigint"), ("ts", "timestamp with time zone"),
                 ("event_type", "text"), ("actor", "text"), ("payload", "jsonb"),
@@ -512,6 +576,24 @@ def child() -> int:
         "path": ["chain.jsonl", "nonexistent"], "kid": ["k1", None], "leaf_data": [HASHES, HASHES[:3]],
         "hashes": [TREE_FRONTIER], "memo": [{}], "signer_id_": ["s1"],
     }
+    for k, v in {
+        "profile": ["kernel/v1", "trustcore/v1", KERNEL, json.dumps(KERNEL).encode(), "nope/v1", None],
+        "doc": [KERNEL, json.dumps(KERNEL), RPOLICY, json.dumps(RPOLICY), trace(2), "kernel/v1"],
+        "rows": [KROWS, KROWS[::-1]], "row": [KROWS[0], PUBLISHED, json.loads(PUBLISHED)],
+        "items": [[(envelope(), "2026-03-01T12:00:00Z"), ROWS[0]], ROWS, KROWS],
+        "old": [registry2()], "new": [REG_REVOKED], "record": [REVOCATION, COMMITTED, BATCH_LINES[2]],
+        "revoked_at": ["2026-03-01T12:00:03Z"], "reason": ["key compromise", ""],
+        "authority": ["officer", "s1"], "authority_key": [OFFICER, SK],
+        "metadata": [SNAP, SNAP_JSON, SNAP.metadata, SNAP_JSON.encode()],
+        "batch": [BATCH, BATCH.decode(), BATCH[:-30]], "snapshot_id": ["snap-1", ""],
+        "signer_kid": ["s1", "s2"], "ts": ["2026-03-01T13:00:00Z"], "id": ["6f1c2a4e-0000-4000-8000-000000000002"],
+        "actor": ["svc"], "policy": [tc.load_redaction_policy(RPOLICY)], "keys": [RKEYS],
+        "salt_key": [bytes(32), b"short"], "pseudonym_key": [bytes(32), None],
+        "entry": [RRECORD["redactions"][0]], "disclosures": [DISCLOSURES, DISCLOSURES[:1], ["x"]],
+        "path": ["snap.jsonl.gz", "snap.jsonl"], "chunk": [BATCH, BATCH[:33]],
+        "body": [KBODY], "expected_public_key": [SK2.public_key()],
+    }.items():
+        HINTS[k] = HINTS.get(k, []) + v
     for k, v in {  # PostgreSQL plans (#11) and segments (#14)
         "types": [PG_TYPES, PG_TYPES[:-1], [], [("id", "integer")]],
         "table": ["audit_events", "audit.events", "x; DROP TABLE y", tc.Table("t")],
@@ -573,6 +655,40 @@ def child() -> int:
         "Frontier.from_parts": [(8, TREE_FRONTIER)], "MerkleTree.consistency_proof": [(3, 5)],
         "MerkleTree.inclusion_proof": [(2, 5)], "ApprovalSet.verify": [(envelope(), registry(), "2026-03-01T00:00:00Z")],
     }
+    VALID.update({
+        "infer_profile": [(KROWS[:3], registry())], "verify_row": [(KROWS[1], registry(), "kernel/v1")],
+        "load_profile": [(KERNEL,), ("kernel/v1",)], "profile_digest": [("kernel/v1",)],
+        "profile_coverage": [(KERNEL,)],
+        "revoke_signer": [(registry2(), "s1", "2026-03-01T12:00:03Z", "x", "officer", OFFICER)],
+        "verify_revocation": [(registry2(), REVOCATION)], "apply_revocation": [(registry2(), REVOCATION)],
+        "revocation_payload": [("s1", "2026-03-01T12:00:03Z", "x")],
+        "recheck": [([(envelope(), "2026-03-01T12:00:00Z"), *ROWS[:3]], registry2(), REG_REVOKED),
+                    (KROWS, registry2(), REG_REVOKED, "kernel/v1")],
+        "verify_snapshot": [(SNAP, BATCH, registry())], "verify_snapshot_file": [(SNAP, "snap.jsonl.gz", registry())],
+        "record_proof": [(BATCH, 2)], "verify_record": [(SNAP, BATCH_LINES[2], 2, SNAP_PROOF, registry())],
+        "check_snapshot_event": [(SNAP, PUBLISHED)], "Snapshot.check_event": [(PUBLISHED,)],
+        "Snapshot.from_json": [(SNAP_JSON,)], "Snapshot.from_dict": [(SNAP.metadata,)],
+        "Snapshot.event_body": [("6f1c2a4e-0000-4000-8000-000000000002", "2026-03-01T13:00:00Z", "svc")],
+        "SnapshotBuilder.push": [(trace(3),), (json.dumps(trace(4)),)],
+        "SnapshotBuilder.finish": [("snap-2", "2026-03-01T13:00:00Z")],
+        "SnapshotVerifier.feed": [(BATCH[40:],)],
+        "UnsignedSnapshot.sign": [(SK, "s1"), (SK2, "s2", "ed25519ph")],
+        "UnsignedSnapshot.prepare": [("s2", "ed25519ph")],
+        "UnsignedSnapshot.sign_with": [("s1", SK.public_key(), SK.sign)],
+        "UnsignedSnapshot.sign_with_async": [("s1", SK.public_key(), async_signer)],
+        "PreparedSnapshot.attach": [(tc.sign_ed25519ph_digest(SK2, UNSIGNED.prepare("s2", "ed25519ph").message),
+                                     SK2.public_key())],
+        "load_redaction_policy": [(RPOLICY,), (json.dumps(RPOLICY),)],
+        "RedactionPolicy.from_dict": [(RPOLICY,)], "RedactionPolicy.from_json": [(json.dumps(RPOLICY),)],
+        "redact": [(trace(2), tc.load_redaction_policy(RPOLICY), RKEYS)],
+        "commit": [(trace(2), tc.load_redaction_policy(RPOLICY), RKEYS)],
+        "disclose": [(COMMITTED, DISCLOSURES), (COMMITTED, DISCLOSURES[:1])],
+        "proves": [(RRECORD["redactions"][0], "ann@example.com", RKEYS)],
+        "ChainWriter.append_row": [(KBODY, SK)], "ChainWriter.prepare_row": [(KBODY,)],
+        "ChainWriter.append_row_with": [(KBODY, SK.sign)],
+        "ChainWriter.append_row_with_async": [(KBODY, async_signer)],
+        "replay": [(ROWS[::-1],), (ROWS, HEAD), (KROWS[::-1], None)],
+    })
     VALID.update({  # PostgreSQL plans (#11) and segments (#14)
         "Table": [("audit_events",), ("audit.events",)],
         "SelectPlan": [("trustcore/v1", "audit_events", PG_TYPES)],
@@ -595,6 +711,8 @@ def child() -> int:
         "expected_head": [HEAD, {"hash": "0" * 64, "seq": 0}], "checkpoint": [{"size": 8, "root": TREE.root().hex()}],
         "hash_alg": ["sha256", "blake3"], "threads": [1, 2, None], "max_row_bytes": [1, 300, 1 << 20],
         "max_breaks": [0, 1, 1000], "head": [HEAD], "alg": ["ed25519", "ed25519ph"], "chunk_size": [1, 7, 4096],
+        "profile": ["kernel/v1", "row-digest/v1", KERNEL, json.dumps(KERNEL).encode(), "nope/v1"],
+        "trace_id": ["/trace_id", "/id", "x"], "ts": ["/ts", "/at"],
     }
     OPTION_HINTS = {k: pool(v) for k, v in OPTION_HINTS.items()}
 
@@ -636,7 +754,8 @@ def child() -> int:
     OPTION_NAMES = ["max_depth", "stop_at_first", "track_ids", "expected_head", "checkpoint",
                     "hash_alg", "threads", "max_row_bytes", "max_breaks", "head", "alg",
                     "chunk_size", "kid", "start", "extensions", "note", "algorithm",
-                    "expectedHead", "stopAtFirst", "maxDepth", "hashAlg", "hash_algorithm"]
+                    "expectedHead", "stopAtFirst", "maxDepth", "hashAlg", "hash_algorithm",
+                    "profile", "trace_id", "ts"]
     option_values = st.one_of(st.booleans(), st.integers(-2, 2000), st.sampled_from(
         [None, "sha256", "blake3", "ed25519ph", HEAD, {"size": 8, "root": TREE.root().hex()}]),
         value)
@@ -754,6 +873,10 @@ def child() -> int:
         if isinstance(e, Boom):
             return None
         if name == "verify_file" and isinstance(e, OSError):
+            return None
+        # A path that cannot be opened, or a gzip stream cut short or
+        # corrupt, as Python's own file and gzip modules report them.
+        if name == "verify_snapshot_file" and isinstance(e, (OSError, EOFError, zlib.error)):
             return None
         return f"{type(e).__module__}.{type(e).__name__}: {describe(e)}"
 

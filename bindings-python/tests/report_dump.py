@@ -22,6 +22,11 @@ Per group (the same choices as bindings-node/test/report-dump.mjs):
 * policy: {"result": <decision | explanation | impact report | bucket>},
   {"result": null} for a set that loads or an update that is allowed, or
   {"error": {"kind", "code"}};
+* profiles (profiles.json): `profiles/<id>`, verify_jsonl of each chain
+  case under its profile (given as its document; the whole report, messages
+  included); `profiles/inference/<id>`, infer_profile's whole result (or
+  {"error": {"kind", "code"}}); `profiles/document/<id>`, {"loaded": name}
+  or {"error": {"kind", "code"}} for each profile document;
 * options: {"ok": true} or {"error": {"kind", "code"}}, with the Python
   spelling (`py`); verify_event_in_checkpoint reads its options before
   anything else, so it is called with None for every other argument and
@@ -172,6 +177,23 @@ def dump():
     for c in options["cases"]:
         call = calls[c["call"]]
         cases[f"options/{c['id']}"] = attempt(lambda: call(c["py"]), lambda _: {"ok": True})
+    profiles = load("profiles.json")
+    preg = tc.SignerRegistry.from_json(profiles["registry"])
+    by_name = {p["name"]: p for p in profiles["profiles"]}
+    for c in profiles["cases"]:
+        opts = {snake(k): v for k, v in (c.get("options") or {}).items()}
+        cases[f"profiles/{c['id']}"] = tc.verify_jsonl(c["jsonl"], preg,
+                                                       profile=by_name[c["profile"]], **opts)
+    for c in profiles["inference"]:
+        reg = tc.SignerRegistry.from_json(c.get("registry", profiles["registry"]))
+        cases[f"profiles/inference/{c['id']}"] = attempt(
+            lambda: tc.infer_profile(c["rows"], reg), lambda v: v)
+    for c in profiles["documents"]:
+        def load_doc(d=c["document"]):
+            return tc.load_profile(d if isinstance(d, dict) else json.dumps(d).encode())
+
+        cases[f"profiles/document/{c['id']}"] = attempt(
+            load_doc, lambda v: {"loaded": v["name"]})
     return {"binding": "python", "cases": cases}
 
 

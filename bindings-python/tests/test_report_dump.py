@@ -16,7 +16,8 @@ def test_every_vector_case_is_dumped():
     d = dump()
     assert d["binding"] == "python"
     vec = {n: json.loads((VECTORS_DIR / n).read_text(encoding="utf-8"))
-           for n in ("chain.json", "merkle.json", "checkpoint.json", "policy.json", "options.json")}
+           for n in ("chain.json", "merkle.json", "checkpoint.json", "policy.json", "options.json",
+                     "profiles.json")}
     assert count(d, "chain") == len(vec["chain.json"]["cases"])
     assert count(d, "replay") == len(vec["chain.json"]["replay"])
     # segments: the stitched report of each chain case is its one-pass report.
@@ -28,6 +29,16 @@ def test_every_vector_case_is_dumped():
     assert count(d, "checkpoint") == len(vec["checkpoint.json"]["cases"])
     assert count(d, "policy") == len(vec["policy.json"]["cases"])
     assert count(d, "options") == len(vec["options.json"]["cases"])
+    p = vec["profiles.json"]
+    assert count(d, "profiles") == len(p["cases"]) + len(p["inference"]) + len(p["documents"])
+    for c in p["cases"]:
+        got = {k: v for k, v in d["cases"][f"profiles/{c['id']}"].items()}
+        got["breaks"] = [{k: v for k, v in b.items() if k != "message"} for b in got["breaks"]]
+        assert got == c["expected"], c["id"]
+    for c in p["documents"]:
+        got = d["cases"][f"profiles/document/{c['id']}"]
+        want = c["expected"]
+        assert got == want if "loaded" in want else got["error"]["code"] == want["code"], c["id"]
     text = json.dumps(d, sort_keys=True)
     assert json.loads(text) == d
     # Sizes beyond 2^53 - 1 stay exact.

@@ -47,3 +47,65 @@ def canonical(obj: object) -> bytes:
         return tc.canonicalize(obj, max_depth=16) + tc.canonicalize_text("[]", max_depth=None)
     except tc.OptionsError as e:
         return e.code.encode()
+
+
+def profiles(registry: tc.SignerRegistry, rows: list[str], sk: tc.SecretKey) -> int:
+    docs: dict[str, tc.ChainProfileDoc] = tc.builtin_profiles()
+    doc: tc.ChainProfileDoc = tc.load_profile(docs["kernel/v1"])
+    inf: tc.Inference = tc.infer_profile(rows, registry)
+    attempt: tc.InferenceAttempt
+    n = sum(attempt["hashes_matched"] for attempt in inf["attempts"]) + inf["rows"]
+    report: tc.ChainReport = tc.verify_jsonl("\n".join(rows), registry, profile="kernel/v1")
+    v = tc.ChainVerifier(registry, profile=doc)
+    v.feed(b"")
+    w = tc.ChainWriter("s", sk.public_key(), profile=b"{}", head=None)
+    row: str = w.append_row({"id": "x"}, sk)
+    prepared = w.prepare_row({"id": "y"})
+    row += w.attach(prepared, sk.sign(prepared.message))
+    verdict: tc.RowVerdict = tc.verify_row(row, registry, "kernel/v1")
+    replayed: tc.Replay = tc.replay(rows, None, profile="kernel/v1")
+    cov: tc.ProfileCoverage = tc.profile_coverage(doc)
+    new, record = tc.revoke_signer(registry, "a", "2026-03-01T00:00:00Z", "x", "b", sk)
+    revocation: tc.Revocation = tc.verify_revocation(registry, record)
+    applied: tc.Revocation = tc.apply_revocation(new, record)
+    env = tc.Envelope.from_text(tc.REVOCATION_KIND, tc.revocation_payload("a", "t", "r"))
+    rc: tc.RecheckReport = tc.recheck([(env, "2026-03-01T00:00:00Z"), row], registry, new)
+    item: tc.RecheckVerdict = rc["items"][0]
+    return (n + report["count"] + len(replayed["events"]) + rc["now_invalid"] + len(cov["hashed"])
+            + len(revocation["signer"] + applied["revokedAt"] + item["status"] + tc.profile_digest(doc))
+            + int(verdict["valid"]))
+
+
+def snapshots(registry: tc.SignerRegistry, sk: tc.SecretKey, path: str) -> int:
+    b = tc.SnapshotBuilder(hash_alg="blake3", trace_id="/id", ts="/at")
+    line: bytes = b.push({"id": "a", "at": "2026-03-01T00:00:00Z"}) + b.push("{}")
+    unsigned: tc.UnsignedSnapshot = b.finish("s", "2026-03-01T00:00:00Z")
+    meta: tc.SnapshotMetadata = unsigned.metadata
+    snap: tc.Snapshot = unsigned.sign(sk, "k")
+    prepared: tc.PreparedSnapshot = unsigned.prepare("k", "ed25519ph")
+    again: tc.Snapshot = prepared.attach(sk.sign(prepared.message), sk.public_key())
+    remote: tc.Snapshot = unsigned.sign_with("k", sk.public_key(), sk.sign)
+    report: tc.SnapshotReport = tc.verify_snapshot(snap.metadata, line, registry)
+    failure: tc.SnapshotFailure
+    lines = [failure.get("line", 0) for failure in report["failures"]]
+    from_file: tc.SnapshotReport = tc.verify_snapshot_file(snap.to_json(), path, registry,
+                                                           chunk_size=4096)
+    v = tc.SnapshotVerifier(again, registry)
+    v.feed(line)
+    proof: list[bytes] = tc.record_proof(line, 0)
+    one: tc.SnapshotReport = tc.verify_record(remote, line, 0, proof, registry)
+    body = snap.event_body("id", "2026-03-01T00:00:00Z", "svc")
+    tc.check_snapshot_event(snap, body)
+    return (sum(lines) + from_file["records"] + v.finish()["records"] + one["records"]
+            + len(meta["trace_range"]["first_trace_id"]) + report["failure_counts"].get("x", 0))
+
+
+def redaction(doc: dict[str, object]) -> bool:
+    policy: tc.RedactionPolicy = tc.load_redaction_policy({"type": tc.REDACTION_POLICY_TYPE})
+    keys = tc.RedactionKeys(bytes(32), pseudonym_key=None)
+    out, record = tc.redact(doc, policy, keys)
+    rec: tc.RedactionRecord = record
+    entry: tc.RedactionEntry = rec["redactions"][0]
+    committed, disclosures = tc.commit(out, policy, keys)
+    view: dict[str, object] = tc.disclose(committed, disclosures[:1])
+    return tc.proves(entry, "x", keys) and bool(view) and entry["pointer"] != policy.digest

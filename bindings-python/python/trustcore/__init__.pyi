@@ -1,7 +1,7 @@
 """Type stubs for trustcore (native module ``trustcore._trustcore``)."""
 
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypedDict, final
 
 from typing_extensions import NotRequired, TypeAlias
@@ -1151,9 +1151,7 @@ def apply_revocation(registry: SignerRegistry, record: Envelope) -> Revocation:
     """Verifies a revocation record and applies it to ``registry`` in place."""
 
 def recheck(
-    items: list[tuple[Envelope, str] | str | bytes | dict[str, Any]]
-    | list[tuple[Envelope, str]]
-    | list[str],
+    items: Sequence[tuple[Envelope, str] | str | bytes | dict[str, Any]],
     old: SignerRegistry,
     new: SignerRegistry,
     profile: _Profile | None = None,
