@@ -73,11 +73,17 @@ function verifyFile(path, registry, options) {
   }
 }
 
+// Snapshot batches on disk or in a stream (#12): IO only, over the
+// native SnapshotVerifier.
+const snapshotFile = require('./lib/snapshot-file.js');
+
 module.exports = Object.assign({}, native, {
   PolicyDeniedError,
   enforceOrThrow,
   enforcePolicyOrThrow: enforceOrThrow,
   verifyFile,
+  verifySnapshotFile: snapshotFile.verifySnapshotFile,
+  verifySnapshotStream: snapshotFile.verifySnapshotStream,
   appendEvent: pg.appendEvent,
   migrate: pg.migrate,
   AppendError: pg.AppendError,

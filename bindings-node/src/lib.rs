@@ -43,7 +43,9 @@ pub mod cli;
 pub mod merkle;
 pub mod policy;
 pub mod profile;
+pub mod redact;
 pub mod signing;
+pub mod snapshot;
 pub mod sql;
 
 use napi::bindgen_prelude::{
