@@ -109,3 +109,28 @@ def redaction(doc: dict[str, object]) -> bool:
     committed, disclosures = tc.commit(out, policy, keys)
     view: dict[str, object] = tc.disclose(committed, disclosures[:1])
     return tc.proves(entry, "x", keys) and bool(view) and entry["pointer"] != policy.digest
+
+
+def segments_and_plans(registry: tc.SignerRegistry, log: bytes,
+                       types: list[tuple[str, str]]) -> int:
+    """Segments (#14) and the PostgreSQL plans (#11)."""
+    segs: list[tc.Segment] = []
+    for start, end in tc.split_bytes(len(log), 3):
+        v = tc.SegmentVerifier.for_bytes(registry, start, end, max_breaks=10, profile="kernel/v1")
+        v.push_bytes(log[max(start - 1, 0):])
+        more: bool = v.needs_more
+        segs.append(v.finish())
+    buckets: list[list[bytes]] = [s.id_buckets(k, 2) for k, s in enumerate(segs)]
+    dups: list[tuple[int, int]] = tc.duplicates([b[0] for b in buckets])
+    st = tc.Stitcher([s.summary() for s in segs], dups, stop_at_first=True)
+    answers: list[str] = [segs[k].answer(q) for k, q in zip(st.segments(), st.requests())]
+    report: tc.ChainReport = st.finish(answers)
+    again: tc.ChainReport = tc.stitch([tc.Segment.from_bytes(s.to_bytes()) for s in segs])
+    plan = tc.AppendPlan("trustcore/v1", tc.Table("audit_events"), types)
+    head: tc.ChainHead = plan.head(None, 0)
+    params: list[str | None] = plan.params("{}")
+    sel = tc.SelectPlan("trustcore/v1", "audit_events", types)
+    seq_sql: str | None = sel.seq_range_sql
+    ok: bool = tc.retryable("23505") and more
+    n = tc.APPEND_ATTEMPTS + sel.FETCH_ROWS + plan.lock_key + len(tc.migration("kernel/v1", "t"))
+    return n + report["count"] + again["rows"] + head["seq"] + len(params) + len(seq_sql or "") + ok
