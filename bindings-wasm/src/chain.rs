@@ -15,6 +15,7 @@
 //! the verdicts are the same.
 
 use crate::merkle::{hashes_arg, size_arg, vkeys_arg};
+use crate::profile::row_profile;
 use crate::signing::SignerRegistry;
 use crate::{
     array_items, canonical_bytes_at, describe, input_arg, invalid_argument, options_value,
@@ -165,6 +166,8 @@ export interface VerifyOptions {
   maxBreaks?: number | null;
   /** Threads for signature checks, 1..=1024 (this module is single-threaded: accepted, no effect). */
   threads?: number | null;
+  /** The table's chain profile: a built-in name or a document (default `trustcore/v1` with `hashAlg`; a profile carries its own digest). */
+  profile?: ProfileInput | null;
 }
 
 /**
@@ -217,8 +220,10 @@ export interface RowReport {
 
 /** Options of `verifyRow` and `verifyEventInCheckpoint` (unknown keys: `OptionsError` `unknown_option`). */
 export interface EventCheckOptions {
-  /** The chain's digest algorithm (default `"sha256"`). */
+  /** The chain's digest algorithm (default `"sha256"`; with `profile`, only that profile's own). */
   hashAlg?: "sha256" | "blake3" | null;
+  /** The table's chain profile: a built-in name or a document (default `trustcore/v1`). */
+  profile?: ProfileInput | null;
 }
 
 /** The verdict on one event against a signed checkpoint (the core's `EventInCheckpoint`). */
@@ -265,7 +270,7 @@ fn jsonl_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
 /// `replay` returns them), canonicalized by the core with the rules of
 /// `canonicalize` (a value JSON cannot hold is its `CanonicalJsonError`,
 /// with `path` into the row, after `prefix`).
-fn row_arg(value: &JsValue, what: &str, prefix: &str) -> Result<Vec<u8>, JsValue> {
+pub(crate) fn row_arg(value: &JsValue, what: &str, prefix: &str) -> Result<Vec<u8>, JsValue> {
     if let Some(input) = text_or_bytes(value, what)? {
         return Ok(input_bytes(input));
     }
@@ -284,13 +289,8 @@ fn head_arg(value: &JsValue) -> Result<tc::Head, JsValue> {
 }
 
 /// The core's `VerifyOptions`, read from a JS options object.
-fn verify_options(value: &JsValue) -> Result<tc::VerifyOptions, JsValue> {
+pub(crate) fn verify_options(value: &JsValue) -> Result<tc::VerifyOptions, JsValue> {
     tc::VerifyOptions::from_value(options_value(value)?.as_ref(), NAMING).or_throw()
-}
-
-/// `{hashAlg?}`, read by the core.
-fn hash_alg_options(value: &JsValue) -> Result<trustcore::digest::Algorithm, JsValue> {
-    trustcore::ffi::hash_alg_options(options_value(value)?.as_ref(), NAMING).or_throw()
 }
 
 // ---------------------------------------------------------------------------
@@ -409,7 +409,10 @@ impl ChainVerifier {
     #[wasm_bindgen(js_name = feedRow)]
     pub fn feed_row(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string | EventRow")] row: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "Uint8Array | string | EventRow | Record<string, unknown>"
+        )]
+        row: JsValue,
     ) -> Result<(), JsValue> {
         self.live()?;
         let bytes = row_arg(&row, "row", "")?;
@@ -473,13 +476,16 @@ pub fn verify_jsonl(
 /// its neighbours. Never throws for a bad row: the report says why.
 #[wasm_bindgen(js_name = verifyRow, unchecked_return_type = "RowReport")]
 pub fn verify_row(
-    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | EventRow")] row: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "string | Uint8Array | EventRow | Record<string, unknown>"
+    )]
+    row: JsValue,
     registry: &SignerRegistry,
     #[wasm_bindgen(unchecked_optional_param_type = "EventCheckOptions | null")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let bytes = row_arg(&row, "row", "")?;
-    let hash_alg = hash_alg_options(&options)?;
-    let out = match tc::verify_row(&bytes, &registry.inner, hash_alg) {
+    let profile = row_profile(&options)?;
+    let out = match tc::verify_row_with(&bytes, &registry.inner, &profile) {
         // The row is data: its column names are kept.
         Ok(e) => json!({"valid": true, "event": e.to_value()}),
         Err((reason, message)) => {
@@ -506,7 +512,10 @@ pub fn verify_row(
 /// (`seq - 1` for a whole chain). The options are read first.
 #[wasm_bindgen(js_name = verifyEventInCheckpoint, unchecked_return_type = "EventInCheckpointReport")]
 pub fn verify_event_in_checkpoint(
-    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | EventRow")] row: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "string | Uint8Array | EventRow | Record<string, unknown>"
+    )]
+    row: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SizeInput")] index: JsValue,
     #[wasm_bindgen(unchecked_param_type = "HashInput[]")] proof: JsValue,
     #[wasm_bindgen(js_name = checkpointNote, unchecked_param_type = "string | Uint8Array")]
@@ -516,26 +525,27 @@ pub fn verify_event_in_checkpoint(
     registry: &SignerRegistry,
     #[wasm_bindgen(unchecked_optional_param_type = "EventCheckOptions | null")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let hash_alg = hash_alg_options(&options)?;
+    let profile = row_profile(&options)?;
     // Then every argument, so a wrong type is always an error, not a verdict.
     let row = row_arg(&row, "row", "")?;
     let index = size_arg(&index, "index")?;
     let proof = hashes_arg(&proof, "proof")?;
     let note = jsonl_bytes(&checkpoint_note, "checkpointNote")?;
     let keys = vkeys_arg(&verifier_keys, "verifierKeys")?;
-    let r = tc::verify_event_in_checkpoint(
+    let r = tc::verify_event_in_checkpoint_with(
         &row,
         index,
         &proof,
         &note,
         &keys,
         &registry.inner,
-        hash_alg,
+        &profile,
     )
     .or_throw()?;
     to_js(&r.to_value_named(NAMING))
 }
 
+#[cfg(feature = "full")]
 /// Orders rows given in any order (several exports, a query without ORDER
 /// BY) into the one chain order by following `prev_hash` from `start`
 /// (default: the genesis head), and reports forks, orphans and unreadable
@@ -544,9 +554,14 @@ pub fn verify_event_in_checkpoint(
 /// (`feedRow` takes the row objects).
 #[wasm_bindgen(unchecked_return_type = "ReplayReport")]
 pub fn replay(
-    #[wasm_bindgen(unchecked_param_type = "(string | Uint8Array | EventRow)[]")] rows: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "(string | Uint8Array | EventRow | Record<string, unknown>)[]"
+    )]
+    rows: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "Head | null")] start: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RowOptions | null")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let profile = row_profile(&options)?;
     let rows = array_items(&rows, "rows", |item, what, i| {
         row_arg(item, what, &format!("/{i}"))
     })?;
@@ -555,5 +570,5 @@ pub fn replay(
     } else {
         head_arg(&start)?
     };
-    to_js(&tc::replay(&rows, &start).to_value_named(NAMING))
+    to_js(&tc::replay_with(&rows, &start, &profile).to_value_named(NAMING))
 }

@@ -30,6 +30,10 @@
 //! * the value walk keeps one JS reference per open array or object, never
 //!   one per element (the externref table holds 10 million at most).
 
+// The verify-only build (`--no-default-features`) leaves out the producing
+// side; helpers only that side uses are unused there.
+#![cfg_attr(not(feature = "full"), allow(unused))]
+
 use js_sys::{Array, JsString, Uint8Array};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -44,7 +48,12 @@ use wasm_bindgen::JsCast;
 mod chain;
 mod merkle;
 mod policy;
+mod profile;
+mod segment;
 mod signing;
+mod snapshot;
+#[cfg(feature = "full")]
+mod writer;
 
 /// How JavaScript spells option names and report members (`stopAtFirst`,
 /// `breakCounts`).
@@ -100,6 +109,11 @@ export interface TrustcoreError extends Error {
     | "MerkleError"
     | "PolicyError"
     | "OptionsError"
+    | "ProfileError"
+    | "CliError"
+    | "SqlError"
+    | "SnapshotError"
+    | "RedactionError"
     | "PolicyDeniedError"
     | "TypeError"
     | "RangeError";
@@ -1050,4 +1064,13 @@ pub fn parse_digest(text: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(skip_typescript)]
 pub fn version() -> String {
     trustcore::ffi::VERSION.to_owned()
+}
+
+/// A non-negative integer with thousands separators (`1,234,567`): the
+/// core's rule (`cli::thousands`), the one the CLI prints counts with.
+#[wasm_bindgen]
+pub fn thousands(
+    #[wasm_bindgen(unchecked_param_type = "number | bigint")] n: JsValue,
+) -> Result<String, JsValue> {
+    Ok(trustcore::cli::thousands(merkle::size_arg(&n, "n")?))
 }

@@ -258,6 +258,7 @@ pub fn verify_consistency(
         .or_throw()
 }
 
+#[cfg(feature = "full")]
 /// An in-memory Merkle tree (every level kept): roots at any size and
 /// proofs, e.g. to hand a browser the inclusion proof of one event.
 #[wasm_bindgen]
@@ -265,12 +266,14 @@ pub struct MerkleTree {
     inner: tc::Tree,
 }
 
+#[cfg(feature = "full")]
 impl Default for MerkleTree {
     fn default() -> Self {
         Self::new()
     }
 }
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl MerkleTree {
     /// An empty tree.

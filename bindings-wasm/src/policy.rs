@@ -182,6 +182,7 @@ impl PolicySet {
             .or_throw()
     }
 
+    #[cfg(feature = "full")]
     /// Checks that `next` is an allowed update of this set. Throws
     /// `PolicyError` `invalid_transition` or `modified_version` with the
     /// `path` of the offending place in `next`.
@@ -209,6 +210,7 @@ impl PolicySet {
     }
 }
 
+#[cfg(feature = "full")]
 /// Evaluates a request (a plain object, or JSON text as a string or UTF-8
 /// bytes) and returns the decision (`trustcore.policy-decision/v1`) as a
 /// plain object. Denial is a decision, not an error. Throws only for a
@@ -224,6 +226,7 @@ pub fn evaluate(
     to_js(&decision.to_value())
 }
 
+#[cfg(feature = "full")]
 /// Evaluates a request like `evaluate` and returns the decision when it
 /// allows; when it denies, throws an `Error` named `PolicyDeniedError` with
 /// code `policy_denied`, the core's denial message and the decision as
@@ -248,6 +251,7 @@ pub fn enforce_or_throw(
     }
 }
 
+#[cfg(feature = "full")]
 /// `evaluate`, returning the decision's canonical JSON text (the exact
 /// bytes to store or hash).
 #[wasm_bindgen(js_name = evaluateToJson)]
@@ -297,6 +301,7 @@ fn request_texts(requests: &JsValue) -> Result<Vec<Vec<u8>>, JsValue> {
     })
 }
 
+#[cfg(feature = "full")]
 /// Evaluates each request under `current` and `candidate` and reports the
 /// differences (`trustcore.policy-impact/v1`). A request that cannot be
 /// evaluated is listed in `invalidRequests`, not thrown.
@@ -310,6 +315,7 @@ pub fn impact(
     to_js(&tc::impact(&current.inner, &candidate.inner, &texts).to_value())
 }
 
+#[cfg(feature = "full")]
 /// `impact`, returning the report's canonical JSON text.
 #[wasm_bindgen(js_name = impactToJson)]
 pub fn impact_to_json(
@@ -321,6 +327,7 @@ pub fn impact_to_json(
     Ok(tc::impact(&current.inner, &candidate.inner, &texts).to_json())
 }
 
+#[cfg(feature = "full")]
 /// The canary bucket (0..9999) of a JSON value: the first 8 bytes of the
 /// SHA-256 of its canonical JSON as a big-endian u64, modulo 10000 — the
 /// same in every language.

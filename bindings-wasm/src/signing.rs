@@ -245,6 +245,13 @@ pub(crate) fn alg_arg(value: &JsValue) -> Result<Algorithm, JsValue> {
 /// core's `TimestampError` `invalid_timestamp` for its text, `Invalid
 /// Date`, like any other text that is not a time.
 pub(crate) fn at_arg(value: &JsValue) -> Result<Timestamp, JsValue> {
+    let text = instant_text(value)?;
+    trustcore::ffi::timestamp(&text).or_throw()
+}
+
+/// The text of a time argument (an RFC 3339 string as given, or a `Date`'s
+/// `toISOString()`), for the core calls that keep the text.
+pub(crate) fn instant_text(value: &JsValue) -> Result<String, JsValue> {
     let text = if value.is_string() {
         string_arg(value, "at")?
     } else if let Ok(time) = date_get_time(value) {
@@ -262,7 +269,7 @@ pub(crate) fn at_arg(value: &JsValue) -> Result<Timestamp, JsValue> {
             describe(value)
         )));
     };
-    trustcore::ffi::timestamp(&text).or_throw()
+    Ok(text)
 }
 
 /// A signature index: a non-negative integer.
@@ -463,11 +470,12 @@ pub fn verify(
 /// or read as the other algorithm.
 #[wasm_bindgen]
 pub struct Envelope {
-    inner: tc_envelope::Envelope,
+    pub(crate) inner: tc_envelope::Envelope,
 }
 
 #[wasm_bindgen]
 impl Envelope {
+    #[cfg(feature = "full")]
     /// A new unsigned envelope of `kind` around a JS value, canonicalized
     /// with the rules of `canonicalize`. `kind` is 1-128 characters of
     /// `A-Z a-z 0-9 . _ : / -` (`EnvelopeError` `invalid_kind`).
@@ -480,6 +488,7 @@ impl Envelope {
             .map(|inner| Envelope { inner })
     }
 
+    #[cfg(feature = "full")]
     /// A new unsigned envelope around JSON text (a string or UTF-8 bytes),
     /// read as strict I-JSON like `canonicalizeText`.
     #[wasm_bindgen(js_name = fromText)]
@@ -528,6 +537,7 @@ impl Envelope {
         to_js(&trustcore::ffi::envelope_signatures(&self.inner))
     }
 
+    #[cfg(feature = "full")]
     /// The bytes a signer with id `signer` must sign for `alg` (default
     /// `ed25519`): hand `message` to a remote signer, then `attach` its
     /// answer.
@@ -548,6 +558,7 @@ impl Envelope {
         Ok(out.into())
     }
 
+    #[cfg(feature = "full")]
     /// Attaches a signature made elsewhere for `signer`/`alg`, after
     /// checking it verifies under `expectedPublicKey`. One that does not
     /// (or is not 64 bytes) throws `EnvelopeError` `remote_signature_invalid`
@@ -637,6 +648,7 @@ fn signer_info(r: &tc_registry::SignerRecord) -> JsValue {
     out.into()
 }
 
+#[cfg(feature = "full")]
 fn rotation(r: &tc_registry::Rotation) -> JsValue {
     let out = Object::new();
     set(&out, "previous", &JsValue::from_str(&r.previous));
@@ -757,6 +769,7 @@ impl SignerRegistry {
         to_js(&self.inner.verify_envelope(&envelope.inner, &at).to_value())
     }
 
+    #[cfg(feature = "full")]
     /// Checks a rotation record (an envelope of kind
     /// `"trustcore.signer-rotation"` signed by the previous and the next
     /// key) without changing the registry. `RegistryError`
@@ -770,6 +783,7 @@ impl SignerRegistry {
             .or_throw()
     }
 
+    #[cfg(feature = "full")]
     /// Verifies a rotation record and applies it: the previous signer's
     /// window closes at `previousValidUntil` and the next signer is added.
     /// A failed rotation changes nothing.
@@ -782,6 +796,7 @@ impl SignerRegistry {
     }
 }
 
+#[cfg(feature = "full")]
 /// A named k-of-n approval set:
 /// `{"name","threshold","signers":[ids],"kind"?}`.
 #[wasm_bindgen]
@@ -789,6 +804,7 @@ pub struct ApprovalSet {
     inner: tc_registry::ApprovalSet,
 }
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl ApprovalSet {
     /// Loads an approval set from JSON text. `RegistryError`

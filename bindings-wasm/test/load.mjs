@@ -22,3 +22,17 @@ export function loadVectors(name) {
   }
   return JSON.parse(readFileSync(url, 'utf8'));
 }
+
+const pkgVerify = new URL('../pkg-verify/', import.meta.url);
+
+/**
+ * The verify module (pkg-verify, the control-panel app's: an ESM web build)
+ * instantiated in Node from its bytes, as a page does with `await init()`.
+ */
+export async function loadVerify() {
+  const js = new URL('trustcore_wasm.js', pkgVerify);
+  if (!existsSync(js)) throw new Error(`${fileURLToPath(js)} is missing: run bindings-wasm/build.sh first`);
+  const mod = await import(js.href);
+  mod.initSync({ module: readFileSync(new URL('trustcore_wasm_bg.wasm', pkgVerify)) });
+  return mod;
+}
