@@ -779,7 +779,16 @@ def policy_error_cases():
                 assert (e.code, e.path) == (code, path), (cid, e.code, e.path)
             out.append({"id": cid, "description": desc, "policy": d, "error": {"code": code, "path": path}})
         else:
-            out.append({"id": cid, "description": desc, "policyText": text, "error": {"code": code}})
+            err = {"code": code}
+            if path is not None:
+                d = snap.strict(text.encode())
+                try:
+                    load_policy(d)
+                    raise AssertionError(cid + " loads")
+                except PolicyError as e:
+                    assert (e.code, e.path) == (code, path), (cid, e.code, e.path)
+                err["path"] = path
+            out.append({"id": cid, "description": desc, "policyText": text, "error": err})
 
     def setp(*path_and_value):
         *path, value = path_and_value
@@ -802,6 +811,8 @@ def policy_error_cases():
     add("text/duplicate-member", "strict I-JSON first", "duplicate_key", None,
         text='{"type":"trustcore.redaction-policy/v1","id":"a","id":"b","version":1,"rules":[]}')
     add("text/not-json", "not JSON", "syntax", None, text='{"type":')
+    add("text/version-float-spelling", "version written 1.0: a JSON integer is required, whatever its value",
+        "invalid_policy", "/version", text=json.dumps(base).replace('"version": 3', '"version": 1.0'))
     out.append({"id": "not-object", "description": "a policy is an object", "policy": [],
                 "error": {"code": "invalid_policy", "path": ""}})
     add("type/missing", "no type", "invalid_policy", "/type", delp("type"))
