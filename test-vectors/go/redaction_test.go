@@ -78,6 +78,7 @@ type redactionVectors struct {
 	Commitments []struct {
 		ID          string          `json:"id"`
 		Document    json.RawMessage `json:"document"`
+		Policy      string          `json:"policy"`
 		SaltKey     string          `json:"saltKey"`
 		Committed   string          `json:"committed"`
 		Disclosures []string        `json:"disclosures"`
@@ -93,6 +94,8 @@ type redactionVectors struct {
 	} `json:"disclosures"`
 	Snapshots []struct {
 		ID          string            `json:"id"`
+		Policy      string            `json:"policy"`
+		SaltKey     string            `json:"saltKey"`
 		Records     []json.RawMessage `json:"records"`
 		Lines       []string          `json:"lines"`
 		Disclosures [][]string        `json:"disclosures"`
@@ -115,7 +118,12 @@ type redactionVectors struct {
 			Expected json.RawMessage `json:"expected"`
 		} `json:"tampered"`
 	} `json:"snapshots"`
-	Registry string `json:"registry"`
+	Registry  string `json:"registry"`
+	Detectors []struct {
+		Detector string `json:"detector"`
+		Value    string `json:"value"`
+		Matches  bool   `json:"matches"`
+	} `json:"detectors"`
 }
 
 func loadRedaction(t *testing.T) redactionVectors {

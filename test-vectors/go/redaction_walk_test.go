@@ -1,0 +1,491 @@
+package vectors
+
+import (
+	"encoding/json"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf16"
+)
+
+// The selection half of docs/redaction.md written again in Go: detectors,
+// pointer patterns, member classes, the walk in RFC 8785 member order with
+// the first rule that selects a node, every action, and the commitment
+// form. Every redaction, detector and commitment case of redaction.json
+// must come out byte for byte.
+
+func goDetect(name, s string) bool {
+	switch name {
+	case "email":
+		return goEmail(s)
+	case "phone":
+		return regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`).MatchString(s) && !strings.Contains(s, "\n")
+	case "ipv4":
+		return goIPv4(s)
+	case "ipv6":
+		return goIPv6(s)
+	case "card":
+		return goCard(s)
+	case "iban":
+		return goIBAN(s)
+	}
+	panic(name)
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func goEmail(s string) bool {
+	if len(s) > 254 || strings.Count(s, "@") != 1 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] > 127 {
+			return false
+		}
+	}
+	local, domain, _ := strings.Cut(s, "@")
+	if len(local) < 1 || len(local) > 64 || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		if !isASCIIAlnum(local[i]) && !strings.ContainsRune("!#$%&'*+/=?^_`{|}~-.", rune(local[i])) {
+			return false
+		}
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if len(l) < 1 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			if !isASCIIAlnum(l[i]) && l[i] != '-' {
+				return false
+			}
+		}
+	}
+	tld := labels[len(labels)-1]
+	if len(tld) < 2 {
+		return false
+	}
+	for i := 0; i < len(tld); i++ {
+		if !(tld[i] >= 'a' && tld[i] <= 'z' || tld[i] >= 'A' && tld[i] <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+var ipv4Part = regexp.MustCompile(`^(0|[1-9][0-9]{0,2})$`)
+
+func goIPv4(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		n, err := strconv.Atoi(p)
+		if !ipv4Part.MatchString(p) || err != nil || n > 255 {
+			return false
+		}
+	}
+	return true
+}
+
+var hexGroup = regexp.MustCompile(`^[0-9A-Fa-f]{1,4}$`)
+
+func goIPv6(s string) bool {
+	if s == "" || len(s) > 45 {
+		return false
+	}
+	head, want := s, 8
+	if i := strings.LastIndex(s, ":"); i >= 0 && strings.Contains(s[i+1:], ".") {
+		if !goIPv4(s[i+1:]) {
+			return false
+		}
+		head, want = s[:i+1], 6
+	}
+	v4 := want == 6
+	count := func(part string) int {
+		if part == "" {
+			return 0
+		}
+		gs := strings.Split(part, ":")
+		for _, g := range gs {
+			if !hexGroup.MatchString(g) {
+				return -1
+			}
+		}
+		return len(gs)
+	}
+	switch strings.Count(head, "::") {
+	case 0:
+		if v4 {
+			head = strings.TrimSuffix(head, ":")
+		}
+		return count(head) == want
+	case 1:
+		l, r, _ := strings.Cut(head, "::")
+		if strings.HasSuffix(l, ":") || strings.HasPrefix(l, ":") || strings.HasPrefix(r, ":") {
+			return false
+		}
+		if v4 {
+			r = strings.TrimSuffix(r, ":")
+		} else if strings.HasSuffix(r, ":") {
+			return false
+		}
+		a, b := count(l), count(r)
+		return a >= 0 && b >= 0 && a+b < want
+	}
+	return false
+}
+
+func goLuhn(d string) bool {
+	sum := 0
+	for i := 0; i < len(d); i++ {
+		x := int(d[len(d)-1-i] - '0')
+		if i%2 == 1 {
+			x *= 2
+			if x > 9 {
+				x -= 9
+			}
+		}
+		sum += x
+	}
+	return sum%10 == 0
+}
+
+var digitsOnly = regexp.MustCompile(`^[0-9]+$`)
+
+func goCard(s string) bool {
+	digits := s
+	sep := ""
+	if strings.Contains(s, " ") {
+		sep = " "
+	} else if strings.Contains(s, "-") {
+		sep = "-"
+	}
+	if sep != "" {
+		groups := strings.Split(s, sep)
+		for _, g := range groups {
+			if !digitsOnly.MatchString(g) {
+				return false
+			}
+		}
+		digits = strings.Join(groups, "")
+	} else if !digitsOnly.MatchString(s) {
+		return false
+	}
+	return len(digits) >= 13 && len(digits) <= 19 && goLuhn(digits)
+}
+
+var ibanShape = regexp.MustCompile(`^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$`)
+
+func goIBAN(s string) bool {
+	if strings.Contains(s, " ") {
+		groups := strings.Split(s, " ")
+		for i, g := range groups {
+			if i < len(groups)-1 && len(g) != 4 || i == len(groups)-1 && (len(g) < 1 || len(g) > 4) {
+				return false
+			}
+		}
+		s = strings.Join(groups, "")
+	}
+	if !ibanShape.MatchString(s) {
+		return false
+	}
+	rem := 0
+	for _, c := range s[4:] + s[:4] {
+		if c >= 'A' {
+			rem = (rem*100 + int(c-'A'+10)) % 97
+		} else {
+			rem = (rem*10 + int(c-'0')) % 97
+		}
+	}
+	return rem == 1
+}
+
+// goNormalize: without _ - and space, each character lowercased on its
+// own with the full mapping (U+0130 is the one character whose full
+// lowercase is two: i and U+0307; Go's unicode.ToLower gives the simple one).
+func goNormalize(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '_' || r == '-' || r == ' ':
+		case r == 0x130:
+			b.WriteString("i\u0307")
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+type goRule struct {
+	id, action, class, marker, detect string
+	keep                              int
+	pattern                           []string // "*", "**", or "L:" and a literal token
+	keys                              map[string]bool
+}
+
+func goRules(t *testing.T, policy map[string]any) []goRule {
+	marker := "[REDACTED]"
+	if m, ok := policy["marker"].(string); ok {
+		marker = m
+	}
+	var out []goRule
+	for _, x := range policy["rules"].([]any) {
+		r := x.(map[string]any)
+		g := goRule{id: r["id"].(string), action: r["action"].(string), keep: 4, marker: marker, class: "pii"}
+		sel := r["select"].(map[string]any)
+		if p, ok := sel["pointer"].(string); ok {
+			for _, tok := range strings.Split(p, "/")[1:] {
+				if tok == "*" || tok == "**" {
+					if tok == "**" && len(g.pattern) > 0 && g.pattern[len(g.pattern)-1] == "**" {
+						continue
+					}
+					g.pattern = append(g.pattern, tok)
+					continue
+				}
+				lit := strings.NewReplacer("~0", "~", "~1", "/", "~2", "*").Replace(tok)
+				g.pattern = append(g.pattern, "L:"+lit)
+			}
+		} else if ks, ok := sel["keys"].([]any); ok {
+			g.keys = map[string]bool{}
+			for _, k := range ks {
+				g.keys[goNormalize(k.(string))] = true
+			}
+		} else {
+			g.detect = sel["detect"].(string)
+			g.class = g.detect
+		}
+		if m, ok := r["marker"].(string); ok {
+			g.marker = m
+		}
+		if k, ok := r["keep"].(json.Number); ok {
+			g.keep, _ = strconv.Atoi(k.String())
+		}
+		if c, ok := r["class"].(string); ok {
+			g.class = c
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func goMatches(pat, path []string) bool {
+	if len(pat) == 0 {
+		return len(path) == 0
+	}
+	if pat[0] == "**" {
+		for k := 0; k <= len(path); k++ {
+			if goMatches(pat[1:], path[k:]) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(path) == 0 {
+		return false
+	}
+	return (pat[0] == "*" || pat[0] == "L:"+path[0]) && goMatches(pat[1:], path[1:])
+}
+
+func goRuleFor(rules []goRule, path []string, name *string, v any) *goRule {
+	for i := range rules {
+		r := &rules[i]
+		switch {
+		case r.pattern != nil:
+			if goMatches(r.pattern, path) {
+				return r
+			}
+		case r.keys != nil:
+			if name != nil && r.keys[goNormalize(*name)] {
+				return r
+			}
+		default:
+			if s, ok := v.(string); ok && goDetect(r.detect, s) {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// utf16Sorted gives an object's names in RFC 8785 order.
+func utf16Sorted(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := utf16.Encode([]rune(keys[i])), utf16.Encode([]rune(keys[j]))
+		for x := 0; x < len(a) && x < len(b); x++ {
+			if a[x] != b[x] {
+				return a[x] < b[x]
+			}
+		}
+		return len(a) < len(b)
+	})
+	return keys
+}
+
+func pathPointer(path []string) string {
+	var b strings.Builder
+	for _, p := range path {
+		b.WriteString(jsonPointer(p))
+	}
+	return b.String()
+}
+
+// goRedact is redact(): the redacted document and the record's entries.
+func goRedact(t *testing.T, doc any, rules []goRule, salt, pseudonym []byte) (any, []any) {
+	entries := []any{}
+	var node func(v any, path []string, name *string) (any, bool)
+	var children func(v any, path []string) any
+	node = func(v any, path []string, name *string) (any, bool) {
+		r := goRuleFor(rules, path, name, v)
+		if r == nil {
+			return children(v, path), true
+		}
+		p := pathPointer(path)
+		entries = append(entries, map[string]any{"pointer": p, "rule": r.id, "class": r.class, "action": r.action,
+			"commitment": redCommitment(t, redSalt(salt, p), p, v)})
+		switch r.action {
+		case "remove":
+			return nil, false
+		case "replace":
+			return r.marker, true
+		case "mask":
+			return maskOf(t, v, r.keep), true
+		}
+		return pseudonymOf(t, pseudonym, v), true
+	}
+	children = func(v any, path []string) any {
+		switch x := v.(type) {
+		case map[string]any:
+			out := map[string]any{}
+			for _, k := range utf16Sorted(x) {
+				k := k
+				if c, keep := node(x[k], append(append([]string{}, path...), k), &k); keep {
+					out[k] = c
+				}
+			}
+			return out
+		case []any:
+			out := []any{}
+			for i, e := range x {
+				if c, keep := node(e, append(append([]string{}, path...), strconv.Itoa(i)), nil); keep {
+					out = append(out, c)
+				}
+			}
+			return out
+		}
+		return v
+	}
+	return children(doc, nil), entries
+}
+
+// goCommit is commit(): the committed document and its disclosures.
+func goCommit(t *testing.T, doc any, rules []goRule, salt []byte) (any, []string) {
+	var ds []string
+	var walk func(v any, path []string) any
+	walk = func(v any, path []string) any {
+		switch x := v.(type) {
+		case map[string]any:
+			out := map[string]any{}
+			var digests []string
+			for _, k := range utf16Sorted(x) {
+				k := k
+				p := append(append([]string{}, path...), k)
+				if goRuleFor(rules, p, &k, x[k]) != nil {
+					d := b64u.EncodeToString(canonOf(t, []any{b64u.EncodeToString(redSalt(salt, pathPointer(p))), k, x[k]}))
+					digests = append(digests, discloseDigest(d))
+					ds = append(ds, d)
+				} else {
+					out[k] = walk(x[k], p)
+				}
+			}
+			if len(digests) > 0 {
+				sort.Strings(digests)
+				list := make([]any, len(digests))
+				for i, d := range digests {
+					list[i] = d
+				}
+				out["_sd"] = list
+			}
+			return out
+		case []any:
+			out := []any{}
+			for i, e := range x {
+				p := append(append([]string{}, path...), strconv.Itoa(i))
+				if goRuleFor(rules, p, nil, e) != nil {
+					d := b64u.EncodeToString(canonOf(t, []any{b64u.EncodeToString(redSalt(salt, pathPointer(p))), e}))
+					out = append(out, map[string]any{"...": discloseDigest(d)})
+					ds = append(ds, d)
+				} else {
+					out = append(out, walk(e, p))
+				}
+			}
+			return out
+		}
+		return v
+	}
+	return walk(doc, nil), ds
+}
+
+func TestRedactionDetectors(t *testing.T) {
+	v := loadRedaction(t)
+	if len(v.Detectors) == 0 {
+		t.Fatal("no detector cases")
+	}
+	for _, c := range v.Detectors {
+		if goDetect(c.Detector, c.Value) != c.Matches {
+			t.Errorf("%s %q: Go %v", c.Detector, c.Value, !c.Matches)
+		}
+	}
+}
+
+func TestRedactionWalk(t *testing.T) {
+	v := loadRedaction(t)
+	rulesOf := func(name string) []goRule {
+		return goRules(t, mustDecode(t, v.Policies[name]).(map[string]any))
+	}
+	for _, c := range v.Redactions {
+		var pk []byte
+		if c.PseudonymKey != nil {
+			pk = v.key(t, *c.PseudonymKey)
+		}
+		redacted, entries := goRedact(t, mustDecode(t, v.Documents[c.Document]), rulesOf(c.Policy), v.key(t, c.SaltKey), pk)
+		if string(canonOf(t, redacted)) != c.Redacted {
+			t.Errorf("%s: Go redacts to\n %s\n vector %s", c.ID, canonOf(t, redacted), c.Redacted)
+		}
+		rec := mustDecode(t, c.Record).(map[string]any)
+		if string(canonOf(t, entries)) != string(canonOf(t, rec["redactions"])) {
+			t.Errorf("%s: Go entries\n %s\n vector %s", c.ID, canonOf(t, entries), canonOf(t, rec["redactions"]))
+		}
+	}
+	for _, c := range v.Commitments {
+		committed, ds := goCommit(t, v.document(t, c.Document), rulesOf(c.Policy), v.key(t, c.SaltKey))
+		if string(canonOf(t, committed)) != c.Committed || strings.Join(ds, ",") != strings.Join(c.Disclosures, ",") {
+			t.Errorf("%s: Go commits to\n %s %v\n vector %s %v", c.ID, canonOf(t, committed), ds, c.Committed, c.Disclosures)
+		}
+	}
+	// The commitment-form snapshot's lines are the commit of each record.
+	for _, s := range v.Snapshots {
+		for i, r := range s.Records {
+			committed, ds := goCommit(t, mustDecode(t, r), rulesOf(s.Policy), v.key(t, s.SaltKey))
+			if string(canonOf(t, committed)) != s.Lines[i] || strings.Join(ds, ",") != strings.Join(s.Disclosures[i], ",") {
+				t.Errorf("%s line %d: Go commits to %s", s.ID, i, canonOf(t, committed))
+			}
+		}
+	}
+}
