@@ -30,10 +30,9 @@ import (
 // value, and that disclosing everything gives the original); every
 // disclosure case through goDisclose, the disclosure rules with RFC 9901's
 // refusals; and the commitment-form snapshot (batch verified by
-// goVerifySnapshot, proofs by tlog, views and refusals by goDisclose). Go
-// does not select (it does not walk policies or run detectors): the
-// selection is checked by the Rust core and the bindings against the
-// independent generator.
+// goVerifySnapshot, proofs by tlog, views and refusals by goDisclose). The
+// selection (detectors, patterns, classes, the walk) is in
+// redaction_walk_test.go.
 
 var b64u = base64.RawURLEncoding.Strict()
 
