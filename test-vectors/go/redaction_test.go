@@ -117,7 +117,16 @@ type redactionVectors struct {
 			Expected json.RawMessage `json:"expected"`
 		} `json:"tampered"`
 	} `json:"snapshots"`
-	Registry  string `json:"registry"`
+	Registry     string `json:"registry"`
+	PolicyErrors []struct {
+		ID         string          `json:"id"`
+		Policy     json.RawMessage `json:"policy"`
+		PolicyText string          `json:"policyText"`
+		Error      struct {
+			Code string  `json:"code"`
+			Path *string `json:"path"`
+		} `json:"error"`
+	} `json:"policyErrors"`
 	Detectors []struct {
 		Detector string `json:"detector"`
 		Value    string `json:"value"`

@@ -9,13 +9,16 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf16"
+
+	"github.com/gowebpki/jcs"
 )
 
 // The selection half of docs/redaction.md written again in Go: detectors,
 // pointer patterns, member classes, the walk in RFC 8785 member order with
 // the first rule that selects a node, every action, and the commitment
 // form. Every redaction, detector and commitment case of redaction.json
-// must come out byte for byte.
+// must come out byte for byte. goReadPolicy reads policy documents with the
+// loader's codes and JSON Pointers.
 
 func goDetect(name, s string) bool {
 	switch name {
@@ -486,6 +489,217 @@ func TestRedactionWalk(t *testing.T) {
 			if string(canonOf(t, committed)) != s.Lines[i] || strings.Join(ds, ",") != strings.Join(s.Disclosures[i], ",") {
 				t.Errorf("%s line %d: Go commits to %s", s.ID, i, canonOf(t, committed))
 			}
+		}
+	}
+}
+
+type policyRefusal struct{ code, path string }
+
+func noControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r >= 0x7f && r < 0xa0 {
+			return false
+		}
+	}
+	return true
+}
+
+func policyText(m map[string]any, at, name string, max int) (string, *policyRefusal) {
+	s, ok := m[name].(string)
+	if !ok || s == "" || utf8RuneCount(s) > max || !noControl(s) {
+		return "", &policyRefusal{"invalid_policy", at + "/" + name}
+	}
+	return s, nil
+}
+
+func utf8RuneCount(s string) int { return len([]rune(s)) }
+
+func policyAllowed(m map[string]any, at string, names ...string) *policyRefusal {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		known := false
+		for _, n := range names {
+			known = known || n == k
+		}
+		if !known {
+			return &policyRefusal{"invalid_policy", at + jsonPointer(k)}
+		}
+	}
+	return nil
+}
+
+func policyInt(v any, lo, hi uint64) bool {
+	n, ok := v.(json.Number)
+	if !ok {
+		return false
+	}
+	x, err := strconv.ParseUint(n.String(), 10, 64)
+	return err == nil && x >= lo && x <= hi
+}
+
+var patternToken = regexp.MustCompile(`^([^~]|~[012])*$`)
+
+// goReadPolicy is docs/redaction.md "Loading", in Go: nil or the refusal.
+func goReadPolicy(doc any) *policyRefusal {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return &policyRefusal{"invalid_policy", ""}
+	}
+	if typ, _ := m["type"].(string); typ != "trustcore.redaction-policy/v1" {
+		if strings.HasPrefix(typ, "trustcore.redaction-policy/") {
+			return &policyRefusal{"unsupported_policy_version", "/type"}
+		}
+		return &policyRefusal{"invalid_policy", "/type"}
+	}
+	if e := policyAllowed(m, "", "type", "id", "version", "rules", "marker"); e != nil {
+		return e
+	}
+	if _, e := policyText(m, "", "id", 128); e != nil {
+		return e
+	}
+	if !policyInt(m["version"], 1, 1<<53-1) {
+		return &policyRefusal{"invalid_policy", "/version"}
+	}
+	if _, ok := m["marker"]; ok {
+		if _, e := policyText(m, "", "marker", 256); e != nil {
+			return e
+		}
+	}
+	rules, ok := m["rules"].([]any)
+	if !ok || len(rules) < 1 || len(rules) > 256 {
+		return &policyRefusal{"invalid_policy", "/rules"}
+	}
+	ids := map[string]bool{}
+	for i, x := range rules {
+		at := "/rules/" + strconv.Itoa(i)
+		r, ok := x.(map[string]any)
+		if !ok {
+			return &policyRefusal{"invalid_policy", at}
+		}
+		if e := policyAllowed(r, at, "id", "select", "action", "class", "marker", "keep"); e != nil {
+			return e
+		}
+		id, e := policyText(r, at, "id", 128)
+		if e != nil {
+			return e
+		}
+		if ids[id] {
+			return &policyRefusal{"invalid_policy", at + "/id"}
+		}
+		ids[id] = true
+		sat := at + "/select"
+		sel, ok := r["select"].(map[string]any)
+		if !ok {
+			return &policyRefusal{"invalid_policy", sat}
+		}
+		if e := policyAllowed(sel, sat, "pointer", "keys", "detect"); e != nil {
+			return e
+		}
+		if len(sel) != 1 {
+			return &policyRefusal{"invalid_policy", sat}
+		}
+		if p, ok := sel["pointer"]; ok {
+			ps, ok := p.(string)
+			bad := &policyRefusal{"invalid_policy", sat + "/pointer"}
+			if !ok || !strings.HasPrefix(ps, "/") {
+				return bad
+			}
+			var toks []string
+			for _, tok := range strings.Split(ps, "/")[1:] {
+				if !patternToken.MatchString(tok) {
+					return bad
+				}
+				if tok == "**" && len(toks) > 0 && toks[len(toks)-1] == "**" {
+					continue
+				}
+				toks = append(toks, tok)
+			}
+			anyCount := 0
+			for _, tok := range toks {
+				if tok == "**" {
+					anyCount++
+				}
+			}
+			if anyCount > 4 || len(toks) > 128 {
+				return bad
+			}
+		} else if k, ok := sel["keys"]; ok {
+			list, ok := k.([]any)
+			if !ok || len(list) < 1 || len(list) > 256 {
+				return &policyRefusal{"invalid_policy", sat + "/keys"}
+			}
+			for j, n := range list {
+				s, ok := n.(string)
+				if !ok || goNormalize(s) == "" {
+					return &policyRefusal{"invalid_policy", sat + "/keys/" + strconv.Itoa(j)}
+				}
+			}
+		} else {
+			d, _ := sel["detect"].(string)
+			switch d {
+			case "email", "phone", "ipv4", "ipv6", "card", "iban":
+			default:
+				return &policyRefusal{"invalid_policy", sat + "/detect"}
+			}
+		}
+		action, _ := r["action"].(string)
+		switch action {
+		case "replace":
+			if _, ok := r["marker"]; ok {
+				if _, e := policyText(r, at, "marker", 256); e != nil {
+					return e
+				}
+			}
+		case "mask":
+			if k, ok := r["keep"]; ok && !policyInt(k, 0, 64) {
+				return &policyRefusal{"invalid_policy", at + "/keep"}
+			}
+		case "remove", "pseudonymize":
+		default:
+			return &policyRefusal{"invalid_policy", at + "/action"}
+		}
+		if _, ok := r["marker"]; ok && action != "replace" {
+			return &policyRefusal{"invalid_policy", at + "/marker"}
+		}
+		if _, ok := r["keep"]; ok && action != "mask" {
+			return &policyRefusal{"invalid_policy", at + "/keep"}
+		}
+		if _, ok := r["class"]; ok {
+			if _, e := policyText(r, at, "class", 64); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+func TestRedactionPolicyDocuments(t *testing.T) {
+	v := loadRedaction(t)
+	for name, raw := range v.Policies {
+		if e := goReadPolicy(mustDecode(t, raw)); e != nil {
+			t.Errorf("policy %s: Go refuses it: %v", name, *e)
+		}
+	}
+	if len(v.PolicyErrors) == 0 {
+		t.Fatal("no policyErrors")
+	}
+	for _, c := range v.PolicyErrors {
+		var doc any
+		if c.PolicyText != "" {
+			if _, err := jcs.Transform([]byte(c.PolicyText)); err != nil {
+				continue // strict JSON first: jcs refuses it too, without codes
+			}
+			doc = mustDecode(t, []byte(c.PolicyText))
+		} else {
+			doc = mustDecode(t, c.Policy)
+		}
+		e := goReadPolicy(doc)
+		if e == nil || e.code != c.Error.Code || c.Error.Path != nil && e.path != *c.Error.Path {
+			t.Errorf("%s: Go %v, vector %s %v", c.ID, e, c.Error.Code, c.Error.Path)
 		}
 	}
 }
