@@ -684,3 +684,83 @@ func TestSnapshotPublishedEvents(t *testing.T) {
 		}
 	}
 }
+
+// goBuildRefusal is where a build fails and why (docs/snapshots.md), or "".
+func goBuildRefusal(options map[string]string, records []string, snapshotID, ts string) (string, string) {
+	fields := map[string]any{"trace_id": "/trace_id", "ts": "/ts"}
+	for k, o := range options {
+		switch k {
+		case "hash_alg":
+			if o != "sha256" && o != "blake3" {
+				return "options", "invalid_option"
+			}
+		case "trace_id", "ts":
+			if !strings.HasPrefix(o, "/") {
+				return "options", "invalid_option"
+			}
+			fields[k] = o
+		default:
+			return "options", "unknown_option"
+		}
+	}
+	for i, r := range records {
+		canon, err := jcs.Transform([]byte(r))
+		if err != nil {
+			return strconv.Itoa(i), "json"
+		}
+		rec, _ := decodeJSON(canon)
+		if _, _, ok := recordFacts(rec, fields); !ok {
+			return strconv.Itoa(i), "invalid_record"
+		}
+	}
+	n := len([]rune(snapshotID))
+	if n == 0 || n > 128 || !noControl(snapshotID) {
+		return "finish", "invalid_snapshot"
+	}
+	if _, ok := snapInstant(ts); !ok {
+		return "finish", "invalid_timestamp"
+	}
+	if len(records) == 0 {
+		return "finish", "invalid_snapshot"
+	}
+	return "", ""
+}
+
+func TestSnapshotBuildErrors(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "snapshots.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		BuildErrors []struct {
+			ID         string            `json:"id"`
+			Options    map[string]string `json:"options"`
+			Records    []string          `json:"records"`
+			SnapshotID string            `json:"snapshotId"`
+			TS         string            `json:"ts"`
+			Error      struct {
+				At   any    `json:"at"`
+				Code string `json:"code"`
+			} `json:"error"`
+		} `json:"buildErrors"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil || len(doc.BuildErrors) == 0 {
+		t.Fatal("buildErrors", err)
+	}
+	for _, c := range doc.BuildErrors {
+		at, code := goBuildRefusal(c.Options, c.Records, c.SnapshotID, c.TS)
+		want := fmt.Sprint(c.Error.At)
+		wantCode := c.Error.Code
+		if wantCode == "syntax" || wantCode == "duplicate_key" {
+			wantCode = "json" // jcs refuses, without codes
+		}
+		if at != want || code != wantCode {
+			t.Errorf("%s: Go %s at %s, vector %s at %s", c.ID, code, at, c.Error.Code, want)
+		}
+	}
+	for _, b := range loadSnapshots(t).Builds {
+		if at, code := goBuildRefusal(b.Options, b.Records, b.SnapshotID, b.TS); code != "" {
+			t.Errorf("build %s: Go refuses it: %s at %s", b.ID, code, at)
+		}
+	}
+}
