@@ -95,7 +95,10 @@ impl PyAuditVerify {
     /// that cannot be used is `Failure::Table`.
     fn table(&self, py: Python<'_>) -> PyResult<(String, Option<String>, String)> {
         let cli::Source::Database { table, .. } = &self.0.source else {
-            return Err(cli_err(py, Failure::Table.error("no --database-url was given")));
+            return Err(cli_err(
+                py,
+                Failure::Table.error("no --database-url was given"),
+            ));
         };
         let t = trustcore::sql::Table::parse(table)
             .map_err(|e| cli_err(py, Failure::Table.error(e.message())))?;
@@ -119,7 +122,10 @@ impl PyAuditVerify {
         let types = crate::sql::types_arg(types)?;
         let profile = command_profile(&self.0, doc.as_deref()).map_err(|e| cli_err(py, e))?;
         let cli::Source::Database { table, .. } = &self.0.source else {
-            return Err(cli_err(py, Failure::Table.error("no --database-url was given")));
+            return Err(cli_err(
+                py,
+                Failure::Table.error("no --database-url was given"),
+            ));
         };
         let t = trustcore::sql::Table::parse(table)
             .map_err(|e| cli_err(py, Failure::Table.error(e.message())))?;

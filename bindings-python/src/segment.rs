@@ -62,7 +62,11 @@ fn jsonl_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     }
     match crate::Bytes::from_py(obj)? {
         Some(b) => Ok(b.as_slice().to_vec()),
-        None => Err(not_text("chunk", obj, "bytes, bytearray, memoryview or str")),
+        None => Err(not_text(
+            "chunk",
+            obj,
+            "bytes, bytearray, memoryview or str",
+        )),
     }
 }
 
@@ -347,7 +351,11 @@ impl PyStitcher {
     }
 
     /// The report of one pass from the answers (JSON texts, any order).
-    fn finish<'py>(&self, py: Python<'py>, answers: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn finish<'py>(
+        &self,
+        py: Python<'py>,
+        answers: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let mut list = Vec::new();
         for (i, a) in iter_arg(answers, "answers", "a list of JSON texts")?.enumerate() {
             let v = doc_value(py, &a?, &format!("answers[{i}]"))?;

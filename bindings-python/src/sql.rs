@@ -20,7 +20,11 @@ use crate::{iter_arg, not_text, Str};
 /// text (read as every `profile=` option is).
 fn profile_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Arc<ChainProfile>> {
     if obj.is_none() {
-        return Err(not_text("profile", obj, "a built-in profile name (str), a profile document (dict) or its JSON text (bytes)"));
+        return Err(not_text(
+            "profile",
+            obj,
+            "a built-in profile name (str), a profile document (dict) or its JSON text (bytes)",
+        ));
     }
     crate::profile::profile_arg(py, Some(obj))
 }
@@ -30,9 +34,9 @@ pub(crate) fn types_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)
     let mut out = Vec::new();
     for item in iter_arg(obj, "types", "a list of (column, data_type) pairs of str")? {
         let item = item?;
-        let pair: (Str, Str) = item.extract().map_err(|_| {
-            not_text("types item", &item, "a (column, data_type) pair of str")
-        })?;
+        let pair: (Str, Str) = item
+            .extract()
+            .map_err(|_| not_text("types item", &item, "a (column, data_type) pair of str"))?;
         out.push((pair.0 .0, pair.1 .0));
     }
     Ok(out)
@@ -270,7 +274,11 @@ fn retryable(sqlstate: Str) -> bool {
 /// The table of a profile (CREATE TABLE IF NOT EXISTS ...), with the
 /// constraints that make a fork impossible to insert.
 #[pyfunction]
-fn migration(py: Python<'_>, profile: &Bound<'_, PyAny>, table: &Bound<'_, PyAny>) -> PyResult<String> {
+fn migration(
+    py: Python<'_>,
+    profile: &Bound<'_, PyAny>,
+    table: &Bound<'_, PyAny>,
+) -> PyResult<String> {
     let p = profile_arg(py, profile)?;
     let t = table_arg(table)?;
     Ok(sql::migration(&p, &t))
