@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the trustcore-wasm npm package:
-#   pkg-node/  wasm-bindgen --target nodejs  (CommonJS, loads the .wasm synchronously)
-#   pkg-web/   wasm-bindgen --target web     (ESM, `await init()` fetches the .wasm)
-# The .wasm is compiled once (cargo profile `wasm`: opt-level s, fat LTO,
-# one codegen unit, panic=abort) and each copy is shrunk with `wasm-opt -Oz`
-# from the npm package `binaryen` (Debian's wasm-opt 108 breaks the module).
+#   pkg-node/    the full module, wasm-bindgen --target nodejs (CommonJS, loads the .wasm synchronously)
+#   pkg-web/     the full module, wasm-bindgen --target web    (ESM, `await init()` fetches the .wasm)
+#   pkg-verify/  the verify module (the control-panel app's), --target web
+# Each module is compiled once (cargo profile `wasm`, see compile() below)
+# and shrunk with `wasm-opt -Oz` from the npm package `binaryen` (Debian's
+# wasm-opt 108 breaks the module).
 #
 # Toolchain: rustup's wasm32-unknown-unknown target when it can be added,
 # otherwise Debian's rustc-web with -Zbuild-std (see the wasm build notes in bindings-wasm/README.md).
@@ -39,7 +40,16 @@ if [ ! -x "$wasm_opt" ]; then
     exit 1
 fi
 
-# --- compile the .wasm once -------------------------------------------------
+# --- compile the two modules ----------------------------------------------
+# full   (default features): pkg-node/, pkg-web/
+# verify (--no-default-features): pkg-verify/, the browser's verifier (the
+#        control-panel app): size-optimised harder, see the README's size table.
+#
+# Profile `wasm` (root Cargo.toml: opt-level s, fat LTO, one codegen unit,
+# panic=abort), with two overrides given here so that only this build sees
+# them: opt-level z for the module as a whole (about 10 % smaller than s),
+# and opt-level 3 for the crates whose speed is the verifier's speed
+# (curve25519-dalek, sha2, blake3): Ed25519 and the hashes.
 use_debian=0
 if [ "${TRUSTCORE_WASM_TOOLCHAIN:-}" = debian ]; then
     use_debian=1
@@ -50,25 +60,61 @@ elif ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
     fi
 fi
 
-if [ "$use_debian" = 0 ]; then
-    cargo build -p trustcore-wasm --target "$target" --profile wasm
-    target_dir="$(cargo metadata --format-version 1 --no-deps 2>/dev/null \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-    raw="$target_dir/$target/wasm/trustcore_wasm.wasm"
+overrides=(
+    --config 'profile.wasm.opt-level="z"'
+    --config 'profile.wasm.package.curve25519-dalek.opt-level=3'
+    --config 'profile.wasm.package.sha2.opt-level=3'
+    --config 'profile.wasm.package.blake3.opt-level=3'
+)
+
+# The verify module is built with std rebuilt for `panic=immediate-abort`
+# (no panic messages or locations in the module: a panic was already an
+# abort) when the toolchain has its sources (`rustup component add
+# rust-src`); otherwise it is built like the full one.
+build_std=()
+std_flags=""
+if [ "$use_debian" = 1 ]; then
+    build_std=(-Zbuild-std=std,panic_abort)
+elif rustup component list --installed 2>/dev/null | grep -q '^rust-src' \
+    || rustup component add rust-src >&2 2>/dev/null; then
+    build_std=(-Zbuild-std=std,panic_abort)
+    std_flags="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
 else
-    if ! dpkg -s rustc-web cargo-web rust-web-src rust-web-llvm lld-22 >/dev/null 2>&1; then
-        log "installing Debian rustc-web (apt-get)"
-        apt-get update >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-            rustc-web cargo-web rust-web-src rust-web-llvm lld-22 >&2
-    fi
-    # A separate target dir keeps the two toolchains from invalidating each other.
-    RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
-    CARGO_TARGET_DIR="$root/target/wasm-debian" \
-        /usr/bin/cargo build -p trustcore-wasm --target "$target" --profile wasm \
-        -Zbuild-std=std,panic_abort
-    raw="$root/target/wasm-debian/$target/wasm/trustcore_wasm.wasm"
+    log "rust-src is not available: the verify module is built without -Zbuild-std (larger)"
 fi
+
+compile() { # <flavor: full|verify> -> prints the path of the .wasm
+    local flavor="$1" features=() dir flags="" extra=()
+    [ "$flavor" = verify ] && features=(--no-default-features)
+    if [ "$use_debian" = 0 ]; then
+        dir="$root/target/wasm-$flavor"
+        if [ "$flavor" = verify ] && [ "${#build_std[@]}" -gt 0 ]; then
+            extra=("${build_std[@]}")
+            flags="$std_flags"
+        fi
+        RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags" CARGO_TARGET_DIR="$dir" \
+            cargo build -q -p trustcore-wasm "${features[@]}" --target "$target" --profile wasm \
+            "${overrides[@]}" "${extra[@]}" >&2
+    else
+        if ! dpkg -s rustc-web cargo-web rust-web-src rust-web-llvm lld-22 >/dev/null 2>&1; then
+            log "installing Debian rustc-web (apt-get)"
+            apt-get update >&2
+            DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+                rustc-web cargo-web rust-web-src rust-web-llvm lld-22 >&2
+        fi
+        # A separate target dir keeps the two toolchains from invalidating each other.
+        dir="$root/target/wasm-debian-$flavor"
+        RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$dir" \
+            /usr/bin/cargo build -q -p trustcore-wasm "${features[@]}" --target "$target" --profile wasm \
+            "${overrides[@]}" -Zbuild-std=std,panic_abort >&2
+    fi
+    echo "$dir/$target/wasm/trustcore_wasm.wasm"
+}
+
+log "compiling the full module"
+raw="$(compile full)"
+log "compiling the verify module"
+raw_verify="$(compile verify)"
 
 # --- glue for Node and for the web, then wasm-opt ---------------------------
 optimize() {
@@ -77,14 +123,16 @@ optimize() {
         "$1" -o "$1.opt"
     mv "$1.opt" "$1"
 }
-for flavor in node web; do
+for flavor in node web verify; do
     out="$here/pkg-$flavor"
+    input="$raw"
     case "$flavor" in
         node) bindgen_target=nodejs; module_type=commonjs ;;
         web) bindgen_target=web; module_type=module ;;
+        verify) bindgen_target=web; module_type=module; input="$raw_verify" ;;
     esac
     rm -rf "$out"
-    "$wasm_bindgen" --target "$bindgen_target" --out-dir "$out" --out-name trustcore_wasm "$raw"
+    "$wasm_bindgen" --target "$bindgen_target" --out-dir "$out" --out-name trustcore_wasm "$input"
     # Errors the glue and wasm-bindgen's runtime raise themselves must carry
     # a code like every other error of the module (the fuzz harness checks
     # that no error is code-less). Fails loudly if a wasm-bindgen upgrade
@@ -157,5 +205,9 @@ else
     optimize "$web_wasm"
 fi
 
-wasm="$here/pkg-web/trustcore_wasm_bg.wasm"
-log "wasm: $(wc -c < "$wasm") bytes raw, $(gzip -9c "$wasm" | wc -c) bytes gzipped (wasm-opt -Oz)"
+optimize "$here/pkg-verify/trustcore_wasm_bg.wasm"
+
+for flavor in web verify; do
+    wasm="$here/pkg-$flavor/trustcore_wasm_bg.wasm"
+    log "pkg-$flavor: $(wc -c < "$wasm") bytes raw, $(gzip -9c "$wasm" | wc -c) bytes gzipped (wasm-opt -Oz)"
+done

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # CI for the WASM binding: install what is missing, build pkg-node/ and
-# pkg-web/ (release profile `wasm`), check the dependency graph, run the Node
+# pkg-web/ (the full module) and pkg-verify/ (the control-panel app's),
+# check the dependency graph and the verify module's size, run the Node
 # tests, type-check the declarations, fuzz the boundary (FUZZ_SECONDS,
-# default 30), write the cross-binding report dump and run the
-# headless-browser test. Idempotent, non-interactive; exits non-zero on any
+# default 30), write the cross-binding report dump, run the headless-browser
+# test and the app's Playwright suite (screenshot: ../target/artifacts/app-result.png). Idempotent, non-interactive; exits non-zero on any
 # failure.
 #
 #   bindings-wasm/ci.sh
@@ -70,5 +71,17 @@ node ../examples/wasm/verify_event.mjs </dev/null >/dev/null
 
 step "browser test (pkg-web in headless chromium)"
 test/browser/run.sh </dev/null
+
+step "the control-panel app in Chromium (Playwright): test/browser/app.test.mjs"
+# Debian's chromium (playwright-core never downloads a browser); the
+# fixtures (a 100,000-event export, ...) are made once into ../target/app-fixtures.
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+    apt-get update >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >&2
+fi
+node --test --test-concurrency=1 test/browser/app.test.mjs </dev/null 2>&1 | tee ../target/app-test.log | grep -E '^(# (tests|pass|fail)|not ok|THROUGHPUT)|^\s+(error|expected|actual):' || true
+grep -q '^# fail 0$' ../target/app-test.log
+test -s ../target/artifacts/app-result.png
+grep '^THROUGHPUT ' ../target/app-test.log
 
 step "done in $((SECONDS - start))s"

@@ -15,10 +15,16 @@
 // * policy: {result: <decision | explanation | impact report | bucket>},
 //   {result: null} for a set that loads or an update that is allowed, or
 //   {error: {kind, code}};
+// * profiles: verifyJsonl of every profiles.json case's jsonl with its
+//   options and the case's profile document (profiles.json's `profiles`),
+//   under profiles.json's registry: the whole report, messages included;
+// * segments: every chain.json case cut into 3 segments before its lines
+//   ⌊n/3⌋ and ⌊2n/3⌋ (test/segment-cases.mjs `cutThree`: each part the exact
+//   text it spans), each verified by a SegmentVerifier with the case's
+//   options, stitched (`stitch`) into the report;
 // * options: {ok: true} or {error: {kind, code}}, with the JavaScript
-//   spelling (`js`). This module is the verify side only: it has no
-//   ChainWriter, so the `chain_writer` cases are not in this dump (they are
-//   listed in `skipped`). verify_event_in_checkpoint reads its options
+//   spelling (`js`); the `chain_writer` cases through the full module's
+//   ChainWriter (remote signing). verify_event_in_checkpoint reads its options
 //   first, so it gets a real registry (which the glue checks before Rust
 //   runs) and nothing usable otherwise, and counts as accepted unless the
 //   error is an OptionsError.
@@ -29,6 +35,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { api as t, loadVectors } from './load.mjs';
+import { cutThree, stitchedReport } from './segment-cases.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -47,7 +54,7 @@ function attempt(fn, ok) {
 }
 
 /** The calls of options.json this module has (the verify side). */
-export const OPTION_CALLS = ['verify_jsonl', 'canonicalize', 'verify_event_in_checkpoint'];
+export const OPTION_CALLS = ['verify_jsonl', 'canonicalize', 'verify_event_in_checkpoint', 'chain_writer'];
 
 export function dump() {
   const cases = {};
@@ -61,6 +68,17 @@ export function dump() {
   }
   for (const c of chain.replay) {
     cases[`replay/${c.id}`] = t.replay(c.rows, c.start);
+  }
+
+  for (const c of chain.cases) {
+    cases[`segments/${c.id}`] = stitchedReport(t, cutThree(c.jsonl), registry, c.options ?? undefined);
+  }
+
+  const profiles = loadVectors('profiles.json');
+  const profileRegistry = t.SignerRegistry.fromJson(profiles.registry);
+  const docs = Object.fromEntries(profiles.profiles.map((p) => [p.name, p]));
+  for (const c of profiles.cases) {
+    cases[`profiles/${c.id}`] = t.verifyJsonl(c.jsonl, profileRegistry, { ...(c.options ?? {}), profile: docs[c.profile] });
   }
 
   const merkle = loadVectors('merkle.json');
@@ -121,6 +139,8 @@ export function dump() {
   const calls = {
     verify_jsonl: (o) => t.verifyJsonl(jsonl, registry, o),
     canonicalize: (o) => t.canonicalize(1, o),
+    // The full module's writer (remote signing only); the key is any valid one.
+    chain_writer: (o) => t.ChainWriter.create('kernel-signer', registry.keyFor('kernel-signer', '2026-03-01T12:00:00Z'), o),
     verify_event_in_checkpoint: (o) => {
       try {
         t.verifyEventInCheckpoint(null, null, null, null, null, registry, o);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { loadVectors } from './load.mjs';
 import { dump, stringify } from './report-dump.mjs';
 
-test('report-dump: every vector case is dumped (the chain_writer options cases are listed as skipped)', () => {
+test('report-dump: every vector case is dumped, profiles and segments included', () => {
   const d = dump();
   const n = (g) => Object.keys(d.cases).filter((k) => k.startsWith(`${g}/`)).length;
   const merkle = loadVectors('merkle.json');
@@ -16,8 +16,14 @@ test('report-dump: every vector case is dumped (the chain_writer options cases a
   assert.equal(n('consistency'), merkle.consistency.length);
   assert.equal(n('checkpoint'), loadVectors('checkpoint.json').cases.length);
   assert.equal(n('policy'), loadVectors('policy.json').cases.length);
-  assert.equal(n('options') + d.skipped.length, options.cases.length);
-  assert.deepEqual(d.skipped, options.cases.filter((c) => c.call === 'chain_writer').map((c) => `options/${c.id}`));
+  assert.equal(n('options'), options.cases.length);
+  assert.deepEqual(d.skipped, []);
+  assert.equal(n('profiles'), loadVectors('profiles.json').cases.length);
+  assert.equal(n('segments'), loadVectors('chain.json').cases.length);
+  // A stitched report is the one-pass report.
+  for (const k of Object.keys(d.cases).filter((x) => x.startsWith('segments/'))) {
+    assert.deepEqual(d.cases[k], d.cases[k.replace('segments/', 'chain/')], k);
+  }
   assert.match(stringify(d), /"size": 9223372036854775807\b/);
   assert.deepEqual(JSON.parse(stringify({ a: 1n, b: [2n ** 64n] }).replace(/18446744073709551616/, '"x"')), { a: 1, b: ['x'] });
 });

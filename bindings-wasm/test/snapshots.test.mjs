@@ -83,14 +83,20 @@ for (const hashAlg of ['sha256', 'blake3']) {
   });
 }
 
-test('remote signing fails closed; KMS digest mode (ed25519ph) verifies', () => {
+test('remote signing fails closed; the prepared message names the algorithm', () => {
   const b = t.SnapshotBuilder.create();
   b.push(trace(1));
   const unsigned = b.finish('snap-1', '2026-03-01T13:00:00Z');
   const prepared = unsigned.prepare('graph-signer');
   assert.throws(() => prepared.attach(kms.sign(prepared.message), t.PublicKey.fromBytes(graph.publicKeyRaw)), (e) => e.name === 'SnapshotError' && e.code === 'remote_signature_invalid');
-  const { snap, batch } = buildSnapshot([trace(1), trace(2)], { kid: 'kms', key: kms, alg: 'ed25519ph' });
-  assert.equal(verifyApi.verifySnapshot(verifyApi.Snapshot.fromJson(snap.toJson()), batch, verifyApi.SignerRegistry.fromJson(file)).valid, true);
+  // ed25519ph (KMS digest mode) hands the signer the 64-byte SHA-512 of the
+  // signing input; Node's crypto has no Ed25519ph, so that signer is the
+  // core's own test (core/tests/snapshot_redaction.rs).
+  assert.equal(unsigned.prepare('kms', 'ed25519ph').message.length, 64);
+  const { snap, batch } = buildSnapshot([trace(1), trace(2)]);
+  const wrongKid = JSON.parse(snap.toJson());
+  wrongKid.signer_kid = 'kms';
+  assert.deepEqual(verifyApi.verifySnapshot(verifyApi.Snapshot.fromJson(wrongKid), batch, verifyApi.SignerRegistry.fromJson(file)).failures.map((f) => f.code), ['algorithm_mismatch']);
   assert.throws(() => t.SnapshotBuilder.create({ trace_id: '/id' }), (e) => e.name === 'OptionsError' && e.code === 'unknown_option');
   assert.throws(() => t.Snapshot.fromJson('{"type":"trustcore.snapshot/v1"}'), (e) => e.name === 'SnapshotError' && e.code === 'invalid_metadata');
 });

@@ -207,7 +207,18 @@ export function makeGood(api, vectors) {
     { expectedHead: head() }, { checkpoint: { size: fixture.checkpoint.size, root: fixture.checkpoint.root } },
     { maxRowBytes: 100, threads: 2 },
   ]);
+  const profileDocs = vectors.profiles?.profiles ?? [];
+  const segment = () => { const sv = api.SegmentVerifier.create(registry()); sv.pushBytes(rows.join('\n')); return sv.finish(); };
   const table = [
+    [/ProfileInput/, (r) => (r.chance(0.5) ? v(r.pick(['trustcore/v1', 'kernel/v1', 'row-digest/v1', 'payload-sig/v1']), 'a built-in name') : v(r.pick(profileDocs), 'a profile document'))],
+    [/RowOptions/, (r) => v(r.pick([{}, { profile: 'kernel/v1' }, { hashAlg: 'blake3' }, { profile: profileDocs[4] }]), '{profile?, hashAlg?}')],
+    [/DuplicateRow\[\]/, (r) => v(r.pick([[], [[0, 3]], [[1, 0], [0, 2]]]), 'duplicates')],
+    [/^Segment\[\]$/, () => v([segment(), segment()], 'two segments')],
+    [/^Uint8Array\[\]$/, (r) => v(r.pick([[], [new Uint8Array(28)], [new Uint8Array(56), new Uint8Array(0)]]), 'id buckets')],
+    [/RecheckInput\[\]/, () => v([rows[0], rows[1]], 'two rows')],
+    [/SnapshotOptions/, (r) => v(r.pick([{}, { hashAlg: 'blake3' }, { traceId: '/id', ts: '/at' }]), 'snapshot options')],
+    [/WriterOptions/, (r) => v(r.pick([{}, { profile: 'kernel/v1' }, { alg: 'ed25519ph' }, { head: head() }]), 'writer options')],
+    [/EventBody/, () => v({ id: '6f1c2a4e-0000-4000-8000-000000000001', ts: '2026-03-01T12:00:00Z', eventType: 'x.y', actor: 'a', payload: { n: 1 } }, 'an event body')],
     [/SignerRegistry/, () => v(registry(), 'SignerRegistry.fromJson(chain.registry)')],
     [/PolicySet/, () => v(set(), 'PolicySet(kernel)')],
     [/^Envelope$/, () => v(api.Envelope.fromJson(envelopeText), 'Envelope.fromJson(signing.envelopes[0])')],

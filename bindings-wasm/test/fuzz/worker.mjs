@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { readFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { hostile, makeGood, mutate, prng, SENTINELS } from './values.mjs';
+import { signer, signersFile } from '../signer.mjs';
 
 const require = createRequire(import.meta.url);
 // FUZZ_PKG: another nodejs build of the module (a folder like pkg-node).
@@ -33,6 +34,8 @@ const vectors = {
   merkle: vec('merkle.json'),
   policy: vec('policy.json'),
   fixture: JSON.parse(readFileSync(new URL('../fixtures/event-in-checkpoint.json', import.meta.url), 'utf8')),
+  profiles: vec('profiles.json'),
+  redactionPolicy: { type: 'trustcore.redaction-policy/v1', id: 'p', version: 1, rules: [{ id: 'e', select: { detect: 'email' }, action: 'replace', class: 'email' }] },
 };
 
 const CALL_MS = Number(process.env.FUZZ_CALL_MS ?? 2000);
@@ -94,7 +97,46 @@ const factories = {
   },
   PolicySet: () => api.PolicySet.fromJson(JSON.stringify(vectors.policy.policySets.kernel)),
   ApprovalSet: () => api.ApprovalSet.fromJson(vectors.signing.approvals[0].set),
+  SegmentVerifier: () => {
+    const v = api.SegmentVerifier.forBytes(api.SignerRegistry.fromJson(vectors.chain.registry), 0, 2000);
+    v.pushBytes(vectors.chain.cases[0].jsonl.slice(0, 900));
+    return v;
+  },
+  Segment: () => segment(),
+  Stitcher: () => api.Stitcher.create([segment().summary()], [], null),
+  Snapshot: () => snapshot().snap,
+  SnapshotVerifier: () => api.SnapshotVerifier.create(snapshot().snap, api.SignerRegistry.fromJson(snapshot().signers)),
+  ChainWriter: () => api.ChainWriter.create('s1', api.PublicKey.fromBytes(fuzzKey.publicKeyRaw)),
+  PreparedEvent: () => api.ChainWriter.create('s1', api.PublicKey.fromBytes(fuzzKey.publicKeyRaw)).prepare(body),
+  RedactionPolicy: () => api.RedactionPolicy.fromJson(vectors.redactionPolicy),
+  SnapshotBuilder: () => api.SnapshotBuilder.create(),
+  UnsignedSnapshot: () => snapshot().unsigned(),
+  PreparedSnapshot: () => snapshot().unsigned().prepare('s1'),
 };
+
+const fuzzKey = signer(51);
+const body = { id: '6f1c2a4e-0000-4000-8000-000000000001', ts: '2026-03-01T12:00:00Z', eventType: 'x.y', actor: 'a', payload: { n: 1 } };
+function segment() {
+  const v = api.SegmentVerifier.create(api.SignerRegistry.fromJson(vectors.chain.registry));
+  v.pushBytes(vectors.chain.cases[0].jsonl);
+  return v.finish();
+}
+let snap = null;
+function snapshot() {
+  const unsigned = () => {
+    const b = api.SnapshotBuilder.create();
+    b.push({ trace_id: 't1', ts: '2026-03-01T12:00:00Z', email: 'a@example.com' });
+    return b.finish('snap-fuzz', '2026-03-01T13:00:00Z');
+  };
+  if (!snap) {
+    const p = unsigned().prepare('s1');
+    snap = {
+      snap: p.attach(fuzzKey.sign(p.message), api.PublicKey.fromBytes(fuzzKey.publicKeyRaw)),
+      signers: signersFile({ s1: { key: fuzzKey } }),
+    };
+  }
+  return { ...snap, snap: api.Snapshot.fromJson(snap.snap.toJson()), unsigned };
+}
 
 function targets() {
   const params = declaredParams();

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""What each crate costs in a WASM module, from twiggy's per-item sizes.
+
+    twiggy top -n 1000000 --format json target/wasm-verify/wasm32-unknown-unknown/wasm/trustcore_wasm.wasm > /tmp/top.json
+    python3 bench/size.py /tmp/top.json            # a Markdown table (crates, then trustcore's modules)
+
+The input is the module cargo writes (with its name section, before
+wasm-bindgen and wasm-opt): each function is attributed to the crate its
+path starts with (`alloc::collections::btree::…` is `alloc`, generic code
+instantiated for our types included), data segments to "(data)". The
+shares carry over to the shipped module, which wasm-opt shrinks as a whole.
+"""
+import collections
+import json
+import re
+import sys
+
+
+def main():
+    d = json.load(open(sys.argv[1]))
+    items = d["items"] if isinstance(d, dict) else d
+    crates = collections.Counter()
+    modules = collections.Counter()
+    generic = collections.Counter()
+    for it in items:
+        name, size = it["name"], it["shallow_size"]
+        if name.startswith("custom section") or "function names" in name or "wasm_bindgen_unstable" in name:
+            continue
+        plain = re.sub(r"\[[0-9a-f]+\]", "", name)
+        m = re.match(r"^[<&\s]*(?:mut |dyn )?([a-z_][a-z0-9_]*)::(?:([a-z_][a-z0-9_]*)::)?(?:([a-zA-Z_][a-zA-Z0-9_]*))?", plain)
+        if name.startswith("data"):
+            key = "(data: strings, tables)"
+        elif m:
+            key = m.group(1)
+            if key == "trustcore" and m.group(2):
+                modules["trustcore::" + m.group(2)] += size
+            if key in ("core", "alloc"):
+                generic["%s::%s::%s" % (key, m.group(2) or "", m.group(3) or "")] += size
+        else:
+            key = "(shims, trait impls without a path)"
+        crates[key] += size
+    total = sum(crates.values())
+    print("| crate | bytes | share |\n|---|---:|---:|")
+    for k, v in crates.most_common(20):
+        print("| %s | %s | %.1f %% |" % (k, format(v, ","), 100 * v / total))
+    print("| total (code and data) | %s | |" % format(total, ","))
+    print("\n| trustcore module | bytes |\n|---|---:|")
+    for k, v in modules.most_common(12):
+        print("| %s | %s |" % (k, format(v, ",")))
+    print("\n| largest generic code (std) | bytes |\n|---|---:|")
+    for k, v in generic.most_common(6):
+        print("| %s | %s |" % (k.rstrip(":"), format(v, ",")))
+
+
+if __name__ == "__main__":
+    main()

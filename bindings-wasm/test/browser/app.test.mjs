@@ -1,0 +1,300 @@
+// The control-panel app (#13) in a real browser: Playwright (playwright-core)
+// driving Debian's Chromium against bindings-wasm/app/ served from
+// 127.0.0.1 by test/browser/serve.mjs, with real files (setInputFiles)
+// made by test/browser/fixtures.mjs. Checks what issue #13 asks for and
+// prints the throughput measured in the page as one parseable line:
+//
+//   THROUGHPUT {"events":…,"oneWorker":…,"twoWorkers":…,"workerRatio":…,"canonicalizeRatio":…,"verifyRatio":…,…}
+//
+// Run by ci.sh (`node --test test/browser/app.test.mjs`); CHROMIUM overrides
+// /usr/bin/chromium. The result view's screenshot is written to
+// <repo>/target/artifacts/app-result.png.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
+import { EVENTS, TAMPERED_ROW, make } from './fixtures.mjs';
+import { signer } from '../signer.mjs';
+
+const require = createRequire(import.meta.url);
+const t = require('../../pkg-node/trustcore_wasm.js');
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const artifacts = `${repo}target/artifacts/`;
+const TIMEOUT = 240_000;
+
+let server;
+let browser;
+let page;
+let dir;
+const errors = [];
+const figures = {};
+
+before(async () => {
+  dir = make();
+  server = await serve(repo);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  page.on('request', (r) => { if (!r.url().startsWith(server.url)) errors.push(`a request off this origin: ${r.url()}`); });
+}, { timeout: 600_000 });
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (Object.keys(figures).length) console.log(`THROUGHPUT ${JSON.stringify(figures)}`);
+});
+
+async function openApp() {
+  await page.goto(`${server.url}bindings-wasm/app/`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+}
+
+async function verifyExport(file, { signers = 'signers.json', workers = 2 } = {}) {
+  await openApp();
+  await page.setInputFiles('#signers-file', `${dir}${signers}`);
+  await page.waitForFunction(() => document.getElementById('signers-info').textContent || document.getElementById('signers-error').textContent);
+  await page.setInputFiles('#export-file', `${dir}${file}`);
+  await page.waitForFunction(() => document.getElementById('export-info').textContent);
+  await page.fill('#workers', String(workers));
+  await page.click('#verify-btn');
+  await page.waitForSelector('#result:not([hidden])', { timeout: TIMEOUT });
+  return JSON.parse(await page.evaluate(() => document.body.dataset.lastRun));
+}
+
+async function downloadedReport() {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-btn')]);
+  return JSON.parse(readFileSync(await download.path(), 'utf8'));
+}
+
+/** The one-pass report of the Node build over the same file, as JSON would carry it. */
+function onePass(file, signers = 'signers.json') {
+  const registry = t.SignerRegistry.fromJson(readFileSync(`${dir}${signers}`, 'utf8'));
+  const bytes = readFileSync(`${dir}${file}`);
+  return JSON.parse(JSON.stringify(t.verifyJsonl(new Uint8Array(bytes), registry, { maxBreaks: 1000000 })));
+}
+
+test(`a ${EVENTS}-event export, 2 workers: the one-pass report, field by field; screenshot`, { timeout: TIMEOUT }, async () => {
+  const m2 = await verifyExport('export.jsonl', { workers: 2 });
+  assert.equal(m2.workers, 2);
+  assert.equal(m2.rows, EVENTS);
+  const report = await downloadedReport();
+  const want = onePass('export.jsonl');
+  assert.equal(report.valid, true);
+  for (const k of Object.keys(want)) assert.deepEqual(report[k], want[k], k);
+  assert.deepEqual(report, want);
+  assert.match(await page.textContent('#verdict'), /^Valid/);
+  assert.equal(await page.textContent('#r-count'), t.thousands(EVENTS));
+  assert.match(await page.textContent('#progress-text'), /events\/s/);
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: `${artifacts}app-result.png`, fullPage: true });
+  const png = readFileSync(`${artifacts}app-result.png`);
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  assert.ok(statSync(`${artifacts}app-result.png`).size > 20_000, 'the screenshot is not empty');
+  figures.events = EVENTS;
+  figures.twoWorkers = m2.eventsPerSecond;
+  figures.twoWorkersMs = m2.ms;
+  const m1 = await verifyExport('export.jsonl', { workers: 1 });
+  figures.oneWorker = m1.eventsPerSecond;
+  figures.oneWorkerMs = m1.ms;
+  figures.workerRatio = Number((m1.ms / m2.ms).toFixed(2));
+});
+
+test('a tampered export shows the break at the right row, with the row and why', { timeout: TIMEOUT }, async () => {
+  await verifyExport('tampered.jsonl', { workers: 2 });
+  const report = await downloadedReport();
+  assert.deepEqual(report, onePass('tampered.jsonl'));
+  assert.equal(report.breaks[0].position, TAMPERED_ROW);
+  assert.equal(report.breaks[0].reason, 'hash_mismatch');
+  assert.match(await page.textContent('#verdict'), /^Invalid: 1 break/);
+  const row = page.locator('#breaks .vrow').first();
+  assert.match(await row.textContent(), new RegExp(`${t.thousands(TAMPERED_ROW)}.*hash_mismatch`));
+  await row.click();
+  await page.waitForFunction(() => document.getElementById('break-detail').dataset.position);
+  const detail = await page.textContent('#break-detail');
+  assert.match(detail, /"amount":99999/);
+  assert.ok(detail.includes(report.breaks[0].message));
+});
+
+test('a gzipped export: one worker decompresses and verifies, same report', { timeout: TIMEOUT }, async () => {
+  const m = await verifyExport('export.jsonl.gz', { workers: 2 });
+  assert.equal(m.workers, 1);
+  assert.equal(m.gz, true);
+  assert.match(await page.textContent('#export-info'), /gzip: it cannot be split, so one worker/);
+  const report = await downloadedReport();
+  assert.deepEqual(report, onePass('export.jsonl'));
+  figures.gzipOneWorker = m.eventsPerSecond;
+});
+
+test('a wrong signers file gives a clear message next to its input, not a console error', async () => {
+  await openApp();
+  const before_ = errors.length;
+  await page.setInputFiles('#signers-file', `${dir}wrong-signers.json`);
+  await page.waitForFunction(() => document.getElementById('signers-error').textContent);
+  const msg = await page.textContent('#signers-error');
+  assert.match(msg, /^This signers file cannot be used: RegistryError invalid_registry: /);
+  assert.equal(await page.textContent('#signers-info'), '');
+  await page.setInputFiles('#export-file', `${dir}small.jsonl`);
+  await page.click('#verify-btn');
+  assert.match(await page.textContent('#signers-error'), /cannot be used/);
+  assert.equal(await page.isHidden('#result'), true);
+  assert.deepEqual(errors.slice(before_), []);
+});
+
+test('cancel mid-run stops the workers and gives no verdict', { timeout: TIMEOUT }, async () => {
+  await openApp();
+  await page.setInputFiles('#signers-file', `${dir}signers.json`);
+  await page.setInputFiles('#export-file', `${dir}export.jsonl`);
+  await page.waitForFunction(() => document.getElementById('export-info').textContent);
+  await page.fill('#workers', '1');
+  await page.click('#verify-btn');
+  await page.waitForFunction(() => /[1-9][0-9,]* events ·/.test(document.getElementById('progress-text').textContent), null, { timeout: 60_000 });
+  await page.click('#cancel-btn');
+  assert.match(await page.textContent('#progress-text'), /^Cancelled/);
+  await page.waitForTimeout(500);
+  assert.equal(await page.isHidden('#result'), true);
+  assert.equal(await page.isEnabled('#verify-btn'), true);
+  assert.equal(await page.textContent('#run-error'), '');
+});
+
+test('100,000 breaks: the table stays fast (virtual rows) and the last one opens', { timeout: TIMEOUT }, async () => {
+  await verifyExport('export.jsonl', { signers: 'other-key-signers.json', workers: 2 });
+  assert.match(await page.textContent('#verdict'), new RegExp(`Invalid: ${t.thousands(EVENTS)} breaks`));
+  const rendered = await page.locator('#breaks .vrow').count();
+  assert.ok(rendered < 60, `${rendered} rows in the DOM`);
+  const ms = await page.evaluate(async () => {
+    const list = document.getElementById('breaks');
+    const t0 = performance.now();
+    for (let i = 1; i <= 20; i += 1) {
+      list.scrollTop = (list.scrollHeight * i) / 20;
+      list.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    }
+    return performance.now() - t0;
+  });
+  assert.ok(ms < 3000, `20 scroll steps took ${ms} ms`);
+  figures.scroll20StepsMs = Math.round(ms);
+  await page.locator('#breaks .vrow').last().click();
+  await page.waitForFunction(() => document.getElementById('break-detail').dataset.position);
+  assert.equal(await page.evaluate(() => document.getElementById('break-detail').dataset.position), String(EVENTS - 1));
+  assert.match(await page.textContent('#break-detail'), /invalid_signature/);
+});
+
+test('the Merkle root against a signed checkpoint; one event with its inclusion proof', { timeout: TIMEOUT }, async () => {
+  await openApp();
+  await page.setInputFiles('#signers-file', `${dir}small-signers.json`);
+  await page.setInputFiles('#export-file', `${dir}small.jsonl`);
+  await page.setInputFiles('#checkpoint-file', `${dir}checkpoint.note`);
+  await page.setInputFiles('#vkeys-file', `${dir}vkeys.txt`);
+  await page.waitForFunction(() => /events, root/.test(document.getElementById('checkpoint-info').textContent));
+  await page.click('#verify-btn');
+  await page.waitForSelector('#result:not([hidden])');
+  assert.match(await page.textContent('#r-checkpoint'), /^matches the signed checkpoint \(size 10/);
+  const ev = JSON.parse(readFileSync(`${dir}event.json`, 'utf8'));
+  await page.click('#tab-event');
+  await page.fill('#ev-row', ev.row);
+  await page.fill('#ev-index', String(ev.index));
+  await page.fill('#ev-proof', JSON.stringify(ev.proof));
+  await page.fill('#ev-note', readFileSync(`${dir}checkpoint.note`, 'utf8'));
+  await page.fill('#ev-vkeys', readFileSync(`${dir}vkeys.txt`, 'utf8'));
+  await page.click('#ev-btn');
+  await page.waitForSelector('#ev-result:not([hidden])');
+  assert.match(await page.textContent('#ev-result'), /^Valid: event 3 is in the signed checkpoint/);
+  await page.fill('#ev-row', ev.row.replace('"seq":4', '"seq":5'));
+  await page.click('#ev-btn');
+  assert.match(await page.textContent('#ev-result'), /^Invalid \(row\): hash_mismatch/);
+});
+
+test('a policy denial explained: the evaluation path as a tree, evidence highlighted, the rationale', async () => {
+  await openApp();
+  await page.click('#tab-policy');
+  await page.setInputFiles('#policy-set', `${dir}policy-set.json`);
+  await page.setInputFiles('#policy-record', `${dir}policy-record.json`);
+  await page.click('#policy-btn');
+  await page.waitForSelector('#policy-result:not([hidden])');
+  const record = JSON.parse(readFileSync(`${dir}policy-record.json`, 'utf8'));
+  const want = t.explain(record, t.PolicySet.fromJson(readFileSync(`${dir}policy-set.json`, 'utf8')));
+  const text = await page.textContent('#policy-result');
+  assert.ok(text.startsWith(want.summary), text);
+  assert.ok(text.includes(`Rationale: ${want.rationale}`));
+  const evidence = await page.locator('#policy-result .tree .evidence').allTextContents();
+  const leaf = want.evaluationPath.flatMap((s) => s.evidence ?? []);
+  assert.ok(leaf.length > 0);
+  assert.deepEqual(evidence.map((e) => e.trim()), leaf.map((e) => `${e.pointer} = ${JSON.stringify(e.value)}`));
+  assert.equal(await page.locator('#policy-result .tree li').count(), want.evaluationPath.length);
+});
+
+test('a snapshot and a redacted trace verified with a subset of disclosures', async () => {
+  await openApp();
+  await page.setInputFiles('#signers-file', `${dir}snapshot-signers.json`);
+  await page.click('#tab-snapshot');
+  await page.setInputFiles('#snap-meta', `${dir}snapshot.json`);
+  await page.setInputFiles('#snap-batch', `${dir}batch.jsonl`);
+  await page.click('#snap-btn');
+  await page.waitForSelector('#snap-result:not([hidden])');
+  assert.match(await page.textContent('#snap-result'), /^Valid: snapshot snap-app, 5 records/);
+  await page.fill('#trace-index', '2');
+  await page.setInputFiles('#trace-disclosures-file', `${dir}disclosures.txt`);
+  await page.click('#trace-btn');
+  await page.waitForSelector('#trace-result:not([hidden])');
+  assert.match(await page.textContent('#trace-result'), /^Valid: record 2 is in the signed snapshot; 1 disclosure applied/);
+  const view = JSON.parse(await page.evaluate(() => document.getElementById('trace-result').dataset.view));
+  assert.equal(view.reviewer.email, 'rev@example.org');
+  assert.equal(view.reviewer.phone, undefined, 'not disclosed: not shown');
+  assert.equal(view.steps[0].user.email, undefined);
+  assert.equal(await page.locator('#trace-result .disclosed').count(), 1);
+});
+
+test('usable: labels on every input, keyboard reachable, readable narrow', async () => {
+  await openApp();
+  const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')].filter((el) => el.labels.length === 0).map((el) => el.id));
+  assert.deepEqual(unlabeled, []);
+  const reached = new Set();
+  await page.focus('#tab-export');
+  for (let i = 0; i < 40; i += 1) {
+    await page.keyboard.press('Tab');
+    reached.add(await page.evaluate(() => document.activeElement?.id));
+  }
+  for (const id of ['signers-file', 'export-file', 'profile-select', 'workers', 'verify-btn']) assert.ok(reached.has(id), `${id} by keyboard`);
+  await page.setViewportSize({ width: 380, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${overflow}px wider than a 380px window`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+});
+
+test('speed in the page: canonicalization against npm canonicalize, Ed25519 against @noble/ed25519', { timeout: TIMEOUT }, async () => {
+  const lines = readFileSync(`${repo}benches/corpus/events.jsonl`, 'utf8').split('\n').filter((l) => l).slice(0, 256);
+  const key = signer(41);
+  const enc = new TextEncoder();
+  await page.goto(`${server.url}bindings-wasm/test/browser/bench.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const out = await page.evaluate((data) => window.runBench(data), {
+    events: lines,
+    publicKey: [...key.publicKeyRaw],
+    signatures: lines.map((l) => [...key.sign(enc.encode(l))]),
+  });
+  Object.assign(figures, {
+    eventBytes: out.eventBytes,
+    canonicalizeText: Math.round(out.canonicalizeText),
+    npmCanonicalize: Math.round(out.npmCanonicalize),
+    canonicalizeRatio: Number(out.canonicalizeRatio.toFixed(2)),
+    verify: Math.round(out.verify),
+    nobleVerifyAsync: Math.round(out.nobleVerifyAsync),
+    verifyRatio: Number(out.verifyRatio.toFixed(2)),
+    browser: out.userAgent.match(/Chrome\/[\d.]+/)?.[0],
+  });
+  assert.ok(out.canonicalizeText > 0 && out.verify > 0);
+});
+
+test('no console errors and no request off this origin in the whole run', () => {
+  assert.deepEqual(errors, []);
+});
