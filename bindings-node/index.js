@@ -73,9 +73,10 @@ function verifyFile(path, registry, options) {
   }
 }
 
-// Snapshot batches on disk or in a stream (#12): IO only, over the
-// native SnapshotVerifier.
+// Snapshot batches on disk or in a stream (#12) and the parallel file
+// verifier on worker_threads (#14): IO only, over the native classes.
 const snapshotFile = require('./lib/snapshot-file.js');
+const parallel = require('./lib/parallel.js');
 
 module.exports = Object.assign({}, native, {
   PolicyDeniedError,
@@ -84,6 +85,7 @@ module.exports = Object.assign({}, native, {
   verifyFile,
   verifySnapshotFile: snapshotFile.verifySnapshotFile,
   verifySnapshotStream: snapshotFile.verifySnapshotStream,
+  verifyFileParallel: parallel.verifyFileParallel,
   appendEvent: pg.appendEvent,
   migrate: pg.migrate,
   AppendError: pg.AppendError,

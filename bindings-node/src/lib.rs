@@ -44,6 +44,7 @@ pub mod merkle;
 pub mod policy;
 pub mod profile;
 pub mod redact;
+pub mod segment;
 pub mod signing;
 pub mod snapshot;
 pub mod sql;
