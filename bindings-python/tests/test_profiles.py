@@ -238,3 +238,15 @@ def test_coverage_and_digest_of_a_profile():
     digests = {tc.profile_digest(n) for n in NAMES}
     assert len(digests) == len(NAMES) and all(d.startswith("sha256:") for d in digests)
     assert tc.profile_digest(tc.builtin_profiles()["kernel/v1"]) == tc.profile_digest("kernel/v1")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_verify_file_streams_rows_of_each_profile(tmp_path, name):
+    _, rows = write(name, n=5)
+    path = tmp_path / "audit.jsonl"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = tc.verify_file(path, registry(), chunk_size=11, profile=name)
+    assert report == tc.verify_jsonl("\n".join(rows) + "\n", registry(), profile=name)
+    assert report["valid"] and report["count"] == 5
+    with pytest.raises(tc.ProfileError):
+        tc.verify_file(path, registry(), profile="nope/v1")
