@@ -382,7 +382,10 @@ fn postgres_tables_in_every_builtin_profile() {
         &s,
     ]));
     // A wrong password (the server .ci/pg.sh starts asks for one over TCP).
-    match url.split_once("://").and_then(|(_, rest)| rest.split_once('@')) {
+    match url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+    {
         Some((userinfo, host)) if userinfo.contains(':') => {
             let user = userinfo.split(':').next().unwrap_or("postgres");
             let o = run(&[

@@ -258,28 +258,38 @@ fn member<'t>(obj: &'t [u8], name: &str) -> Option<&'t [u8]> {
     }
 }
 
-fn string_value(span: &[u8]) -> Option<String> {
+/// The string a canonical JSON string span holds (no copy when it has no
+/// escapes, the common case).
+fn string_value(span: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
+    let inner = span.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    if !inner.contains(&b'\\') && !inner.contains(&b'"') {
+        return std::str::from_utf8(inner)
+            .ok()
+            .map(std::borrow::Cow::Borrowed);
+    }
     serde_json::from_slice::<Value>(span)
         .ok()?
         .as_str()
-        .map(str::to_string)
+        .map(|s| std::borrow::Cow::Owned(s.to_string()))
 }
 
 /// The trace range of a batch, as it is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Range {
     first: Option<String>,
-    last: Option<String>,
+    /// The last id (its buffer is reused from record to record).
+    last: String,
     start: Option<Timestamp>,
     end: Option<Timestamp>,
 }
 
 impl Range {
-    fn push(&mut self, id: String, at: Timestamp) {
+    fn push(&mut self, id: &str, at: Timestamp) {
         if self.first.is_none() {
-            self.first = Some(id.clone());
+            self.first = Some(id.to_string());
         }
-        self.last = Some(id);
+        self.last.clear();
+        self.last.push_str(id);
         self.start = Some(self.start.map_or(at, |s| s.min(at)));
         self.end = Some(self.end.map_or(at, |e| e.max(at)));
     }
@@ -287,37 +297,93 @@ impl Range {
     fn to_value(&self) -> Value {
         json!({
             "first_trace_id": self.first,
-            "last_trace_id": self.last,
+            "last_trace_id": self.first.as_ref().map(|_| self.last.as_str()),
             "start": self.start.map(|t| t.to_string()),
             "end": self.end.map(|t| t.to_string()),
         })
     }
 }
 
-/// Reads one canonical record's trace id and time.
-fn facts(
-    line: &[u8],
-    id_tokens: &[String],
-    ts_tokens: &[String],
-) -> Result<(String, Timestamp), String> {
-    let id = lookup(line, id_tokens)
-        .and_then(string_value)
-        .ok_or_else(|| "the record has no string trace id at the declared pointer".to_string())?;
-    let ts = lookup(line, ts_tokens)
-        .and_then(string_value)
-        .ok_or_else(|| {
+/// Where each record's trace id and time are: JSON Pointers, and for the
+/// common case of two top-level members their names, which the
+/// canonicalizer finds as it parses (no second scan of the record).
+#[derive(Clone, Debug)]
+struct Fields {
+    id: Vec<String>,
+    ts: Vec<String>,
+    top: Option<[Vec<u8>; 2]>,
+}
+
+impl Fields {
+    fn new(id: &str, ts: &str) -> Fields {
+        let (id, ts) = (SnapshotOptions::tokens(id), SnapshotOptions::tokens(ts));
+        let top = match (id.as_slice(), ts.as_slice()) {
+            ([a], [b]) => Some([a.as_bytes().to_vec(), b.as_bytes().to_vec()]),
+            _ => None,
+        };
+        Fields { id, ts, top }
+    }
+
+    /// Canonicalizes a record's text into `out`; the spans of its trace id
+    /// and time in `out`.
+    fn canonicalize(
+        &self,
+        input: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<[Option<(usize, usize)>; 2], canonical::Error> {
+        match &self.top {
+            Some([a, b]) => {
+                let names: [&[u8]; 2] = [a, b];
+                let f = canonical::canonicalize_text_capturing(
+                    input,
+                    &CanonOptions::default(),
+                    out,
+                    &names,
+                )?;
+                Ok([f[0], f[1]])
+            }
+            None => {
+                canonical::canonicalize_text_into(input, &CanonOptions::default(), out)?;
+                Ok(self.spans(out))
+            }
+        }
+    }
+
+    /// The spans of the trace id and time in canonical text.
+    fn spans(&self, line: &[u8]) -> [Option<(usize, usize)>; 2] {
+        let at = |tokens: &[String]| {
+            let v = lookup(line, tokens)?;
+            let start = v.as_ptr() as usize - line.as_ptr() as usize;
+            Some((start, start + v.len()))
+        };
+        [at(&self.id), at(&self.ts)]
+    }
+
+    /// Reads one canonical record's trace id and time into `range`.
+    fn read(
+        line: &[u8],
+        spans: [Option<(usize, usize)>; 2],
+        range: &mut Range,
+    ) -> Result<(), String> {
+        let span = |s: Option<(usize, usize)>| s.and_then(|(a, b)| line.get(a..b));
+        let id = span(spans[0]).and_then(string_value).ok_or_else(|| {
+            "the record has no string trace id at the declared pointer".to_string()
+        })?;
+        let ts = span(spans[1]).and_then(string_value).ok_or_else(|| {
             "the record has no time (an RFC 3339 string) at the declared pointer".to_string()
         })?;
-    let at = Timestamp::parse(&ts).map_err(|e| format!("the record's time: {}", e.message()))?;
-    Ok((id, at))
+        let at =
+            Timestamp::parse(&ts).map_err(|e| format!("the record's time: {}", e.message()))?;
+        range.push(&id, at);
+        Ok(())
+    }
 }
 
 /// Builds a snapshot from records fed one at a time.
 #[derive(Debug)]
 pub struct SnapshotBuilder {
     options: SnapshotOptions,
-    id_tokens: Vec<String>,
-    ts_tokens: Vec<String>,
+    fields: Fields,
     hasher: Hasher,
     tree: Frontier,
     count: u64,
@@ -329,8 +395,7 @@ impl SnapshotBuilder {
     /// A builder (see [`SnapshotOptions`]).
     pub fn new(options: SnapshotOptions) -> Self {
         SnapshotBuilder {
-            id_tokens: SnapshotOptions::tokens(&options.trace_id),
-            ts_tokens: SnapshotOptions::tokens(&options.ts),
+            fields: Fields::new(&options.trace_id, &options.ts),
             hasher: Hasher::new(options.hash_alg),
             tree: Frontier::new(),
             count: 0,
@@ -343,24 +408,24 @@ impl SnapshotBuilder {
     /// Adds a record given as JSON text and returns its line (canonical
     /// JSON and `\n`) to write to the batch.
     pub fn push_text(&mut self, record: &[u8]) -> Result<&[u8], crate::Error> {
-        canonical::canonicalize_text_into(record, &CanonOptions::default(), &mut self.line)?;
-        self.add()
+        let spans = self.fields.canonicalize(record, &mut self.line)?;
+        self.add(spans)
     }
 
     /// Adds a record given as a value.
     pub fn push_value(&mut self, record: &Value) -> Result<&[u8], crate::Error> {
         self.line = canonical::canonicalize_value(record, &CanonOptions::default())?;
-        self.add()
+        let spans = self.fields.spans(&self.line);
+        self.add(spans)
     }
 
-    fn add(&mut self) -> Result<&[u8], crate::Error> {
-        let (id, at) = facts(&self.line, &self.id_tokens, &self.ts_tokens).map_err(|m| {
+    fn add(&mut self, spans: [Option<(usize, usize)>; 2]) -> Result<&[u8], crate::Error> {
+        Fields::read(&self.line, spans, &mut self.range).map_err(|m| {
             Error::new(
                 ErrorCode::InvalidRecord,
                 format!("record {}: {m}", self.count + 1),
             )
         })?;
-        self.range.push(id, at);
         self.tree.push_data(&self.line);
         self.line.push(b'\n');
         self.hasher.update(&self.line);
@@ -793,8 +858,7 @@ impl SnapshotReport {
 pub struct SnapshotVerifier {
     snapshot: Snapshot,
     registry: SignerRegistry,
-    id_tokens: Vec<String>,
-    ts_tokens: Vec<String>,
+    fields: Fields,
     hasher: Hasher,
     tree: Frontier,
     range: Range,
@@ -825,8 +889,7 @@ impl SnapshotVerifier {
         };
         SnapshotVerifier {
             hasher: Hasher::new(snapshot.hash_alg()),
-            id_tokens: SnapshotOptions::tokens(&field("trace_id")),
-            ts_tokens: SnapshotOptions::tokens(&field("ts")),
+            fields: Fields::new(&field("trace_id"), &field("ts")),
             snapshot,
             registry,
             tree: Frontier::new(),
@@ -880,71 +943,50 @@ impl SnapshotVerifier {
     }
 
     fn line(&mut self, line: &[u8]) {
-        self.line_no += 1;
-        let n = self.line_no;
         // The batch digest covers the bytes exactly as given.
         self.hasher.update(line);
         self.hasher.update(b"\n");
-        if let Err(e) =
-            canonical::canonicalize_text_into(line, &CanonOptions::default(), &mut self.canon)
-        {
-            self.fail(
+        self.record(line);
+    }
+
+    /// Checks one line (its bytes are already in the digest).
+    fn record(&mut self, line: &[u8]) {
+        self.line_no += 1;
+        let n = self.line_no;
+        let mut canon = std::mem::take(&mut self.canon);
+        match self.fields.canonicalize(line, &mut canon) {
+            Err(e) => self.fail(
                 Failure::MalformedLine,
                 Some(n),
                 format!("not strict JSON: {e}"),
-            );
-            return;
+            ),
+            Ok(spans) => {
+                self.records += 1;
+                if canon != line {
+                    self.fail(
+                        Failure::NotCanonical,
+                        Some(n),
+                        "the line is not its canonical form (RFC 8785): it was re-spelled or edited"
+                            .into(),
+                    );
+                }
+                self.tree.push_data(&canon);
+                if let Err(m) = Fields::read(&canon, spans, &mut self.range) {
+                    self.fail(Failure::MissingField, Some(n), m);
+                }
+            }
         }
-        self.records += 1;
-        if self.canon != line {
-            self.fail(
-                Failure::NotCanonical,
-                Some(n),
-                "the line is not its canonical form (RFC 8785): it was re-spelled or edited".into(),
-            );
-        }
-        self.tree.push_data(&self.canon);
-        match facts(&self.canon, &self.id_tokens, &self.ts_tokens) {
-            Ok((id, at)) => self.range.push(id, at),
-            Err(m) => self.fail(Failure::MissingField, Some(n), m),
-        }
+        self.canon = canon;
     }
 
     /// Ends the batch (a last line without newline included) and reports.
     pub fn finish(mut self) -> SnapshotReport {
         if !self.partial.is_empty() {
-            let last = std::mem::take(&mut self.partial);
             // A missing final newline changes the batch bytes: the line is
             // read, and the digest is over what was given.
-            self.line_no += 1;
-            let n = self.line_no;
+            let last = std::mem::take(&mut self.partial);
             self.hasher.update(&last);
-            match canonical::canonicalize_text_into(
-                &last,
-                &CanonOptions::default(),
-                &mut self.canon,
-            ) {
-                Err(e) => self.fail(
-                    Failure::MalformedLine,
-                    Some(n),
-                    format!("not strict JSON: {e}"),
-                ),
-                Ok(()) => {
-                    self.records += 1;
-                    if self.canon != last {
-                        self.fail(
-                            Failure::NotCanonical,
-                            Some(n),
-                            "the line is not its canonical form".into(),
-                        );
-                    }
-                    self.tree.push_data(&self.canon.clone());
-                    match facts(&self.canon, &self.id_tokens, &self.ts_tokens) {
-                        Ok((id, at)) => self.range.push(id, at),
-                        Err(m) => self.fail(Failure::MissingField, Some(n), m),
-                    }
-                }
-            }
+            self.record(&last);
         }
         let snap = self.snapshot.clone();
         if self.records != snap.records() {

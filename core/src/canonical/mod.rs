@@ -40,6 +40,7 @@ pub use number::{format_f64, integer_text_to_f64};
 /// JCS string escaping, for modules that write canonical records directly.
 pub(crate) use strings::write_escaped;
 pub use strings::{cmp_utf16, string_from_utf16, wtf8_from_utf16};
+pub(crate) use value::write_value;
 pub use value::{
     canonicalize_source, canonicalize_value, describe_js_object, Key, SourceValue, ValueSource,
 };
@@ -222,6 +223,26 @@ pub fn canonicalize_text_into(
     out.clear();
     out.reserve(input.len());
     let r = parser::Parser::new(input, options.max_depth).run(out);
+    if r.is_err() {
+        out.clear();
+    }
+    r
+}
+
+/// [`canonicalize_text_into`], and where the values of up to four members
+/// of a top-level object (by their decoded names) are in `out`, in the
+/// order of `names` (`None`: not a member, or the text is not an object).
+pub(crate) fn canonicalize_text_capturing<'n>(
+    input: &'n [u8],
+    options: &Options,
+    out: &mut Vec<u8>,
+    names: &'n [&'n [u8]],
+) -> Result<[Option<(usize, usize)>; parser::MAX_CAPTURE], Error> {
+    out.clear();
+    out.reserve(input.len());
+    let r = parser::Parser::new(input, options.max_depth)
+        .capture(names)
+        .run_capturing(out);
     if r.is_err() {
         out.clear();
     }

@@ -20,8 +20,13 @@ struct Member {
     key_in_input: bool,
     key_offset: usize,
     start: usize,
+    /// Where the value starts, from `start` (after the name and `:`).
+    value_at: usize,
     end: usize,
 }
+
+/// Most top-level members one parse can capture.
+pub(crate) const MAX_CAPTURE: usize = 4;
 
 struct Frame {
     object: bool,
@@ -39,6 +44,10 @@ pub(crate) struct Parser<'a> {
     members: Vec<Member>,
     keys: Vec<u8>,
     decoded: Vec<u8>,
+    /// Top-level member names whose canonical values' places in the output
+    /// the caller wants ([`Parser::capture`]).
+    capture: &'a [&'a [u8]],
+    found: [Option<(usize, usize)>; MAX_CAPTURE],
 }
 
 /// The decoded name of `m` (see [`Member::key`]).
@@ -60,7 +69,27 @@ impl<'a> Parser<'a> {
             members: Vec::with_capacity(32),
             keys: Vec::new(),
             decoded: Vec::new(),
+            capture: &[],
+            found: [None; MAX_CAPTURE],
         }
+    }
+
+    /// Also finds where the values of these members of a top-level object
+    /// end up in the output (at most [`MAX_CAPTURE`]; see
+    /// [`Parser::found`]), at no cost beyond the parse.
+    pub(crate) fn capture(mut self, names: &'a [&'a [u8]]) -> Self {
+        self.capture = &names[..names.len().min(MAX_CAPTURE)];
+        self
+    }
+
+    /// Parses like [`Parser::run`] and returns the captured ranges, in the
+    /// order of the names.
+    pub(crate) fn run_capturing(
+        mut self,
+        out: &mut Vec<u8>,
+    ) -> Result<[Option<(usize, usize)>; MAX_CAPTURE], Error> {
+        self.run_inner(out)?;
+        Ok(self.found)
     }
 
     #[inline]
@@ -76,6 +105,10 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn run(mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.run_inner(out)
+    }
+
+    fn run_inner(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
         'value: loop {
             self.skip_ws();
             match self.peek() {
@@ -262,6 +295,7 @@ impl<'a> Parser<'a> {
             key_in_input,
             key_offset,
             start,
+            value_at: out.len() - start,
             end: start,
         };
         let frame_members_start = self.frames.last().map(|f| f.members_start).unwrap_or(0);
@@ -324,6 +358,20 @@ impl<'a> Parser<'a> {
             }
             out.copy_within(end.., frame.content_start);
             out.truncate(frame.content_start + (out.len() - end));
+        }
+        if self.frames.is_empty() && !self.capture.is_empty() {
+            // The top-level object: where each wanted member's value is now
+            // (its members are in sorted order from `content_start`).
+            let mut at = frame.content_start;
+            for m in &self.members[frame.members_start..] {
+                let name = key_of(self.input, &self.keys, m);
+                for (c, slot) in self.capture.iter().zip(self.found.iter_mut()) {
+                    if *c == name {
+                        *slot = Some((at + m.value_at, at + (m.end - m.start)));
+                    }
+                }
+                at += m.end - m.start + 1;
+            }
         }
         out.push(b'}');
         self.members.truncate(frame.members_start);

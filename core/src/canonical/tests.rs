@@ -279,3 +279,53 @@ fn host_values_get_codes_and_readable_paths() {
         "BigInt cannot be represented in JSON at the top-level value [unsupported_type]"
     );
 }
+
+#[cfg(test)]
+mod capture {
+    use super::super::{canonicalize_text_capturing, canonicalize_value, Options};
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            (-1000i64..1000).prop_map(Value::from),
+            "[a-z\u{e9}\u{1F600}\"\\\\ ]{0,6}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                proptest::collection::btree_map("[a-e\u{e9}]{0,3}", inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        // The captured range of a top-level member is exactly the canonical
+        // form of its value, whatever the input order and spacing.
+        #[test]
+        fn captured_members_are_their_canonical_values(v in json_value(), names in proptest::collection::vec("[a-e\u{e9}]{0,3}", 1..4)) {
+            let text = serde_json::to_string_pretty(&v).unwrap();
+            // Reverse the members of the top-level object in the input, so
+            // the parser has to sort them.
+            let input = match &v {
+                Value::Object(m) => {
+                    let parts: Vec<String> = m.iter().rev().map(|(k, x)| format!("{}: {}", Value::from(k.as_str()), x)).collect();
+                    format!("{{ {} }}", parts.join(" , "))
+                }
+                _ => text,
+            };
+            let keys: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
+            let mut out = Vec::new();
+            let found = canonicalize_text_capturing(input.as_bytes(), &Options::default(), &mut out, &keys).unwrap();
+            prop_assert_eq!(&out, &canonicalize_value(&v, &Options::default()).unwrap());
+            for (i, n) in names.iter().enumerate() {
+                let want = v.as_object().and_then(|m| m.get(n.as_str())).map(|x| canonicalize_value(x, &Options::default()).unwrap());
+                let got = found[i].map(|(a, b)| out[a..b].to_vec());
+                prop_assert_eq!(got, want, "member {:?} of {}", n, input);
+            }
+        }
+    }
+}

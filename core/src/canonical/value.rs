@@ -119,6 +119,12 @@ impl ValueSource for &serde_json::Value {
     }
 }
 
+/// Writes the canonical form of a value already known to canonicalize (a
+/// part of a document that was canonicalized whole) at the end of `out`.
+pub(crate) fn write_value(value: &serde_json::Value, out: &mut Vec<u8>) -> Result<(), Error> {
+    write(&value, out, 0, super::MAX_DEPTH_LIMIT)
+}
+
 fn write<S: ValueSource>(
     v: &S,
     out: &mut Vec<u8>,

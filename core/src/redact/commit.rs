@@ -12,7 +12,7 @@
 //! * Salts are 16 bytes of HMAC-SHA-256 under the caller's salt key and the
 //!   value's pointer: the same record, policy and key give the same bytes.
 
-use super::apply::{canonical_bytes, salt, sorted, Walker};
+use super::apply::{canonical_bytes, salt, sorted, Step, Walker};
 use super::policy::RedactionPolicy;
 use super::{Error, ErrorCode};
 use crate::text::quote;
@@ -40,14 +40,14 @@ fn disclosure(parts: Value) -> String {
     URL_SAFE_NO_PAD.encode(canonical_bytes(&parts))
 }
 
-struct Commit<'p> {
-    w: Walker<'p>,
+struct Commit<'p, 'a> {
+    w: Walker<'p, 'a>,
     salt_key: [u8; 32],
     disclosures: Vec<String>,
 }
 
-impl Commit<'_> {
-    fn children(&mut self, v: &Value) -> Result<Value, Error> {
+impl<'a> Commit<'_, 'a> {
+    fn children(&mut self, v: &'a Value) -> Result<Value, Error> {
         Ok(match v {
             Value::Object(m) => {
                 if m.contains_key("_sd") {
@@ -59,7 +59,7 @@ impl Commit<'_> {
                 let mut out = Map::new();
                 let mut digests = Vec::new();
                 for (k, child) in sorted(m) {
-                    self.w.path.push(k.clone());
+                    self.w.path.push(Step::Name(k));
                     if self.w.rule_for(Some(k), child).is_some() {
                         let s = salt(&self.salt_key, &self.w.pointer());
                         let d = disclosure(json!([URL_SAFE_NO_PAD.encode(s), k, child]));
@@ -88,7 +88,7 @@ impl Commit<'_> {
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, child) in items.iter().enumerate() {
-                    self.w.path.push(i.to_string());
+                    self.w.path.push(Step::Index(i));
                     if self.w.rule_for(None, child).is_some() {
                         let s = salt(&self.salt_key, &self.w.pointer());
                         let d = disclosure(json!([URL_SAFE_NO_PAD.encode(s), child]));
@@ -122,10 +122,7 @@ pub fn commit(
 ) -> Result<Committed, crate::Error> {
     canonical::canonicalize_value(record, &Default::default())?;
     let mut c = Commit {
-        w: Walker {
-            policy,
-            path: Vec::new(),
-        },
+        w: Walker::new(policy),
         salt_key: *salt_key,
         disclosures: Vec::new(),
     };

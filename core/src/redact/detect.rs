@@ -111,6 +111,10 @@ fn phone(s: &str) -> bool {
 }
 
 fn ipv4(s: &str) -> bool {
+    // Only digits and dots, 7 to 15 of them: anything else is out at once.
+    if !(7..=15).contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return false;
+    }
     let parts: Vec<&str> = s.split('.').collect();
     parts.len() == 4
         && parts.iter().all(|p| {
@@ -123,7 +127,7 @@ fn ipv4(s: &str) -> bool {
 }
 
 fn ipv6(s: &str) -> bool {
-    if s.is_empty() || s.len() > 45 {
+    if s.is_empty() || s.len() > 45 || !s.contains(':') {
         return false;
     }
     // An embedded IPv4 takes the last two groups.
@@ -192,6 +196,14 @@ fn ipv6(s: &str) -> bool {
 }
 
 fn card(s: &str) -> bool {
+    // 13 to 19 digits, with one kind of separator between groups.
+    if !(13..38).contains(&s.len())
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b' ' || b == b'-')
+    {
+        return false;
+    }
     let sep = if s.contains(' ') {
         Some(' ')
     } else if s.contains('-') {
@@ -244,6 +256,11 @@ fn card(s: &str) -> bool {
 }
 
 fn iban(s: &str) -> bool {
+    // Two capital letters first, at least 15 characters.
+    let head = s.as_bytes();
+    if head.len() < 15 || !head[0].is_ascii_uppercase() || !head[1].is_ascii_uppercase() {
+        return false;
+    }
     let compact: String = if s.contains(' ') {
         let groups: Vec<&str> = s.split(' ').collect();
         let shaped = groups.iter().enumerate().all(|(i, g)| {

@@ -105,10 +105,27 @@ impl Error {
 /// `name` normalized for class matching: lowercase, without `_`, `-` and
 /// spaces (`E_Mail`, `e-mail` and `email` are one name).
 pub(crate) fn normalize_name(name: &str) -> String {
-    name.chars()
-        .filter(|c| !matches!(c, '_' | '-' | ' '))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::new();
+    normalize_into(name, &mut out);
+    out
+}
+
+/// [`normalize_name`] into a reused buffer.
+pub(crate) fn normalize_into(name: &str, out: &mut String) {
+    out.clear();
+    if name.is_ascii() {
+        out.extend(
+            name.bytes()
+                .filter(|b| !matches!(b, b'_' | b'-' | b' '))
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        return;
+    }
+    out.extend(
+        name.chars()
+            .filter(|c| !matches!(c, '_' | '-' | ' '))
+            .flat_map(char::to_lowercase),
+    );
 }
 
 pub(crate) fn bad_key(what: &str) -> Error {
