@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generator, label, rng, PlantedError } from './values.mjs';
+import { gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -54,7 +56,44 @@ function buildPool(r) {
   const h32 = Buffer.alloc(32, 5);
   const dig64 = Buffer.alloc(64, 3);
   const signer = (m) => sk.sign(m);
+  // #10, #12, #14: chain profiles and revocation, snapshots and
+  // redaction, segments.
+  const kw = t.ChainWriter.create('kernel-signer', pk, { profile: 'kernel/v1' });
+  const kernelRows = [1, 2, 3].map((i) => kw.appendRow({ id: body(i).id, created_at: body(i).ts, event_type: 't', payload: { i } }, sk));
+  const v1Row = (i) => ({ id: body(i).id, ts: body(i).ts, event_type: 't', actor: 'a', payload: { i } });
+  const revocationRecord = t.Envelope.fromText(t.REVOCATION_KIND, t.revocationPayload('kernel-signer', '2026-02-01T00:00:00Z', 'key compromise'));
+  revocationRecord.sign(other, 's');
+  const trace = (i) => ({ trace_id: `tr-${i}`, ts: `2026-03-01T12:00:0${i}Z`, user: { email: 'a@b.co', phone: '+14155550123' }, steps: [{ query: `q${i}`, token: 't' }, 'x'] });
+  const snapBuilder = () => {
+    const b = new t.SnapshotBuilder();
+    for (let i = 1; i <= 3; i++) b.pushRecord(trace(i));
+    return b;
+  };
+  const sb = new t.SnapshotBuilder();
+  const batchLines = [1, 2, 3].map((i) => sb.pushRecord(trace(i)));
+  const batch = Buffer.concat(batchLines);
+  const unsigned = sb.finish('snap', at);
+  const meta = unsigned.sign(sk, 'kernel-signer');
+  const batchGz = join(dirname(rowsFile), 'batch.jsonl.gz');
+  writeFileSync(batchGz, gzipSync(batch));
+  const publishedRow = t.ChainWriter.create('kernel-signer', pk).append(t.snapshotEventBody(meta, body(7).id, at, 'svc'), sk);
+  const policyDoc = { type: 'trustcore.redaction-policy/v1', id: 'p', version: 1, rules: [{ id: 'emails', select: { keys: ['email'] }, action: 'replace', class: 'email' }, { id: 'phones', select: { detect: 'phone' }, action: 'mask', keep: 4 }, { id: 'q', select: { pointer: '/steps/*/query' }, action: 'pseudonymize' }, { id: 'tok', select: { pointer: '/**/token' }, action: 'remove' }] };
+  const policy = t.loadRedactionPolicy(policyDoc);
+  const redKeys = { saltKey: Buffer.alloc(32, 7), pseudonymKey: Buffer.alloc(32, 8) };
+  const committed = t.commit(trace(1), policy, redKeys.saltKey);
+  const redacted = t.redact(trace(1), policy, redKeys);
+  const segOf = () => {
+    const v = new t.SegmentVerifier(registry);
+    for (const row of rows) v.pushRow(row);
+    return v.finish();
+  };
+  const seg = segOf();
+  const stitcher = new t.Stitcher([seg.summary()], []);
+  const request = stitcher.requests()[0];
+  const answer = seg.answer(request);
   const p = {
+    kernelRows, v1Row, revocationRecord, trace, batchLines, batch, unsigned, meta, batchGz, publishedRow, policyDoc, policy, redKeys,
+    committed, redacted, seg, request, answer,
     sk, other, pk, signers, registry, writer, body, rows, envelope, tree, checkpoint, note, vkey, frontier, kernel,
     set, decision, approvals, state, prepared, signedRotation, rowsFile, approvalsJson, allowed, doc, h32, dig64, signer,
   };
@@ -73,6 +112,15 @@ function buildPool(r) {
     Checkpoint: () => checkpoint,
     VerifierKey: () => vkey,
     PolicySet: () => set,
+    // #12, #14
+    SnapshotBuilder: () => snapBuilder(),
+    UnsignedSnapshot: () => unsigned,
+    PreparedSnapshot: () => unsigned.prepare('kernel-signer'),
+    SnapshotVerifier: () => new t.SnapshotVerifier(meta, registry),
+    RedactionPolicy: () => policy,
+    SegmentVerifier: () => (r.chance(0.5) ? new t.SegmentVerifier(registry) : t.SegmentVerifier.forBytes(registry, 10, 400)),
+    Segment: () => (r.chance(0.5) ? seg : segOf()),
+    Stitcher: () => stitcher,
   };
   const consts = [
     () => rows[0], () => rows.join('\n'), () => JSON.parse(rows[1]), () => Buffer.from(rows[2]), () => signers,
@@ -193,6 +241,60 @@ const TEMPLATES = {
   'SecretKey.fromPem': (p) => [p.sk.exportPem()],
   'SecretKey#sign': () => ['message'],
   'SecretKey#exportJwk': () => ['kid'],
+  // #10: chain profiles, revocation
+  builtinProfiles: () => [],
+  loadProfile: () => [t.builtinProfiles()['kernel/v1']],
+  profileDigest: () => ['kernel/v1'],
+  profileCoverage: () => [t.builtinProfiles()['payload-sig/v1']],
+  inferProfile: (p) => [p.kernelRows, p.registry],
+  verifyRow: (p) => [p.kernelRows[1], p.registry, { profile: 'kernel/v1' }],
+  revocationPayload: () => ['kernel-signer', '2026-02-01T00:00:00Z', 'key compromise'],
+  revokeSigner: (p) => [p.registry, 'kernel-signer', '2026-02-01T00:00:00Z', 'key compromise', 's', p.other],
+  revokeSignerWith: (p) => [p.registry, 'kernel-signer', '2026-02-01T00:00:00Z', 'key compromise', 's', p.other.publicKey(), async (m) => p.other.sign(m)],
+  recheck: (p) => [[{ envelope: p.envelope, at }, { row: p.rows[0] }, { row: JSON.parse(p.rows[1]) }], p.registry, p.registry, { profile: 'trustcore/v1' }],
+  'SignerRegistry#revoke': () => ['kernel-signer', '2026-02-01T00:00:00Z', 'key compromise'],
+  'SignerRegistry#verifyRevocation': (p) => [p.revocationRecord],
+  'SignerRegistry#applyRevocation': (p) => [p.revocationRecord],
+  'ChainWriter#prepareRow': (p) => [p.v1Row(4)],
+  'ChainWriter#appendRow': (p) => [p.v1Row(4), p.sk],
+  'ChainWriter#appendRowWith': (p) => [p.v1Row(4), p.signer],
+  // #12: snapshots, redaction
+  'new SnapshotBuilder': () => [{ hashAlg: 'blake3', traceId: '/trace_id' }],
+  'SnapshotBuilder#pushRecord': (p) => [p.trace(4)],
+  'SnapshotBuilder#finish': () => ['snap', at],
+  'UnsignedSnapshot#sign': (p) => [p.sk, 'kernel-signer'],
+  'UnsignedSnapshot#prepare': () => ['kernel-signer', 'ed25519ph'],
+  'UnsignedSnapshot#signWith': (p) => ['kernel-signer', p.pk, p.signer],
+  'PreparedSnapshot#attach': (p, self) => [p.sk.sign(self.message), p.pk],
+  'new SnapshotVerifier': (p) => [p.meta, p.registry],
+  'SnapshotVerifier#pushBytes': (p) => [p.batch],
+  verifySnapshot: (p) => [p.meta, p.batch, p.registry],
+  verifySnapshotFile: (p) => [p.meta, p.batchGz, p.registry],
+  verifySnapshotStream: (p) => [p.meta, Readable.from([p.batch.subarray(0, 9), p.batch.subarray(9)]), p.registry],
+  recordProof: (p) => [p.batch, 1],
+  verifyRecord: (p) => [p.meta, p.batchLines[1], 1, t.recordProof(p.batch, 1), p.registry],
+  snapshotEventBody: (p) => [p.meta, p.body(7).id, at, 'svc'],
+  checkSnapshotEvent: (p) => [p.meta, p.publishedRow],
+  loadRedactionPolicy: (p) => [p.policyDoc],
+  redact: (p) => [p.trace(2), p.policy, p.redKeys],
+  commit: (p) => [p.trace(2), p.policy, p.redKeys.saltKey],
+  disclose: (p) => [p.committed.record, p.committed.disclosures],
+  proves: (p) => [p.redacted.record.redactions[0], 'a@b.co', p.redKeys.saltKey],
+  // #14: segments
+  'new SegmentVerifier': (p) => [p.registry, { trackIds: true, maxBreaks: 3 }],
+  'SegmentVerifier.forBytes': (p) => [p.registry, 0, 500, { threads: 1 }],
+  'SegmentVerifier#pushBytes': (p) => [Buffer.from(p.rows.join('\n') + '\n')],
+  'SegmentVerifier#pushRow': (p) => [p.rows[0]],
+  'Segment#idBuckets': () => [0, 4],
+  'Segment#answer': (p) => [p.request],
+  'Segment.fromBytes': (p) => [p.seg.toBytes()],
+  duplicates: (p) => [p.seg.idBuckets(0, 2)],
+  'new Stitcher': (p) => [[p.seg.summary()], [], { trackIds: true }],
+  'Stitcher#finish': (p) => [[p.answer]],
+  stitch: (p) => [[p.seg], { stopAtFirst: false }],
+  splitBytes: () => [1000, 4],
+  parallelVerifyPlan: () => [{ workers: 2, chunkSize: 100, stopAtFirst: true }],
+  verifyFileParallel: (p) => [p.rowsFile, p.registry, { workers: 2, threads: 1 }],
 };
 
 /** Every export and every class method, static method, getter and constructor. */
@@ -282,6 +384,12 @@ async function main() {
       args = Array.from({ length: argc }, () => gen.value());
     }
     if (target.id === 'verifyFd' && typeof args[0] === 'number' && Number.isInteger(args[0]) && args[0] >= 0 && args[0] < 2 ** 31) args[0] = gfd;
+    // verifyFileParallel starts a worker thread per part (up to 64): more
+    // than a few would make a call slower than the limit by design.
+    if (target.id === 'verifyFileParallel' && args[2] !== null && typeof args[2] === 'object' && Object.getPrototypeOf(args[2]) === Object.prototype) {
+      const d = Object.getOwnPropertyDescriptor(args[2], 'workers');
+      if (d && 'value' in d && typeof d.value === 'number' && d.value > 4) args[2] = { ...args[2], workers: 2 };
+    }
     const desc = `${target.id}(${args.map(label).join(', ')})`.slice(0, 2000);
     await send({ k: 'call', i, id: target.id, desc });
     const t0 = process.hrtime.bigint();
