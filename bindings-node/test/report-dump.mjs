@@ -1,5 +1,6 @@
 // The cross-binding report dump (issue #16): runs every chain, replay,
-// merkle (inclusion, consistency), checkpoint, policy and options vector
+// merkle (inclusion, consistency), checkpoint, policy, profiles (#10) and
+// options vector
 // through the Node binding and writes what it reports to
 // <repo>/target/reports/node.json, in the format of .ci/compare_reports.py
 // (which compares it with the Python and WASM dumps after key-case
@@ -40,6 +41,25 @@ export function dump() {
   // replay: each case's rows from its start.
   for (const c of chain.replay) {
     cases[`replay/${c.id}`] = t.replay(c.rows, c.start);
+  }
+
+  // profiles (#10): `profiles/<id>`, verifyJsonl of each profiles.json
+  // chain case under its profile (given as its document; the whole report,
+  // messages included); `profiles/inference/<id>`, inferProfile's whole
+  // result (or the error); `profiles/document/<id>`, { loaded: name } or
+  // the error for each profile document.
+  const prof = loadVectors('profiles.json');
+  const profRegistry = t.SignerRegistry.fromJson(prof.registry);
+  const profDocs = Object.fromEntries(prof.profiles.map((d) => [d.name, d]));
+  for (const c of prof.cases) {
+    cases[`profiles/${c.id}`] = attempt(() => t.verifyJsonl(c.jsonl, profRegistry, { ...(c.options ?? {}), profile: profDocs[c.profile] }), (r) => r);
+  }
+  for (const c of prof.inference) {
+    const reg = c.registry === undefined ? profRegistry : t.SignerRegistry.fromJson(c.registry);
+    cases[`profiles/inference/${c.id}`] = attempt(() => t.inferProfile(c.rows, reg), (r) => r);
+  }
+  for (const c of prof.documents) {
+    cases[`profiles/document/${c.id}`] = attempt(() => ({ loaded: t.loadProfile(c.document).name }), (r) => r);
   }
 
   // inclusion, consistency: valid, or the MerkleError code.
@@ -159,6 +179,8 @@ if (process.env.NODE_TEST_CONTEXT) {
     assert.equal(n('replay'), loadVectors('chain.json').replay.length);
     assert.equal(n('policy'), loadVectors('policy.json').cases.length);
     assert.equal(n('options'), loadVectors('options.json').cases.length);
+    const prof = loadVectors('profiles.json');
+    assert.equal(n('profiles'), prof.cases.length + prof.inference.length + prof.documents.length);
     assert.ok(n('inclusion') > 0 && n('consistency') > 0 && n('checkpoint') > 0);
     assert.match(stringify(d), /"size": 9223372036854775807\b/);
   });
