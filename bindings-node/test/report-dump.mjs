@@ -1,12 +1,11 @@
-// The cross-binding report dump (issue #16): runs every chain, replay,
-// merkle (inclusion, consistency), checkpoint, policy, profiles (#10) and
-// options vector
-// through the Node binding and writes what it reports to
-// <repo>/target/reports/node.json, in the format of .ci/compare_reports.py
-// (which compares it with the Python and WASM dumps after key-case
-// normalization). Run by ci.sh (`node test/report-dump.mjs [out]`); under
-// the test runner it only checks that every vector case is dumped and
-// writes nothing.
+// The cross-binding report dump (issue #16): runs every chain, segments
+// (#14), replay, merkle (inclusion, consistency), checkpoint, policy,
+// profiles (#10) and options vector through the Node binding and writes
+// what it reports to <repo>/target/reports/node.json, in the format of
+// .ci/compare_reports.py (which compares it with the Python and WASM dumps
+// after key-case normalization). Run by ci.sh (`node test/report-dump.mjs
+// [out]`); under the test runner it only checks that every vector case is
+// dumped and writes nothing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +40,23 @@ export function dump() {
   // replay: each case's rows from its start.
   for (const c of chain.replay) {
     cases[`replay/${c.id}`] = t.replay(c.rows, c.start);
+  }
+
+  // segments (#14): each chain case's lines cut into 3 segments at rows
+  // n/3 and 2n/3 (n the number of lines), verified apart and stitched with
+  // the case's options: the whole report, which must be the chain group's.
+  for (const c of chain.cases) {
+    const lines = c.jsonl.split(/(?<=\n)/).filter((l) => l !== '');
+    const n = lines.length;
+    const cuts = [[0, Math.floor(n / 3)], [Math.floor(n / 3), Math.floor((2 * n) / 3)], [Math.floor((2 * n) / 3), n]];
+    cases[`segments/${c.id}`] = attempt(() => {
+      const segments = cuts.map(([a, b]) => {
+        const v = new t.SegmentVerifier(registry, c.options ?? undefined);
+        v.pushBytes(Buffer.from(lines.slice(a, b).join('')));
+        return v.finish();
+      });
+      return t.stitch(segments, c.options ?? undefined);
+    }, (r) => r);
   }
 
   // profiles (#10): `profiles/<id>`, verifyJsonl of each profiles.json
@@ -179,8 +195,11 @@ if (process.env.NODE_TEST_CONTEXT) {
     assert.equal(n('replay'), loadVectors('chain.json').replay.length);
     assert.equal(n('policy'), loadVectors('policy.json').cases.length);
     assert.equal(n('options'), loadVectors('options.json').cases.length);
+    assert.equal(n('segments'), loadVectors('chain.json').cases.length);
     const prof = loadVectors('profiles.json');
     assert.equal(n('profiles'), prof.cases.length + prof.inference.length + prof.documents.length);
+    // A stitched report is the one-pass report.
+    for (const c of loadVectors('chain.json').cases) assert.deepEqual(d.cases[`segments/${c.id}`], d.cases[`chain/${c.id}`], c.id);
     assert.ok(n('inclusion') > 0 && n('consistency') > 0 && n('checkpoint') > 0);
     assert.match(stringify(d), /"size": 9223372036854775807\b/);
   });
