@@ -379,6 +379,13 @@ impl Fields {
     }
 }
 
+/// What is wrong with a snapshot id, if anything: the same rule when a
+/// snapshot is built and when its metadata is read.
+fn snapshot_id_problem(id: &str) -> Option<&'static str> {
+    (id.is_empty() || id.chars().count() > 128 || id.chars().any(char::is_control))
+        .then_some("snapshot_id must be 1-128 characters without control characters")
+}
+
 /// Builds a snapshot from records fed one at a time.
 #[derive(Debug)]
 pub struct SnapshotBuilder {
@@ -442,14 +449,8 @@ impl SnapshotBuilder {
     /// characters without control characters) at `ts` (RFC 3339 UTC).
     pub fn finish(self, snapshot_id: &str, ts: &str) -> Result<UnsignedSnapshot, crate::Error> {
         let bad = |m: String| Error::new(ErrorCode::InvalidSnapshot, m);
-        if snapshot_id.is_empty()
-            || snapshot_id.chars().count() > 128
-            || snapshot_id.chars().any(char::is_control)
-        {
-            return Err(bad(
-                "snapshot_id must be 1-128 characters without control characters".into(),
-            )
-            .into());
+        if let Some(m) = snapshot_id_problem(snapshot_id) {
+            return Err(bad(m.into()).into());
         }
         Timestamp::parse(ts)?;
         if self.count == 0 {
@@ -619,7 +620,9 @@ impl Snapshot {
         if s("type")? != SNAPSHOT_TYPE {
             return Err(bad(format!("\"type\" must be {SNAPSHOT_TYPE:?}")).into());
         }
-        s("snapshot_id")?;
+        if let Some(problem) = snapshot_id_problem(s("snapshot_id")?) {
+            return Err(bad(problem.into()).into());
+        }
         s("signer_kid")?;
         Timestamp::parse(s("ts")?)?;
         Algorithm::from_name(s("alg")?)?;
@@ -865,6 +868,8 @@ pub struct SnapshotVerifier {
     records: u64,
     line_no: u64,
     partial: Vec<u8>,
+    /// Inside a line longer than the limit (its bytes go to the digest).
+    skipping: bool,
     canon: Vec<u8>,
     failures: Vec<SnapshotFailure>,
     counts: BTreeMap<Failure, u64>,
@@ -897,6 +902,7 @@ impl SnapshotVerifier {
             records: 0,
             line_no: 0,
             partial: Vec::new(),
+            skipping: false,
             canon: Vec::new(),
             failures: Vec::new(),
             counts: BTreeMap::new(),
@@ -920,7 +926,16 @@ impl SnapshotVerifier {
         while let Some(nl) = rest.iter().position(|&b| b == b'\n') {
             let (line, tail) = rest.split_at(nl);
             rest = tail.get(1..).unwrap_or_default();
-            if self.partial.is_empty() {
+            if self.skipping || self.partial.len() + line.len() > MAX_LINE {
+                // An over-long line: its bytes are in the digest, it is one
+                // malformed line, however the batch was cut into chunks.
+                self.hasher.update(&self.partial);
+                self.hasher.update(line);
+                self.hasher.update(b"\n");
+                self.partial.clear();
+                self.skipping = false;
+                self.too_long();
+            } else if self.partial.is_empty() {
                 self.line(line);
             } else {
                 let mut whole = std::mem::take(&mut self.partial);
@@ -928,18 +943,24 @@ impl SnapshotVerifier {
                 self.line(&whole);
             }
         }
-        if self.partial.len() + rest.len() > MAX_LINE {
-            self.line_no += 1;
-            let n = self.line_no;
-            self.fail(
-                Failure::MalformedLine,
-                Some(n),
-                "the line is longer than 16 MiB".into(),
-            );
+        if self.skipping || self.partial.len() + rest.len() > MAX_LINE {
+            self.hasher.update(&self.partial);
+            self.hasher.update(rest);
             self.partial.clear();
+            self.skipping = true;
         } else {
             self.partial.extend_from_slice(rest);
         }
+    }
+
+    fn too_long(&mut self) {
+        self.line_no += 1;
+        let n = self.line_no;
+        self.fail(
+            Failure::MalformedLine,
+            Some(n),
+            "the line is longer than 16 MiB".into(),
+        );
     }
 
     fn line(&mut self, line: &[u8]) {
@@ -981,7 +1002,9 @@ impl SnapshotVerifier {
 
     /// Ends the batch (a last line without newline included) and reports.
     pub fn finish(mut self) -> SnapshotReport {
-        if !self.partial.is_empty() {
+        if self.skipping {
+            self.too_long();
+        } else if !self.partial.is_empty() {
             // A missing final newline changes the batch bytes: the line is
             // read, and the digest is over what was given.
             let last = std::mem::take(&mut self.partial);

@@ -420,3 +420,83 @@ proptest! {
         prop_assert_eq!(has_rev, gave_rev);
     }
 }
+
+/// The edges the independent generator's author found (docs/snapshots.md,
+/// docs/redaction.md): each rule is the same on every path.
+#[test]
+fn edges_hold_whatever_the_path() {
+    // A snapshot id is checked when metadata is read, as when it is built.
+    let (_, unsigned) = build(2, trustcore::digest::Algorithm::Sha256);
+    let snap = unsigned
+        .sign(&key(1), "graph-signer", Algorithm::Ed25519)
+        .unwrap();
+    let mut meta = snap.to_value();
+    meta["snapshot_id"] = json!("x".repeat(129));
+    let e = Snapshot::from_value(&meta).unwrap_err();
+    assert_eq!(e.code(), "invalid_metadata", "{e}");
+
+    // A line over 16 MiB is one malformed line, however the batch is cut.
+    let (batch, unsigned) = build(3, trustcore::digest::Algorithm::Sha256);
+    let snap = unsigned
+        .sign(&key(1), "graph-signer", Algorithm::Ed25519)
+        .unwrap();
+    let mut big = batch.clone();
+    let second = batch.iter().position(|b| *b == b'\n').unwrap() + 1;
+    big.splice(
+        second..second,
+        std::iter::repeat(b'x').take((16 << 20) + 5).chain([b'\n']),
+    );
+    let whole = snapshot::verify_snapshot(&snap, &big, &registry());
+    for chunk in [1 << 20, 7_777_777, 3] {
+        let mut v = snapshot::SnapshotVerifier::new(snap.clone(), registry());
+        let step = if chunk == 3 { big.len() - 3 } else { chunk };
+        for c in big.chunks(step) {
+            v.push_bytes(c);
+        }
+        let r = v.finish();
+        assert_eq!(r, whole, "cut every {step} bytes");
+    }
+    let f = &whole.failures[0];
+    assert_eq!(
+        (f.code.as_str(), f.line),
+        ("malformed_line", Some(2)),
+        "{:?}",
+        whole
+    );
+    assert_eq!(whole.records, 3);
+
+    // Array indexes in pointer patterns are plain decimals.
+    let p = RedactionPolicy::from_value(&json!({
+        "type": "trustcore.redaction-policy/v1", "id": "p", "version": 1,
+        "rules": [
+            {"id": "plus", "select": {"pointer": "/a/+1"}, "action": "remove"},
+            {"id": "zero", "select": {"pointer": "/a/01"}, "action": "remove"},
+            {"id": "one", "select": {"pointer": "/b/1"}, "action": "remove"}
+        ]
+    }))
+    .unwrap();
+    let r = redact::redact(&json!({"a": [0, 1, 2], "b": [0, 1, 2]}), &p, &keys()).unwrap();
+    assert_eq!(r.redacted, br#"{"a":[0,1,2],"b":[0,2]}"#.to_vec());
+
+    // The root must be an object; commitment form refuses what looks like
+    // commitment form anywhere, hidden or not.
+    for doc in [json!([1, 2]), json!("text")] {
+        assert_eq!(
+            redact::redact(&doc, &policy(), &keys()).unwrap_err().code(),
+            "invalid_document"
+        );
+        assert_eq!(
+            redact::commit(&doc, &policy(), &[7; 32])
+                .unwrap_err()
+                .code(),
+            "invalid_document"
+        );
+    }
+    for doc in [
+        json!({"steps": [{"...": "x"}]}),
+        json!({"user": {"email": {"_sd": ["x"]}}}),
+    ] {
+        let e = redact::commit(&doc, &policy(), &[7; 32]).unwrap_err();
+        assert_eq!(e.code(), "invalid_document", "{e}");
+    }
+}

@@ -410,6 +410,10 @@ pub fn redact(
     if policy.needs_pseudonym_key() && keys.pseudonym_key.is_none() {
         return Err(bad_key("pseudonym_key").into());
     }
+    if !doc.is_object() {
+        canonical::canonicalize_value(doc, &Default::default())?;
+        return Err(super::commit::not_an_object().into());
+    }
     // One walk writes the original's canonical bytes and the redacted ones.
     let mut a = Apply {
         w: Walker::new(policy),

@@ -121,6 +121,19 @@ pub fn commit(
     salt_key: &[u8; 32],
 ) -> Result<Committed, crate::Error> {
     canonical::canonicalize_value(record, &Default::default())?;
+    if !record.is_object() {
+        return Err(not_an_object().into());
+    }
+    if let Some((at, what)) = reserved(record, &mut String::new()) {
+        return Err(Error::new(
+            ErrorCode::InvalidDocument,
+            format!(
+                "the value at {} has {what}, which commitment form reserves (a disclosed copy could not be told from it)",
+                quote(&at)
+            ),
+        )
+        .into());
+    }
     let mut c = Commit {
         w: Walker::new(policy),
         salt_key: *salt_key,
@@ -134,6 +147,55 @@ pub fn commit(
 }
 
 use crate::canonical;
+
+/// A document's root must be an object (commitment form and redaction).
+pub(crate) fn not_an_object() -> Error {
+    Error::new(
+        ErrorCode::InvalidDocument,
+        "the document to redact must be a JSON object",
+    )
+}
+
+/// The first place in `v` that looks like commitment form (an `_sd` member,
+/// or an array element `{"...": …}`), anywhere, hidden or not: a record
+/// holding one would not come back as it was from its disclosures.
+fn reserved(v: &Value, at: &mut String) -> Option<(String, &'static str)> {
+    match v {
+        Value::Object(m) => {
+            if m.contains_key("_sd") {
+                return Some((at.clone(), "an _sd member"));
+            }
+            for (k, c) in m {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                let r = reserved(c, at);
+                at.truncate(len);
+                if r.is_some() {
+                    return r;
+                }
+            }
+            None
+        }
+        Value::Array(items) => {
+            for (i, c) in items.iter().enumerate() {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&i.to_string());
+                if c.as_object().is_some_and(|o| o.contains_key("...")) {
+                    return Some((at.clone(), "an element with a \"...\" member"));
+                }
+                let r = reserved(c, at);
+                at.truncate(len);
+                if r.is_some() {
+                    return r;
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
 
 /// A parsed disclosure: its name (for an object member) and value.
 struct Disclosed {
