@@ -77,3 +77,67 @@ export interface TrustcoreError extends Error {
 
 /** The codes of `OptionsError` (options are read by the core). */
 export type OptionsErrorCode = 'unknown_option' | 'invalid_option';
+
+// ---------------------------------------------------------------------------
+// Snapshot files and streams (#12) and the parallel file verifier (#14):
+// lib/snapshot-file.js and lib/parallel.js, IO over the native classes.
+// ---------------------------------------------------------------------------
+
+import type {
+  SignerRegistry as SnapshotRegistry,
+  SnapshotMetadata,
+  SnapshotReport,
+  ChainReport as ParallelChainReport,
+  VerifyFileParallelOptions,
+} from './native.js';
+
+/**
+ * Verifies a snapshot batch file against its signed metadata (the document,
+ * or its JSON text), streaming in bounded memory: a name ending in `.gz` is
+ * gunzipped by Node's zlib (every member of a multi-member file). Resolves
+ * to the core's report: every line re-canonicalized (a failing line is
+ * named by its number), the digest, the Merkle root, `trace_range`, the
+ * count and the signature under `signer_kid` at `ts`. File and gzip errors
+ * reject with Node's own (`ENOENT`, `Z_DATA_ERROR`, ...).
+ *
+ * ```js
+ * const report = await verifySnapshotFile(metadata, 'traces-2026-03-01.jsonl.gz', registry);
+ * for (const f of report.failures) console.error(f.line, f.code, f.message);
+ * ```
+ */
+export declare function verifySnapshotFile(
+  metadata: SnapshotMetadata | object | string,
+  path: string | Buffer | URL,
+  registry: SnapshotRegistry,
+): Promise<SnapshotReport>;
+
+/**
+ * Verifies a batch read from a readable stream (or any async iterable of
+ * `Uint8Array` / string chunks) against its signed metadata: the chunks go
+ * to a `SnapshotVerifier` one by one.
+ */
+export declare function verifySnapshotStream(
+  metadata: SnapshotMetadata | object | string,
+  source: AsyncIterable<Uint8Array | string>,
+  registry: SnapshotRegistry,
+): Promise<SnapshotReport>;
+
+/**
+ * Verifies a JSONL export on disk with `workers` worker threads (default
+ * `os.availableParallelism()`, 1..64), each verifying one byte range of the
+ * file (`splitBytes`, `SegmentVerifier.forBytes`), and stitches their
+ * segments on the calling thread into exactly the report `verifyFile` gives
+ * with the same options. Each worker checks signatures on `threads` cores
+ * (default: every core; with as many workers as cores, `threads: 1`).
+ * Options are read by the core (`OptionsError`); file errors reject with
+ * Node's (`ENOENT`, ...).
+ *
+ * ```js
+ * const report = await verifyFileParallel('audit_events.jsonl', registry, { workers: 2, threads: 1 });
+ * ```
+ */
+export declare function verifyFileParallel(
+  path: string | Buffer | URL,
+  registry: SnapshotRegistry,
+  options?: VerifyFileParallelOptions,
+): Promise<ParallelChainReport>;

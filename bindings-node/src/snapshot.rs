@@ -202,7 +202,7 @@ impl SnapshotBuilder {
 
     /// Adds a record (JSON text as a string or bytes, read strictly, or a
     /// JS value read with the rules of `canonicalize`) and returns its line
-    /// (canonical JSON and `\n`) to append to the batch. `SnapshotError`
+    /// (canonical JSON and a newline) to append to the batch. `SnapshotError`
     /// `invalid_record` (no string trace id or RFC 3339 time at the
     /// declared pointers), `CanonicalJsonError`.
     #[napi(
