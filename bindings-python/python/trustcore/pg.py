@@ -253,8 +253,9 @@ Options:
   --profile NAME        chain profile (default trustcore/v1)
   --seed HEX            the signing key's 32-byte seed in hex (default 04 * 32)
   --signer-id ID        the signer id (default kernel-signer)
-  --tag TEXT            distinguishes the event ids of concurrent writers
-                        (ids are uuid(tag, i); default the process id)
+  --tag N               distinguishes the event ids of concurrent writers (an
+                        integer below 2^28; ids 6f1c2a4e-TTTT-4TTT-8000-<i:012d>;
+                        default the process id)
   --start I             the first event number (default 1)
   --remote              sign through a callable (prepare/attach), not the key
   --fail-every K        with --remote: the signer raises on every K-th call
@@ -264,7 +265,8 @@ Options:
 
 
 def _event_id(tag: int, i: int) -> str:
-    return f"6f1c2a4e-{(tag >> 16) & 0xffff:04x}-4{tag & 0xfff:03x}-8000-{i:012d}"
+    # 28 bits of tag: 16 in the third group, 12 in the fourth (after the version).
+    return f"6f1c2a4e-{(tag >> 12) & 0xffff:04x}-4{tag & 0xfff:03x}-8000-{i:012d}"
 
 
 def _main(argv: list[str]) -> int:
