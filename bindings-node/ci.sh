@@ -43,6 +43,9 @@ npm run --silent typecheck
 echo "== test"
 npm test
 
+echo "== example: examples/node/snapshot_kms.mjs (a KMS-signed snapshot of a gzipped batch in examples/out/snapshot/, which examples/python/verify_snapshot.py verifies)"
+node ../examples/node/snapshot_kms.mjs
+
 echo "== report dump (target/reports/node.json, compared by .ci/compare_reports.py)"
 node test/report-dump.mjs
 reports="$(cd .. && pwd)/target/reports"
