@@ -107,8 +107,11 @@ def main(argv):
     t = time.perf_counter()
     paths = make_log(d, a.events, a.files)
     gen = time.perf_counter() - t
+    print(f"generated in {gen:.1f} s", file=sys.stderr)
     one = run_cluster(1, paths, a.events)
+    print(f"one worker: {one:.2f} s", file=sys.stderr)
     two = run_cluster(2, paths, a.events)
+    print(f"two workers: {two:.2f} s", file=sys.stderr)
     reg = tc.SignerRegistry.from_json(SIGNERS)
     v = tc.SegmentVerifier(reg)
     with open(paths[0], "rb") as f:
