@@ -12,11 +12,12 @@
 //! exists) and verified by reading it in chunks, as an auditor's tool would.
 use std::io::{Read, Write};
 use std::time::Instant;
-use trustcore::chain::{ChainVerifier, ChainWriter, EventBody, Head, VerifyOptions};
+use trustcore::chain::{ChainVerifier, ChainWriter, Head, VerifyOptions};
 use trustcore::digest::Algorithm as HashAlg;
 use trustcore::envelope::Algorithm;
 use trustcore::keys::SecretKey;
 use trustcore::registry::SignerRegistry;
+use trustcore_benches::events::body;
 
 fn key() -> SecretKey {
     SecretKey::from_seed(&[42u8; 32])
@@ -28,33 +29,6 @@ fn registry() -> SignerRegistry {
         key().public_key().to_base64()
     );
     SignerRegistry::from_json(doc.as_bytes()).expect("registry")
-}
-
-/// An event of about 700 bytes as a row.
-fn body(i: u64) -> EventBody {
-    EventBody {
-        id: format!("{:08x}-0000-4000-8000-{:012x}", i >> 20, i),
-        ts: format!(
-            "2026-03-{:02}T{:02}:{:02}:{:02}Z",
-            1 + i / 86_400,
-            i / 3600 % 24,
-            i / 60 % 60,
-            i % 60
-        ),
-        event_type: "allocation.approved".into(),
-        actor: "svc:kernel-api".into(),
-        payload: serde_json::json!({
-            "request_id": format!("req-{i:012}"),
-            "division": "research",
-            "amount": 1250.75,
-            "currency": "EUR",
-            "approvers": ["alice@example.com", "bob@example.com"],
-            "policy": {"id": "alloc-limit", "version": 3, "decision": "allow"},
-            "note": "Quarterly compute allocation for the research division, within limits.",
-            "tags": ["q3", "compute", "approved", "budget"],
-            "trace": {"span": format!("{:016x}", i.wrapping_mul(0x9e37_79b9_7f4a_7c15)), "sampled": true}
-        }),
-    }
 }
 
 fn write_chain(n: u64, mut out: impl Write) -> usize {

@@ -2,6 +2,38 @@
 //! `examples/*.rs`; this library holds the corpora they share. See
 //! `docs/PERFORMANCE.md` for how to run them and for the measured numbers.
 
+/// The ~700-byte audit events of the chain benchmarks.
+pub mod events {
+    use trustcore::chain::EventBody;
+
+    /// An event of about 700 bytes as a row.
+    pub fn body(i: u64) -> EventBody {
+        EventBody {
+            id: format!("{:08x}-0000-4000-8000-{:012x}", i >> 20, i),
+            ts: format!(
+                "2026-03-{:02}T{:02}:{:02}:{:02}Z",
+                1 + i / 86_400,
+                i / 3600 % 24,
+                i / 60 % 60,
+                i % 60
+            ),
+            event_type: "allocation.approved".into(),
+            actor: "svc:kernel-api".into(),
+            payload: serde_json::json!({
+                "request_id": format!("req-{i:012}"),
+                "division": "research",
+                "amount": 1250.75,
+                "currency": "EUR",
+                "approvers": ["alice@example.com", "bob@example.com"],
+                "policy": {"id": "alloc-limit", "version": 3, "decision": "allow"},
+                "note": "Quarterly compute allocation for the research division, within limits.",
+                "tags": ["q3", "compute", "approved", "budget"],
+                "trace": {"span": format!("{:016x}", i.wrapping_mul(0x9e37_79b9_7f4a_7c15)), "sampled": true}
+            }),
+        }
+    }
+}
+
 /// The traces and the redaction policy of the snapshot and redaction
 /// benchmarks (issue #12).
 pub mod traces {
