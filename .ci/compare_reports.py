@@ -17,8 +17,11 @@ chain.json's registry: the whole report, messages included), `replay`
 `checkpoint` (checkpoint.json cases: the opened checkpoint report, or
 {"error": {"kind", "code"}}), `policy` (policy.json cases: {"result":
 <decision / explanation / impact value>} or {"error": {"kind", "code"}}),
-and `options` (options.json cases: {"ok": true} or {"error": {"kind",
-"code"}}).
+`options` (options.json cases: {"ok": true} or {"error": {"kind",
+"code"}}), `profiles` (every profiles.json chain case verified under its
+profile: the whole report) and `segments` (every chain.json verify case cut
+into three segments at rows n/3 and 2n/3, verified apart and stitched: the
+report, which must also be the `chain` one). Every group must be there.
 
 Usage: python3 .ci/compare_reports.py [dir]   (default target/reports)
 """
@@ -28,6 +31,7 @@ import re
 import sys
 
 KIND_ALIASES = {"InvalidKeyError": "KeyError"}
+GROUPS = ("chain", "replay", "inclusion", "consistency", "checkpoint", "policy", "options", "profiles", "segments")
 
 
 def snake(name):
@@ -69,6 +73,21 @@ def main():
     ref = dumps["python"]
     groups = sorted({k.split("/", 1)[0] for k in ref})
     bad = 0
+    for name, d in dumps.items():
+        have = {k.split("/", 1)[0] for k in d}
+        absent = [g for g in GROUPS if g not in have]
+        if absent:
+            bad += 1
+            print("%s: no cases in groups %s" % (name, absent))
+    # A stitched report is the one-pass report (issue #14).
+    for name, d in dumps.items():
+        for k, v in d.items():
+            if k.startswith("segments/"):
+                one = d.get("chain/" + k.split("/", 1)[1])
+                if one is not None and one != v:
+                    bad += 1
+                    if bad <= 20:
+                        print("%s: the stitched report of %s is not the one-pass report" % (name, k))
     for name, d in dumps.items():
         missing = sorted(k for k in set(ref) ^ set(d) if k not in skipped[name] and k not in skipped["python"])
         unexplained = [k for k, why in skipped[name].items() if not why]
