@@ -543,6 +543,14 @@ impl Run {
         self.verifier.push_row(row);
     }
 
+    /// Feeds one row as a PostgreSQL table returned it ([`SelectPlan`]'s
+    /// text: numbers put back to JSON's spelling, [`crate::sql::table_row`]).
+    ///
+    /// [`SelectPlan`]: crate::sql::SelectPlan
+    pub fn feed_table_row(&mut self, row: &[u8]) {
+        self.verifier.push_row(&crate::sql::table_row(row));
+    }
+
     /// Rows fed so far, with a resumed state's (what a table read skips).
     pub fn position(&self) -> u64 {
         self.verifier.rows_fed()

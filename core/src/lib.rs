@@ -71,6 +71,42 @@ macro_rules! stable_codes {
 /// Defines a module's `Error` (a stable code and a message), for modules
 /// whose errors carry no position.
 macro_rules! coded_error {
+    // An error that may also name the JSON Pointer of the offending place;
+    // `at(path, message)` gives the module's `$at` code.
+    (path, $at:ident; $(#[$doc:meta])*) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+        #[error("{message} [{code}]")]
+        pub struct Error {
+            code: ErrorCode,
+            message: String,
+            path: Option<String>,
+        }
+
+        impl Error {
+            pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+                Error { code, message: crate::text::bounded(message.into()), path: None }
+            }
+            pub(crate) fn with_path(code: ErrorCode, message: impl Into<String>, path: &str) -> Self {
+                Error { code, message: crate::text::bounded(message.into()), path: Some(path.to_string()) }
+            }
+            pub(crate) fn at(path: &str, message: impl Into<String>) -> Self {
+                Self::with_path(ErrorCode::$at, message, path)
+            }
+            /// The stable code.
+            pub fn code(&self) -> ErrorCode {
+                self.code
+            }
+            /// The message.
+            pub fn message(&self) -> &str {
+                &self.message
+            }
+            /// The JSON Pointer of the offending place, where there is one.
+            pub fn path(&self) -> Option<&str> {
+                self.path.as_deref()
+            }
+        }
+    };
     ($(#[$doc:meta])*) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

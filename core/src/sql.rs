@@ -325,6 +325,121 @@ impl SelectPlan {
     pub const FETCH_ROWS: u32 = 5000;
 }
 
+/// A row's JSON text as the table returned it, with PostgreSQL's spelling of
+/// numbers put back to JSON's: `jsonb` keeps a number as a decimal and
+/// prints it without exponent, so the `1e+21` canonical JSON wrote comes
+/// back as `1000000000000000000000` — an integer literal beyond 2^53 that
+/// canonical JSON refuses unless it is the ECMAScript spelling of its double
+/// (`docs/canonical-json.md`). A literal that is the decimal expansion of
+/// the ECMAScript spelling of its double is written as that spelling again
+/// (the value the row was written with); any other text is unchanged, and a
+/// literal that is not such an expansion stays and is refused by the
+/// verifier as it should be. Every front end passes the rows
+/// of [`SelectPlan`] and [`AppendPlan::head_sql`] through this.
+pub fn table_row(text: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    use std::borrow::Cow;
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    let mut in_str = false;
+    while i < text.len() {
+        let c = text[i];
+        if in_str {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'"' => {
+                in_str = true;
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                i += 1;
+                while i < text.len()
+                    && matches!(text[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                {
+                    i += 1;
+                }
+                let lit = &text[start..i];
+                let digits = lit.iter().filter(|b| b.is_ascii_digit()).count();
+                // Only long plain integers can be refused yet exact.
+                if digits < 16 || lit.iter().any(|b| matches!(b, b'.' | b'e' | b'E' | b'+')) {
+                    continue;
+                }
+                let Some(v) = std::str::from_utf8(lit)
+                    .ok()
+                    .and_then(|t| t.parse::<f64>().ok())
+                else {
+                    continue;
+                };
+                if !v.is_finite()
+                    || crate::canonical::integer_text_to_f64(std::str::from_utf8(lit).unwrap_or(""))
+                        .is_ok()
+                {
+                    continue;
+                }
+                let Ok(spelled) = crate::canonical::format_f64(v) else {
+                    continue;
+                };
+                if !expands_to(lit, &spelled) {
+                    continue;
+                }
+                let o = out.get_or_insert_with(|| Vec::with_capacity(text.len() + 8));
+                o.extend_from_slice(&text[copied..start]);
+                o.extend_from_slice(spelled.as_bytes());
+                copied = i;
+            }
+            _ => i += 1,
+        }
+    }
+    match out {
+        None => Cow::Borrowed(text),
+        Some(mut o) => {
+            o.extend_from_slice(&text[copied..]);
+            Cow::Owned(o)
+        }
+    }
+}
+
+/// Whether the integer literal `lit` (optional `-`, digits) is the decimal
+/// expansion of the ECMAScript spelling `es` of a double (`1e+21` is
+/// `1000000000000000000000`, `1.5e+25` is `15` and 24 zeros): what
+/// PostgreSQL's `numeric` prints for the value canonical JSON wrote.
+fn expands_to(lit: &[u8], es: &str) -> bool {
+    let (neg, digits) = match lit.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, lit),
+    };
+    let (es_neg, es) = match es.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, es),
+    };
+    if neg != es_neg {
+        return false;
+    }
+    let Some((mantissa, exp)) = es.split_once("e+") else {
+        return false;
+    };
+    let Ok(exp) = exp.parse::<usize>() else {
+        return false;
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.len() != 1 || frac.len() > exp {
+        return false;
+    }
+    let mut want = String::with_capacity(exp + 1);
+    want.push_str(int);
+    want.push_str(frac);
+    want.extend(std::iter::repeat('0').take(exp - frac.len()));
+    want.as_bytes() == digits
+}
+
 /// How many times a front end runs an append transaction that failed with
 /// a [`retryable`] state before it reports the error.
 pub const APPEND_ATTEMPTS: u32 = 8;
@@ -424,7 +539,7 @@ impl AppendPlan {
         let Some(text) = row else {
             return Ok(Head::default());
         };
-        let r = Row::read(text.as_bytes(), profile).map_err(|(reason, m)| {
+        let r = Row::read(&table_row(text.as_bytes()), profile).map_err(|(reason, m)| {
             Error::new(
                 ErrorCode::UnwritableRow,
                 format!(
@@ -553,6 +668,45 @@ pub fn migration(profile: &ChainProfile, table: &Table) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        // jsonb's exact decimals of large doubles come back as JSON's
+        // spelling of those doubles, and only those.
+        #[test]
+        fn table_rows_get_json_spellings_of_pg_numbers(m in 1u64..(1 << 53), e in 0i32..970, neg in any::<bool>()) {
+            let v = (m as f64) * 2f64.powi(e) * if neg { -1.0 } else { 1.0 };
+            prop_assume!(v.is_finite() && v.abs() >= 9_007_199_254_740_992.0);
+            let es = crate::canonical::format_f64(v).unwrap();
+            // What numeric prints for the value canonical JSON wrote: the
+            // decimal expansion of its spelling (the exact digits below 1e21).
+            let exact = match es.split_once("e+") {
+                None => es.clone(),
+                Some((m, x)) => {
+                    let (neg, m) = m.strip_prefix('-').map_or((false, m), |r| (true, r));
+                    let digits: String = m.chars().filter(|c| *c != '.').collect();
+                    let zeros = x.parse::<usize>().unwrap() + 1 - digits.len();
+                    format!("{}{digits}{}", if neg { "-" } else { "" }, "0".repeat(zeros))
+                }
+            };
+            let row = format!(r#"{{"a":{exact},"s":"{exact}","b":[1.5,{exact}]}}"#);
+            let fixed = table_row(row.as_bytes()).into_owned();
+            prop_assert_eq!(
+                String::from_utf8(fixed.clone()).unwrap(),
+                format!(r#"{{"a":{es},"s":"{exact}","b":[1.5,{es}]}}"#)
+            );
+            prop_assert!(crate::canonical::canonicalize_text(&fixed).is_ok());
+            // Another integer is left as it is (and refused by the verifier).
+            if !exact.ends_with('9') && v.abs() >= 1e21 {
+                let mut off = exact.clone();
+                let last = off.pop().unwrap();
+                off.push((last as u8 + 1) as char);
+                let r = format!(r#"{{"a":{off}}}"#);
+                prop_assert_eq!(&table_row(r.as_bytes())[..], r.as_bytes());
+            }
+        }
+    }
+
     use super::*;
 
     fn types(p: &ChainProfile) -> Vec<(String, String)> {

@@ -73,6 +73,37 @@ impl Default for VerifyOptions {
     }
 }
 
+/// Reads `hash_alg` and `profile` (a built-in name or a profile document):
+/// a profile brings its own digest, and a `hash_alg` given beside it must be
+/// that one. The same rule for the verifier's and the writer's options.
+pub(super) fn read_digest_and_profile(
+    r: &mut Reader<'_>,
+    hash_alg: &mut digest::Algorithm,
+) -> Result<Option<Arc<ChainProfile>>, crate::Error> {
+    let alg = r.choice("hash_alg", &["sha256", "blake3"])?;
+    if let Some(alg) = alg {
+        *hash_alg = digest::Algorithm::from_name(alg)?;
+    }
+    let Some(p) = r.value("profile") else {
+        return Ok(None);
+    };
+    let profile = ChainProfile::from_name_or_value(p)?;
+    if alg.is_some() && *hash_alg != profile.hash_alg {
+        return Err(r
+            .invalid(
+                "hash_alg",
+                &format!(
+                    "the profile's own digest ({}), or left out",
+                    profile.hash_alg.name()
+                ),
+                &Value::from(hash_alg.name()),
+            )
+            .into());
+    }
+    *hash_alg = profile.hash_alg;
+    Ok(Some(Arc::new(profile)))
+}
+
 impl VerifyOptions {
     /// The profile rows are read under (trustcore/v1 with `hash_alg` when
     /// none is given).
@@ -101,26 +132,8 @@ impl VerifyOptions {
     /// Reads these options' keys from `r` (for calls whose options are a
     /// superset of these), leaving unknown keys to the caller's `finish`.
     pub fn read(&mut self, r: &mut Reader<'_>) -> Result<(), crate::Error> {
-        let alg = r.choice("hash_alg", &["sha256", "blake3"])?;
-        if let Some(alg) = alg {
-            self.hash_alg = digest::Algorithm::from_name(alg)?;
-        }
-        if let Some(p) = r.value("profile") {
-            let profile = ChainProfile::from_name_or_value(p)?;
-            if alg.is_some() && self.hash_alg != profile.hash_alg {
-                return Err(r
-                    .invalid(
-                        "hash_alg",
-                        &format!(
-                            "the profile's own digest ({}), or left out",
-                            profile.hash_alg.name()
-                        ),
-                        &Value::from(self.hash_alg.name()),
-                    )
-                    .into());
-            }
-            self.hash_alg = profile.hash_alg;
-            self.profile = Some(Arc::new(profile));
+        if let Some(p) = read_digest_and_profile(r, &mut self.hash_alg)? {
+            self.profile = Some(p);
         }
         if let Some(b) = r.bool("stop_at_first")? {
             self.stop_at_first = b;

@@ -525,6 +525,11 @@ impl ChainVerifier {
                 self.report(self.position, None, Reason::Truncated, m);
             }
         }
+        self.into_report()
+    }
+
+    /// The report of what was read.
+    fn into_report(self) -> ChainReport {
         ChainReport {
             valid: self.break_counts.is_empty(),
             head: self.head,
@@ -551,19 +556,7 @@ impl ChainVerifier {
     pub(super) fn finish_segment(mut self) -> (ChainReport, Box<super::segment::Track>) {
         self.drain();
         let track = self.segment.take().unwrap_or_default();
-        let report = ChainReport {
-            valid: self.break_counts.is_empty(),
-            head: self.head,
-            rows: self.position,
-            count: self.count,
-            breaks: self.breaks,
-            break_counts: self.break_counts,
-            merkle: TreeHead {
-                size: self.tree.size(),
-                root: self.tree.root(),
-            },
-        };
-        (report, track)
+        (self.into_report(), track)
     }
 }
 

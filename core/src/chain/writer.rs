@@ -45,26 +45,8 @@ impl WriterOptions {
         if let Some(a) = r.choice("alg", &["ed25519", "ed25519ph"])? {
             out.alg = Algorithm::from_name(a)?;
         }
-        let alg = r.choice("hash_alg", &["sha256", "blake3"])?;
-        if let Some(a) = alg {
-            out.hash_alg = digest::Algorithm::from_name(a)?;
-        }
-        if let Some(p) = r.value("profile") {
-            let profile = ChainProfile::from_name_or_value(p)?;
-            if alg.is_some() && out.hash_alg != profile.hash_alg {
-                return Err(r
-                    .invalid(
-                        "hash_alg",
-                        &format!(
-                            "the profile's own digest ({}), or left out",
-                            profile.hash_alg.name()
-                        ),
-                        &Value::from(out.hash_alg.name()),
-                    )
-                    .into());
-            }
-            out.hash_alg = profile.hash_alg;
-            out.profile = Some(Arc::new(profile));
+        if let Some(p) = super::options::read_digest_and_profile(&mut r, &mut out.hash_alg)? {
+            out.profile = Some(p);
         }
         r.finish()?;
         Ok(out)

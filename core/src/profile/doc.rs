@@ -368,13 +368,13 @@ impl ChainProfile {
         match m.get("type") {
             Some(Value::String(t)) if t == PROFILE_TYPE => {}
             Some(Value::String(t)) if t.starts_with("trustcore.chain-profile/") => {
-                return Err(Error::new(
+                return Err(Error::with_path(
                     ErrorCode::UnsupportedProfileVersion,
                     format!(
                         "{} is not a profile version this release reads ({PROFILE_TYPE})",
                         quote(t)
                     ),
-                    Some("/type".into()),
+                    "/type",
                 ))
             }
             _ => {

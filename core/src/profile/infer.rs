@@ -109,7 +109,7 @@ pub fn infer_profile<R: AsRef<[u8]>>(
     rows: &[R],
     registry: &SignerRegistry,
 ) -> Result<Inference, Error> {
-    let bad = |m: String| Error::new(ErrorCode::InvalidSample, m, None);
+    let bad = |m: String| Error::new(ErrorCode::InvalidSample, m);
     if rows.is_empty() {
         return Err(bad("inference needs at least one sample row".into()));
     }

@@ -52,41 +52,10 @@ stable_codes! {
     }
 }
 
-/// A profile error: a stable code, a message and, for document problems,
-/// the JSON Pointer of the offending member.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message} [{code}]")]
-pub struct Error {
-    code: ErrorCode,
-    message: String,
-    path: Option<String>,
-}
-
-impl Error {
-    pub(crate) fn new(code: ErrorCode, message: impl Into<String>, path: Option<String>) -> Self {
-        Error {
-            code,
-            message: crate::text::bounded(message.into()),
-            path,
-        }
-    }
-
-    pub(crate) fn at(path: &str, message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::InvalidProfile, message, Some(path.to_string()))
-    }
-
-    /// The stable code.
-    pub fn code(&self) -> ErrorCode {
-        self.code
-    }
-    /// The message.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-    /// The JSON Pointer of the offending member, where there is one.
-    pub fn path(&self) -> Option<&str> {
-        self.path.as_deref()
-    }
+coded_error! {
+    path, InvalidProfile;
+    /// A profile error: a stable code, a message and, for document problems,
+    /// the JSON Pointer of the offending member.
 }
 
 impl ChainProfile {
@@ -101,7 +70,6 @@ impl ChainProfile {
                     quote(name),
                     BUILTIN_NAMES.join(", ")
                 ),
-                None,
             )
         })
     }

@@ -61,45 +61,10 @@ stable_codes! {
     }
 }
 
-/// A redaction error: a stable code, a message and, for policy documents,
-/// the JSON Pointer of the offending member.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message} [{code}]")]
-pub struct Error {
-    code: ErrorCode,
-    message: String,
-    path: Option<String>,
-}
-
-impl Error {
-    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
-            code,
-            message: crate::text::bounded(message.into()),
-            path: None,
-        }
-    }
-
-    pub(crate) fn at(path: &str, message: impl Into<String>) -> Self {
-        Error {
-            code: ErrorCode::InvalidPolicy,
-            message: crate::text::bounded(message.into()),
-            path: Some(path.to_string()),
-        }
-    }
-
-    /// The stable code.
-    pub fn code(&self) -> ErrorCode {
-        self.code
-    }
-    /// The message.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-    /// The JSON Pointer of the offending policy member, where there is one.
-    pub fn path(&self) -> Option<&str> {
-        self.path.as_deref()
-    }
+coded_error! {
+    path, InvalidPolicy;
+    /// A redaction error: a stable code, a message and, for policy documents,
+    /// the JSON Pointer of the offending member.
 }
 
 /// `name` normalized for class matching: lowercase, without `_`, `-` and

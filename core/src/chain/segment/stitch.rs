@@ -533,6 +533,26 @@ impl Know<'_> {
     }
 }
 
+/// The facts of leaf `leaf` of segment `k` and, when asked, the range
+/// through it (`None` while planning); `whose` names the row in errors.
+fn at_leaf(
+    know: &mut Know<'_>,
+    k: usize,
+    leaf: u64,
+    range: bool,
+    whose: &str,
+) -> Result<Option<(RowFacts, Option<CompactRange>)>, Error> {
+    match know.item(k, At::Leaf(leaf), range)? {
+        None => Ok(None),
+        Some(item) => {
+            let f = item
+                .facts
+                .ok_or_else(|| missing(k, &format!("no facts for {whose} row")))?;
+            Ok(Some((f, item.range)))
+        }
+    }
+}
+
 /// What happens at one row of a segment.
 #[derive(Default)]
 struct Incident<'s> {
@@ -696,12 +716,10 @@ impl<'o> Walk<'o> {
                     }
                 } else if eh.seq > l0 && eh.seq - l0 <= s.leaves {
                     self.pin_placed = true;
-                    if let Some(item) = know.item(k, At::Leaf(eh.seq - l0 - 1), stop_first)? {
-                        let f = item
-                            .facts
-                            .ok_or_else(|| missing(k, "no facts for the trusted head's row"))?;
-                        let row = f.row;
-                        at.entry(row).or_default().pin = Some((f, item.range));
+                    let leaf = eh.seq - l0 - 1;
+                    if let Some(found) = at_leaf(know, k, leaf, stop_first, "the trusted head's")? {
+                        let row = found.0.row;
+                        at.entry(row).or_default().pin = Some(found);
                     }
                 }
             }
@@ -709,12 +727,10 @@ impl<'o> Walk<'o> {
         if let Some(cp) = o.checkpoint {
             if !self.cp_placed && cp.size > l0 && cp.size - l0 <= s.leaves {
                 self.cp_placed = true;
-                if let Some(item) = know.item(k, At::Leaf(cp.size - l0 - 1), true)? {
-                    let f = item
-                        .facts
-                        .ok_or_else(|| missing(k, "no facts for the checkpoint's row"))?;
-                    let row = f.row;
-                    at.entry(row).or_default().cp = Some((f, item.range));
+                let leaf = cp.size - l0 - 1;
+                if let Some(found) = at_leaf(know, k, leaf, true, "the checkpoint's")? {
+                    let row = found.0.row;
+                    at.entry(row).or_default().cp = Some(found);
                 }
             }
         }
