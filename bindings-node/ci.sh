@@ -19,7 +19,7 @@ echo "== npm ci"
 # the registry mirror here does not serve (e.g. @napi-rs/lzma-darwin-x64);
 # then install from the same lock without rewriting it.
 have_deps=true
-for dep in @napi-rs/cli canonicalize @noble/ed25519 @types/node typescript; do
+for dep in @napi-rs/cli canonicalize @noble/ed25519 @types/node typescript pg pg-cursor; do
   [ -d "node_modules/$dep" ] || have_deps=false
 done
 if $have_deps; then
@@ -36,6 +36,21 @@ npm run --silent build
 
 # `ci.sh --build-only` (used by examples/demo.sh) stops after the build.
 if [ "${1:-}" = "--build-only" ]; then exit 0; fi
+
+# PostgreSQL (#11): the pg and cli tests need a server (.ci/pg.sh starts one
+# and exports TRUSTCORE_PG_URL); never started here.
+if [ -z "${TRUSTCORE_PG_URL:-}" ]; then
+  if [ "${TRUSTCORE_SKIP_PG:-}" = "1" ]; then
+    echo "SKIPPED: the PostgreSQL tests (TRUSTCORE_SKIP_PG=1)"
+  else
+    echo "ci.sh: TRUSTCORE_PG_URL is not set: give the URL of a scratch PostgreSQL server (.ci/pg.sh starts one), or TRUSTCORE_SKIP_PG=1 to skip the PostgreSQL tests" >&2
+    exit 1
+  fi
+fi
+
+echo "== build the Rust trustcore binary (the CLI tests compare npx trustcore with it)"
+(cd .. && cargo build --quiet -p trustcore-cli)
+export TRUSTCORE_RUST_CLI="$(cd .. && pwd)/target/debug/trustcore"
 
 echo "== typecheck (index.d.ts + the generated native.d.ts against test/types/usage.ts)"
 npm run --silent typecheck

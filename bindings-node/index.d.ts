@@ -1,8 +1,9 @@
 // The package's types (hand-written entry point): everything generated from
 // the native addon (native.d.ts), plus PolicyDeniedError, enforceOrThrow /
 // enforcePolicyOrThrow and verifyFile (implemented in index.js over the
-// native `evaluateWithDenial` and `verifyFd`).
-import type { ChainReport, Decision, EventRow, PolicySet, SignerRegistry, VerifyFdOptions } from './native.js';
+// native `evaluateWithDenial` and `verifyFd`), and appendEvent, migrate and
+// AppendError (lib/pg.js, #11).
+import type { ChainReport, Decision, EventRow, PolicySet, PublicKey, SecretKey, SignerRegistry, VerifyFdOptions } from './native.js';
 
 export * from './native.js';
 
@@ -77,6 +78,96 @@ export interface TrustcoreError extends Error {
 
 /** The codes of `OptionsError` (options are read by the core). */
 export type OptionsErrorCode = 'unknown_option' | 'invalid_option';
+
+// ---------------------------------------------------------------------------
+// PostgreSQL (#11): appendEvent, migrate, AppendError (lib/pg.js)
+// ---------------------------------------------------------------------------
+
+/**
+ * What `appendEvent` and `migrate` need of a `pg` client: a connected
+ * `pg.Client`, or a client checked out of a `pg.Pool` (not the pool: one
+ * transaction needs one connection).
+ */
+export interface PgClient {
+  query(queryTextOrConfig: any, values?: any): Promise<any>;
+}
+
+/** A remote signer: gets exactly the bytes to sign, returns (or resolves to) the 64-byte signature. */
+export type AppendSigner = (message: Buffer) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>;
+
+interface AppendEventCommon {
+  /** The table (`name` or `schema.name`), default `'audit_events'`. */
+  table?: string;
+  /** The table's chain profile: a built-in name (default `'trustcore/v1'`) or a profile document. */
+  profile?: string | object;
+  /** The signer id written in the row. */
+  signerId: string;
+  /** The signature algorithm the registry records for the signer (default `'ed25519'`). */
+  alg?: 'ed25519' | 'ed25519ph';
+}
+
+/** Options of `appendEvent`: a local `key`, or a remote `signer` with the registered `publicKey`. */
+export type AppendEventOptions = AppendEventCommon &
+  (
+    | { key: SecretKey; signer?: undefined; publicKey?: PublicKey }
+    | { signer: AppendSigner; publicKey: PublicKey; key?: undefined }
+  );
+
+/** The appended row. */
+export interface AppendResult {
+  /** The row as canonical JSON (its JSONL export line). */
+  row: string;
+  /** Its hash: the chain's new head. */
+  hash: string;
+  /** Its place in the chain: the new head's seq. */
+  seq: number;
+  /** Transactions run (more than 1 when another writer inserted first). */
+  attempts: number;
+}
+
+/**
+ * Appends one row to an audit table in one transaction (lock the head, read
+ * it, build and sign the next row with the core's writer, insert, commit);
+ * concurrent appenders serialize, a retryable SQLSTATE is retried from a
+ * fresh head up to `SQL_APPEND_ATTEMPTS` times, and any failure rolls back
+ * (no row, no gap): `AppendError`, the signer's `EnvelopeError`
+ * (`remote_signer_failed` with `cause`, `remote_signature_invalid`), or the
+ * core's `ChainError` / `SqlError` / `ProfileError` / `CanonicalJsonError`.
+ * `body` is the row's columns by name; `id` and the timestamp may be left
+ * out (a random UUID; the clock, read after the lock).
+ *
+ * ```js
+ * await appendEvent(client, { signerId: 'kernel-signer', key }, { event_type: 'manifest.signed', actor: 'svc:kernel', payload: { version: '2.4.1' } });
+ * ```
+ */
+export declare function appendEvent(client: PgClient, options: AppendEventOptions, body: Record<string, unknown>): Promise<AppendResult>;
+
+/** Options of `migrate`. */
+export interface MigrateOptions {
+  /** The table, default `'audit_events'`. */
+  table?: string;
+  /** The chain profile, default `'trustcore/v1'`. */
+  profile?: string | object;
+}
+
+/** Creates the profile's table if it does not exist (the core's `sqlMigration`); resolves to the SQL it ran. */
+export declare function migrate(client: PgClient, options?: MigrateOptions): Promise<string>;
+
+/** An append the database refused or could not finish (rolled back). */
+export declare class AppendError extends Error {
+  private constructor();
+  readonly name: 'AppendError';
+  /** `'database_error'` (see `sqlstate`) or `'connection_lost'` (no answer, or the server ended the session). */
+  readonly code: 'database_error' | 'connection_lost';
+  /** The server's SQLSTATE (`'22P05'`: jsonb refuses `\u0000`; `'23505'` after every attempt), or `null`. */
+  readonly sqlstate: string | null;
+  /** Where it failed. With `connection_lost` at `'commit'` the row may have been committed. */
+  readonly stage: 'columns' | 'begin' | 'lock' | 'head' | 'insert' | 'commit' | 'migrate';
+  /** Transactions run. */
+  readonly attempts: number;
+  /** The `pg` client's error. */
+  readonly cause: unknown;
+}
 
 // ---------------------------------------------------------------------------
 // Snapshot files and streams (#12) and the parallel file verifier (#14):

@@ -9,6 +9,47 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** One append transaction's statements for a table under a profile. */
+export declare class AppendPlan {
+  /**
+   * Checks the table's columns (`[name, dataType][]`) against the
+   * profile (a built-in name or a document; default `trustcore/v1`) and
+   * builds the statements: `SqlError` `missing_table`,
+   * `missing_column`, `column_type` otherwise.
+   */
+  static create(profile: string | object | Uint8Array | null | undefined, table: string, columns: [string, string][]): AppendPlan
+  /** `SELECT pg_advisory_xact_lock($1::bigint)`. */
+  get lockSql(): string
+  /**
+   * The lock's key (the table's, the same in every process), as decimal
+   * text: send it as the text parameter `$1`.
+   */
+  get lockKey(): string
+  /** The head row as JSON text (or `null`: a new chain) and the row count. */
+  get headSql(): string
+  /** The `INSERT`; its parameters are `PreparedAppend`'s `params`. */
+  get insertSql(): string
+  /** The profile's name. */
+  get profileName(): string
+  /**
+   * Builds the next row from the answer of `headSql` (`headRow`, the last
+   * row's JSON text or `null`, and `count`) and `body` (the row's own
+   * columns by name, as `ChainWriter`'s rows: `id`, the timestamp, event
+   * type and actor where the profile has them, payload, extra columns).
+   * The timestamp is written as the table gives it back (`body_ts`: a
+   * `timestamptz` keeps microseconds). Options: `alg` (`'ed25519'`
+   * default, or `'ed25519ph'`), and the values for columns the body
+   * leaves out: `now` (RFC 3339, for the timestamp: taken by the caller
+   * after the lock, so it is never before the head's) and `newId` (a
+   * UUID, for the id). Errors: `SqlError` `unwritable_row` (the table's
+   * last row cannot be read, a timestamp a `timestamptz` cannot keep),
+   * `ChainError` `invalid_event` / `ts_regression`, `TimestampError`,
+   * `CanonicalJsonError`.
+   */
+  prepare(headRow: string | null, count: string | number | bigint, signerId: string, publicKey: PublicKey, body: Record<string, unknown>, options?: PrepareAppendOptions): PreparedAppend
+  constructor()
+}
+
 /**
  * A named k-of-n approval set:
  * `{"name","threshold","signers":[ids],"kind"?}`.
@@ -137,6 +178,29 @@ export declare class ChainWriter {
    */
   appendWith(body: EventBody, signerFn: (message: Buffer) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>): Promise<string>
   constructor()
+  /**
+   * Builds the next row from `body`, the row's own columns by name
+   * (under the writer's profile: id, timestamp, event type and actor
+   * where the table has them, payload, extra columns; a timestamp may be
+   * RFC 3339 for a `postgres` table), and the bytes to sign; the head
+   * does not move. `ChainError` `invalid_event` names a missing or
+   * unknown column.
+   */
+  prepareRow(body: Record<string, unknown>): PreparedEvent
+  /**
+   * `prepareRow`, signed with a local secret key and attached; returns
+   * the row (canonical JSON, the table's columns).
+   */
+  appendRow(body: Record<string, unknown>, secretKey: SecretKey): string
+  /**
+   * `prepareRow` through a remote signer (KMS, HSM, signing proxy), as
+   * `appendWith`: `signerFn(message)` returns the signature or a
+   * Promise of it; it must verify under the expected key before the row
+   * exists (fail closed). Resolves to the row.
+   */
+  appendRowWith(body: Record<string, unknown>, signerFn: (message: Buffer) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>): Promise<string>
+  /** The writer's profile, as a document. */
+  get profile(): ChainProfileDocument
 }
 
 /**
@@ -185,6 +249,68 @@ export declare class Checkpoint {
    * `EnvelopeError` `remote_signer_failed` with the error as `cause`.
    */
   signWith(verifierKey: VerifierKey, signerFn: (message: Buffer) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>, note?: string | Uint8Array): Promise<string>
+  constructor()
+}
+
+/**
+ * What `cliParse` returns: text to print (`--help`, `--version`), or an
+ * `audit-verify` command to run.
+ */
+export declare class CliCommand {
+  /**
+   * The text to print on stdout (exit code 0), or `null` for a command to
+   * run.
+   */
+  get print(): string | null
+  /**
+   * What the front end reads, as the core lists it
+   * (`trustcore::cli::plan_value`): `{source: 'database' | 'files' |
+   * 'stdin', url?, table?, files?, signers, profile, profileIsBuiltin,
+   * checkpoint, fromState, saveState, json, progress: 'auto' | 'always' |
+   * 'never'}`; `null` for text to print.
+   */
+  get plan(): CliPlan | null
+  /**
+   * Builds the run from the bytes of the files the plan names: the
+   * signers file, the profile document (when `profileIsBuiltin` is
+   * false), the checkpoint note and the saved state. Throws `CliError`
+   * `bad_input` naming the flag.
+   */
+  start(signers: Uint8Array, profileDoc?: Uint8Array | null, checkpoint?: Uint8Array | null, state?: Uint8Array | null): CliRun
+  /**
+   * The database source's table (`--table`), parsed by the core: a name
+   * that cannot be used throws `CliError` (`--table: ...`).
+   */
+  databaseTable(): CliTable
+  /**
+   * The streaming read of the table under the command's profile, from
+   * the table's columns (`[name, dataType][]`, the answer of
+   * `columnsQuery`): a table that does not fit the profile (missing,
+   * a missing column, a column of the wrong type) throws `CliError` with
+   * the core's message.
+   */
+  selectPlan(profileDoc: Uint8Array | null | undefined, columns: [string, string][]): CliSelect
+  constructor()
+}
+
+/** A running `audit-verify`: feed it the bytes or rows, then `finish`. */
+export declare class CliRun {
+  /** Feeds JSONL bytes (lines may span chunks). */
+  feed(chunk: Uint8Array): void
+  /** Feeds one row (a table row's JSON text). */
+  feedRow(row: string | Uint8Array): void
+  /** Feeds rows in order (one cursor batch); the same as `feedRow` for each. */
+  feedRows(rows: (string | Uint8Array)[]): void
+  /**
+   * Rows fed so far, with a resumed state's: the rows a table read skips
+   * (`$1` of the select).
+   */
+  get position(): number
+  /**
+   * Ends the stream and renders the outcome. The run cannot be fed
+   * afterwards.
+   */
+  finish(): CliOutcome
   constructor()
 }
 
@@ -371,6 +497,34 @@ export declare class PolicySet {
   constructor()
 }
 
+/** A row built and waiting for its signature. */
+export declare class PreparedAppend {
+  /** Exactly the bytes the signer must sign. */
+  get message(): Buffer
+  /** The row with every column but the signature. */
+  get row(): Record<string, unknown>
+  /**
+   * Signs with a local secret key (which must be the expected key's) and
+   * returns the row and its parameters.
+   */
+  sign(secretKey: SecretKey): AppendedRow
+  /**
+   * Attaches a signature made elsewhere, after checking it verifies
+   * under the expected key (fails closed: `EnvelopeError`
+   * `remote_signature_invalid`).
+   */
+  attach(signature: Uint8Array): AppendedRow
+  /**
+   * Asks a remote signer (`signerFn(message)`, sync or async) and
+   * attaches its answer (fails closed). Rejects with `EnvelopeError`
+   * `remote_signer_failed` (the function threw or rejected; `cause` is
+   * its error), `remote_signature_invalid` (a wrong signature), or
+   * `TypeError` `invalid_argument` (not bytes).
+   */
+  attachWith(signerFn: (message: Buffer) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>): Promise<AppendedRow>
+  constructor()
+}
+
 /**
  * An event prepared for a (possibly remote) signer: hand `message` to the
  * KMS, then `ChainWriter.attach(prepared, signature)`.
@@ -387,6 +541,23 @@ export declare class PreparedEvent {
    * `prev_hash`, `hash`, `signer_id`).
    */
   get event(): Omit<EventRow, 'signature'>
+  constructor()
+}
+
+/** Snapshot metadata prepared for a remote signer. */
+export declare class PreparedSnapshot {
+  /**
+   * Exactly the bytes the signer must sign (for `ed25519ph`, the SHA-512
+   * of the signing input).
+   */
+  get message(): Buffer
+  /**
+   * Attaches the signer's answer after checking it under
+   * `expectedPublicKey` (the registered key) and returns the signed
+   * metadata; a wrong answer throws `SnapshotError`
+   * `remote_signature_invalid` and gives no metadata at all.
+   */
+  attach(signature: Uint8Array, expectedPublicKey: PublicKey): SnapshotMetadata
   constructor()
 }
 
@@ -446,6 +617,24 @@ export declare class PublicKey {
 }
 
 /**
+ * A redaction policy (`trustcore.redaction-policy/v1`), checked when it
+ * was loaded (`loadRedactionPolicy`).
+ */
+export declare class RedactionPolicy {
+  /** The policy's id. */
+  get id(): string
+  /** The policy's version. */
+  get version(): number
+  /** `sha256:` of the canonical policy document (what records name). */
+  get digest(): string
+  /** Whether a rule pseudonymizes (then `redact` needs a pseudonym key). */
+  get needsPseudonymKey(): boolean
+  /** The policy document. */
+  toJSON(): object
+  constructor()
+}
+
+/**
  * An Ed25519 secret key (the 32-byte seed; RFC 8032 private key).
  *
  * Zeroized when collected. `util.inspect`, `String()` and
@@ -497,6 +686,80 @@ export declare class SecretKey {
 }
 
 /**
+ * A verified segment: its summary to ship to the stitch, and what it keeps
+ * (about 110 bytes per row) to answer the stitch's request.
+ */
+export declare class Segment {
+  /**
+   * The summary (`trustcore.chain-segment/v1`) as JSON text: its size
+   * depends on the breaks, not the rows.
+   */
+  summary(): string
+  /**
+   * Its ids cut into `buckets` buckets by id (28-byte entries tagged
+   * with this segment's index `segment` in the log): bucket `b` of every
+   * segment goes to one place, where `duplicates` finds the repeated
+   * ids (`buckets` 1..=2^20).
+   */
+  idBuckets(segment: number, buckets: number): Array<Buffer>
+  /**
+   * Answers the stitch's request (JSON text, from `Stitcher.requests()`)
+   * with the segment's Merkle compact range at its offset and the rows
+   * it asks for, as JSON text. `ChainError` `invalid_state` for a
+   * request that does not fit the segment.
+   */
+  answer(request: string): string
+  /** The segment as bytes (to move it between processes or spill it). */
+  toBytes(): Buffer
+  /**
+   * Reads `toBytes()`. `ChainError` `invalid_state` for bytes that are
+   * not a whole, consistent segment.
+   */
+  static fromBytes(bytes: Uint8Array): Segment
+  constructor()
+}
+
+/**
+ * Verifies one segment of a log: rows fed one by one, JSONL chunks, or a
+ * byte range `[start, end)` of a JSONL file (`forBytes`). Options are the
+ * whole log's (`VerifyOptions`, read by the core): the trusted head, the
+ * checkpoint and `stopAtFirst` take effect in the stitch.
+ */
+export declare class SegmentVerifier {
+  /**
+   * A verifier of one segment (the rows of a file, a `seq` range of a
+   * table), with the whole log's options.
+   */
+  constructor(registry: SignerRegistry, options?: VerifyOptions)
+  /**
+   * A verifier of the byte range `[start, end)` of a JSONL file: it owns
+   * the lines that start in the range. Feed it the file's bytes from
+   * offset `start - 1` (from 0 when `start` is 0) until `needsMore` is
+   * false or the file ends; `splitBytes` makes such ranges.
+   */
+  static forBytes(registry: SignerRegistry, start: number | bigint, end: number | bigint, options?: VerifyOptions): SegmentVerifier
+  /**
+   * False once a byte-range segment has all its lines (always true for
+   * a segment fed rows).
+   */
+  get needsMore(): boolean
+  /** Rows fed so far. */
+  get rowsFed(): number
+  /** Feeds JSONL bytes (lines may span chunks). */
+  pushBytes(chunk: Uint8Array): void
+  /**
+   * Feeds one row: a JSONL line without its newline (a string or bytes)
+   * or a row object.
+   */
+  pushRow(row: string | Uint8Array | object): void
+  /**
+   * Ends the segment (a last line without newline included). The
+   * verifier cannot be fed afterwards (`ChainError` `invalid_state`).
+   */
+  finish(): Segment
+}
+
+/**
  * Which public key speaks for which signer id, and when.
  *
  * Loads the signers file (`{"signers":[{"signerId","publicKey",
@@ -504,6 +767,30 @@ export declare class SecretKey {
  * document; every key passes `checkHygiene` on the way in.
  */
 export declare class SignerRegistry {
+  /**
+   * Revokes `signer` as of `at` in this registry (the key, and every key
+   * rotated from it, vouches for nothing dated at or after `at`; an
+   * earlier `revokedAt` stays) and returns the revocation, to sign into
+   * a record (`revocationPayload`) and publish with `toJson()`.
+   * `RegistryError` `unknown_signer`, `invalid_revocation` (a reason
+   * that is not 1-512 characters); `TimestampError`.
+   */
+  revoke(signer: string, at: string | Date, reason: string): RevocationInfo
+  /**
+   * Checks a revocation record (an envelope of kind `REVOCATION_KIND`)
+   * without changing the registry: its payload, the revoked signer
+   * registered, and a valid signature by another registered signer whose
+   * key vouches at `revokedAt`. `RegistryError` `invalid_revocation`,
+   * `unknown_signer`.
+   */
+  verifyRevocation(record: Envelope): RevocationInfo
+  /**
+   * Verifies a revocation record and applies it (`revoke`). A record
+   * that does not verify changes nothing.
+   */
+  applyRevocation(record: Envelope): RevocationInfo
+  /** A copy of this registry (to revoke or rotate without changing it). */
+  clone(): SignerRegistry
   /**
    * Loads a signers file (JSON text or UTF-8 bytes). `RegistryError`
    * (`invalid_registry`, `invalid_public_key`, `duplicate_signer`,
@@ -558,6 +845,120 @@ export declare class SignerRegistry {
 }
 
 /**
+ * Builds a snapshot from trace records fed one at a time, in O(1) memory:
+ * each record becomes one canonical JSON line, which `pushRecord` returns
+ * for the caller to write (to a file, a gzip stream, object storage).
+ */
+export declare class SnapshotBuilder {
+  /**
+   * A builder. Options (read by the core): `hashAlg` (`'sha256'`
+   * default, `'blake3'`), `traceId` and `ts` (JSON Pointers of each
+   * record's trace id and time, default `/trace_id` and `/ts`).
+   */
+  constructor(options?: SnapshotOptions)
+  /**
+   * Adds a record (JSON text as a string or bytes, read strictly, or a
+   * JS value read with the rules of `canonicalize`) and returns its line
+   * (canonical JSON and a newline) to append to the batch. `SnapshotError`
+   * `invalid_record` (no string trace id or RFC 3339 time at the
+   * declared pointers), `CanonicalJsonError`.
+   */
+  pushRecord(record: string | Uint8Array | object): Buffer
+  /** Records added so far. */
+  get count(): number
+  /**
+   * Ends the batch: the metadata to sign, under `snapshotId` (1-128
+   * characters without control characters) at `ts` (RFC 3339 UTC).
+   * `SnapshotError` `invalid_snapshot` (no records, a bad id),
+   * `TimestampError`. The builder ends here either way.
+   */
+  finish(snapshotId: string, ts: string | Date): UnsignedSnapshot
+}
+
+/**
+ * Verifies a batch against its signed metadata, fed in chunks of JSONL
+ * (lines may span chunks) in bounded memory: every line re-canonicalized
+ * (a line that is not canonical, or not JSON, is a failure naming its line
+ * number), the digest, the Merkle root, `trace_range`, the count and the
+ * signature under `signer_kid` at `ts` (windows, revocation).
+ */
+export declare class SnapshotVerifier {
+  /**
+   * A verifier of `metadata` (the document or its JSON text) with the
+   * signers in `registry`. `SnapshotError` `invalid_metadata`.
+   */
+  constructor(metadata: SnapshotMetadata | object | string, registry: SignerRegistry)
+  /** Feeds a chunk of the batch (a `Uint8Array`, or a string). */
+  pushBytes(chunk: Uint8Array | string): void
+  /** Ends the batch (a last line without newline included) and reports. */
+  finish(): SnapshotReport
+}
+
+/**
+ * Stitches segment summaries in log order into the report of one pass,
+ * in two steps: `new Stitcher(summaries, duplicates, options)` says what
+ * it needs of each segment (`requests()`, JSON texts for
+ * `Segment.answer`), `finish(answers)` takes the answers.
+ */
+export declare class Stitcher {
+  /**
+   * Plans the stitch of `summaries` (JSON texts from `Segment.summary()`,
+   * in log order) with the repeated ids found across them (`[segment,
+   * row]` pairs from `duplicates`) under the whole log's options (the
+   * segments' own). `ChainError` `invalid_state` for a summary that is
+   * inconsistent or made under another profile, other options or other
+   * signers.
+   */
+  constructor(summaries: string[], duplicates: Array<[number | bigint, number | bigint]>, options?: VerifyOptions)
+  /**
+   * What each segment must answer, as JSON texts
+   * (`trustcore.chain-segment-request/v1`; each names its `segment`).
+   * Segments not listed need not answer (after a `stopAtFirst` stop).
+   */
+  requests(): Array<string>
+  /**
+   * The report of one pass, from the answers to `requests()` (JSON
+   * texts, in any order). `ChainError` `invalid_state` when an answer is
+   * missing or does not fit its request.
+   */
+  finish(answers: string[]): ChainReport
+}
+
+/**
+ * A snapshot's metadata before it is signed: sign it locally, or prepare
+ * the bytes for a remote signer (KMS `DIGEST` mode as `ed25519ph`).
+ */
+export declare class UnsignedSnapshot {
+  /** The metadata so far (without `signer_kid`, `alg`, `signature`). */
+  get metadata(): Omit<SnapshotMetadata, 'signer_kid' | 'alg' | 'signature'>
+  /**
+   * Signs with a local key as `signerKid` (`alg` default `ed25519`) and
+   * returns the signed metadata.
+   */
+  sign(secretKey: SecretKey, signerKid: string, alg?: 'ed25519' | 'ed25519ph'): SnapshotMetadata
+  /**
+   * The bytes a remote signer must sign as `signerKid` (for
+   * `ed25519ph`, the 64-byte SHA-512 a KMS in `DIGEST` mode takes):
+   * `prepared.message` to the signer, then `prepared.attach(signature,
+   * expectedPublicKey)`.
+   */
+  prepare(signerKid: string, alg?: 'ed25519' | 'ed25519ph'): PreparedSnapshot
+  /**
+   * Signs through a remote signer (KMS, HSM, signing proxy):
+   * `signerFn(message)` gets exactly `prepare(signerKid, alg).message`
+   * and returns the 64-byte signature (or a Promise of it), which must
+   * verify under `expectedPublicKey` before any metadata exists (fail
+   * closed). Resolves to the signed metadata; rejects, producing
+   * nothing, with `SnapshotError` `remote_signature_invalid` (a wrong
+   * signature or length), `EnvelopeError` `remote_signer_failed`
+   * (`signerFn` threw or rejected; the original error is `cause`) or a
+   * `TypeError` `invalid_argument` (not bytes).
+   */
+  signWith(signerKid: string, expectedPublicKey: PublicKey, signerFn: (message: Buffer) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>, alg?: 'ed25519' | 'ed25519ph'): Promise<SnapshotMetadata>
+  constructor()
+}
+
+/**
  * A verifier key (Go's `vkey`): `<name>+<8 hex key hash>+<base64(0x01 ||
  * public key)>`.
  */
@@ -584,6 +985,18 @@ export declare class VerifierKey {
   /** `JSON.stringify` writes the vkey text. */
   toJSON(): string
   constructor()
+}
+
+/** A signed row: its JSON text and the `INSERT`'s parameters. */
+export interface AppendedRow {
+  /** The row as canonical JSON (the JSONL export's line). */
+  row: string
+  /** The `insertSql` parameters, as text (`null` for SQL NULL). */
+  params: Array<string | undefined | null>
+  /** The row's hash (the new head), 64 lowercase hex digits. */
+  hash: string
+  /** The row's place in the chain (the new head's seq). */
+  seq: number
 }
 
 /**
@@ -619,6 +1032,13 @@ export interface Break {
    */
   message: string
 }
+
+/**
+ * The built-in profiles by name (`trustcore/v1`, the default,
+ * `kernel/v1`, `row-digest/v1`, `payload-sig/v1`) as their documents.
+ * Any of them, or its name, is a `profile` option.
+ */
+export declare function builtinProfiles(): Record<string, ChainProfileDocument>
 
 /**
  * The canary bucket (0..9999) of a JSON value: the first 8 bytes of the
@@ -682,6 +1102,33 @@ export interface CanonicalizeOptions {
 export declare function canonicalizeText(text: string | Uint8Array, options?: CanonicalizeOptions): Buffer
 
 /**
+ * A chain profile document (`trustcore.chain-profile/v1`,
+ * `docs/chain-profiles.md`), as the core writes it back.
+ */
+export interface ChainProfileDocument {
+  /** `'trustcore.chain-profile/v1'`. */
+  type: 'trustcore.chain-profile/v1'
+  /** The profile's name (`kernel/v1`, ...). */
+  name: string
+  /** For people. */
+  description?: string
+  /** The column of each role (`null`: the table has none). */
+  columns: { id: string; seq?: string | null; ts: string; eventType?: string | null; actor?: string | null; payload: string; prevHash: string; hash: string; signer: string; signature: string }
+  /** Other columns, covered by the hash or not. */
+  extraColumns?: { name: string; hashed: boolean }[]
+  /** The hash input, digest and encoding of the hash column. */
+  hash: { input: 'trustcore/v1' | 'row' | 'payload' | 'prev_hash_payload'; algorithm: 'sha256' | 'blake3'; encoding: 'hex' | 'base64' | 'prefixed' }
+  /** What is signed, with which algorithm and encoding. */
+  signature: { signs: 'envelope' | 'hash_input' | 'digest' | 'digest_text'; algorithm?: 'registry' | 'ed25519' | 'ed25519ph'; encoding: 'base64' | 'base64url' | 'hex' }
+  /** The first row's `prev_hash`. */
+  genesis: 'zeros' | 'empty' | 'null'
+  /** How the timestamp column is written. */
+  timestamp: 'rfc3339' | 'postgres'
+  /** The order rows are read in. */
+  order: 'seq' | 'ts'
+}
+
+/**
  * The outcome of verifying a chain (`ChainReport::to_value_named` of the
  * core).
  */
@@ -715,6 +1162,13 @@ export interface ChainWriterOptions {
   alg?: 'ed25519' | 'ed25519ph'
   /** The chain's digest algorithm. */
   hashAlg?: 'sha256' | 'blake3'
+  /**
+   * The table's chain profile (`docs/chain-profiles.md`): a built-in
+   * name (`'kernel/v1'`, ... see `builtinProfiles()`) or a profile
+   * document (`loadProfile`); default trustcore/v1. A profile carries
+   * its own digest: `hashAlg` may only repeat it.
+   */
+  profile?: string | ChainProfileDocument | object
 }
 
 /**
@@ -764,6 +1218,171 @@ export interface CheckpointValue {
   root: string
   /** The extension lines. */
   extensions: Array<string>
+}
+
+/**
+ * Checks that an audit row (trustcore/v1: a JSONL line or a row object)
+ * publishes this snapshot: its event type is `snapshot.published` and its
+ * payload is this metadata. `SnapshotError` `event_mismatch` otherwise
+ * (also for a row that cannot be read). Verify the row itself with the
+ * chain verifier (or `verifyEventInCheckpoint`).
+ */
+export declare function checkSnapshotEvent(metadata: SnapshotMetadata | object | string, row: string | Uint8Array | EventRow): void
+
+/** Exit code: the chain is broken. */
+export declare const CLI_EXIT_BROKEN: number
+
+/** Exit code: usage or input error. */
+export declare const CLI_EXIT_ERROR: number
+
+/** Exit code: the chain verified. */
+export declare const CLI_EXIT_VALID: number
+
+/** The command line's help text (`trustcore audit-verify --help`). */
+export declare const CLI_HELP: string
+
+/**
+ * A command-line error (TypeScript only): what `cliParse`, `CliCommand`
+ * methods throw and `cliFailure` returns.
+ */
+export interface CliError {
+  /** `'CliError'`. */
+  name: 'CliError'
+  /** `usage` or `bad_input`. */
+  code: 'usage' | 'bad_input'
+  /** The message. */
+  message: string
+  /** The one line to print on stderr. */
+  line: string
+  /** The process exit code (2). */
+  exitCode: number
+}
+
+/**
+ * The `CliError` (not thrown; `bad_input`, `line`, `exitCode` 2) for
+ * something the front end could not do (`trustcore::cli::Failure`):
+ * `kind` is `readFlag` (`at.flag`, `at.path`), `readInput` (`at.what`),
+ * `connect`, `database`, `readTable` (`at.table`), `saveState`
+ * (`at.path`), `table` or `layout`; `detail` is the system's or the
+ * server's own words (see `osErrorText`).
+ */
+export declare function cliFailure(kind: 'readFlag' | 'readInput' | 'connect' | 'database' | 'readTable' | 'saveState' | 'table' | 'layout', detail: string, at?: CliFailureAt): CliError
+
+/**
+ * Where an IO failure happened, for `cliFailure` (TypeScript only; read
+ * with the core's options reader).
+ */
+export interface CliFailureAt {
+  /** The flag (`--signers`, ...) for `readFlag`. */
+  flag?: string
+  /** The path for `readFlag` and `saveState`. */
+  path?: string
+  /** The input (a path, or `stdin`) for `readInput`. */
+  what?: string
+  /** The table (as SQL) for `readTable`. */
+  table?: string
+}
+
+/**
+ * What `CliRun.finish` returns: print `stdout`, write `state` to the
+ * `--save-state` file (when not `null`), exit with `exitCode`.
+ */
+export interface CliOutcome {
+  /** The report as the core renders it (human, or `--json`). */
+  stdout: string
+  /** The verifier state to save (`--save-state`), else `null`. */
+  state?: string
+  /** 0 valid, 1 broken. */
+  exitCode: number
+}
+
+/**
+ * Parses a command line (the arguments after the program name, e.g.
+ * `process.argv.slice(2)`) with the core's parser. Throws `CliError`
+ * (`usage`, with `line` and `exitCode` 2) for a command line that is not
+ * valid.
+ */
+export declare function cliParse(args: string[]): CliCommand
+
+/** The plan of a command (TypeScript only; see `CliCommand.plan`). */
+export interface CliPlan {
+  /** Where the rows come from. */
+  source: 'database' | 'files' | 'stdin'
+  /** The connection URL (database source). */
+  url?: string
+  /** The table (database source). */
+  table?: string
+  /** The files, in order (files source). */
+  files?: Array<string>
+  /** The signers file's path. */
+  signers: string
+  /** A built-in profile name or a profile document's path. */
+  profile: string
+  /** Whether `profile` names a built-in. */
+  profileIsBuiltin: boolean
+  /** The checkpoint's path. */
+  checkpoint?: string
+  /** The state to resume from (path). */
+  fromState?: string
+  /** Where to save the state (path). */
+  saveState?: string
+  /** `--json`. */
+  json: boolean
+  /** When to draw the progress line. */
+  progress: 'auto' | 'always' | 'never'
+}
+
+/** The streaming read of the database source. */
+export interface CliSelect {
+  /**
+   * The query (one text column, each row's JSON, in chain order; `$1` is
+   * the number of rows to skip: the run's `position`).
+   */
+  sql: string
+  /** Rows to fetch per round trip from the server-side cursor. */
+  fetchRows: number
+  /**
+   * For a profile ordered by `seq`: smallest and largest `seq` and the
+   * row count, as text (the progress line's total), else `null`.
+   */
+  boundsSql?: string
+}
+
+/**
+ * A table of the database source: its SQL name and the query listing its
+ * columns (parameters `columnsParams`).
+ */
+export interface CliTable {
+  /** The table name quoted for SQL (`"audit_events"`). */
+  sql: string
+  /** The columns query (`trustcore::sql::Table::columns_query`). */
+  columnsQuery: string
+  /** Its parameters: the schema (or `null`: the current one) and the table. */
+  columnsParams: Array<string | undefined | null>
+}
+
+/**
+ * The commitment form of `document` under `policy` (every selected value
+ * hidden, whatever the rule's action, SD-JWT style: RFC 9901), with its
+ * disclosures; salts are derived from `saltKey` (32 bytes) and each
+ * value's pointer. `RedactionError` `invalid_document` (an object that
+ * already has an `_sd` member), `missing_key`.
+ */
+export declare function commit(document: unknown, policy: RedactionPolicy, saltKey: Uint8Array): Committed
+
+/** What `commit` returns. */
+export interface Committed {
+  /**
+   * The document in commitment form: each selected object member
+   * replaced by a digest in the object's `_sd` array, each selected
+   * array element by `{ "...": digest }` (what a snapshot signs).
+   */
+  record: unknown
+  /**
+   * One disclosure per hidden value (base64url), in document order:
+   * keep them beside the record and hand a reader the ones they may see.
+   */
+  disclosures: Array<string>
 }
 
 /** The decision on one request (`trustcore.policy-decision/v1`). */
@@ -818,6 +1437,25 @@ export interface DeterminingCheck {
  * holding a lone surrogate has no UTF-8 form and throws `lone_surrogate`.
  */
 export declare function digest(data: Uint8Array | string, algorithm?: 'sha256' | 'blake3'): string
+
+/**
+ * The record (commitment form) as a reader sees it with `disclosures`:
+ * each disclosed value back in its place, every other hidden value left
+ * out. Refused as RFC 9901 refuses: `RedactionError`
+ * `unreferenced_disclosure` (a disclosure whose digest the record does not
+ * reference: a changed value, a wrong salt), `duplicate_digest`,
+ * `claim_collision`, `invalid_disclosure`.
+ */
+export declare function disclose(record: unknown, disclosures: string[]): unknown
+
+/**
+ * The repeated ids in buckets of ids (bucket `b` of every segment, from
+ * `Segment.idBuckets`): every occurrence after an id's first in log
+ * order, as `[segment, row]` pairs, sorted; gather them for the
+ * `Stitcher`. `ChainError` `invalid_state` for a bucket that is not made
+ * of 28-byte entries.
+ */
+export declare function duplicates(buckets: Uint8Array[]): Array<[number, number | bigint]>
 
 /**
  * Every signature of an envelope checked against the registry at a time
@@ -1037,11 +1675,59 @@ export interface ImpactReport {
   candidatePolicySetDigest: string
 }
 
+/** What `inferProfile` returns (`Inference::to_value_named` of the core). */
+export interface Inference {
+  /** Sample rows. */
+  rows: number
+  /**
+   * Every profile under which every sample row verifies (named after
+   * the built-in it equals, else `inferred/v1`).
+   */
+  matches: Array<ChainProfileDocument>
+  /** More than one match. */
+  ambiguous: boolean
+  /** What each hash construction achieved. */
+  attempts: { hashInput: string; hashAlg: 'sha256' | 'blake3'; hashesMatched: number; signaturesVerified: Record<string, number> }[]
+  /** Why several profiles match, or why none does. */
+  notes: Array<string>
+}
+
+/**
+ * Tries the known constructions and encodings on a few sample rows with
+ * the signers in `registry`, and returns every profile under which every
+ * row reads, hashes and verifies (never a guess: ambiguous samples give
+ * every match), or, when none does, how far each construction got. The
+ * core's `Inference` (`{ rows, matches, ambiguous, attempts: [{ hashInput,
+ * hashAlg, hashesMatched, signaturesVerified }], notes }`). `ProfileError`
+ * `invalid_sample` for no rows, rows that are not JSON objects or rows of
+ * different columns.
+ */
+export declare function inferProfile(rows: (string | Uint8Array | object)[], registry: SignerRegistry): Inference
+
 /**
  * The leaf hash of leaf data (an event's 32-byte hash): `SHA-256(0x00 ||
  * data)` (Go: `tlog.RecordHash`).
  */
 export declare function leafHash(data: Uint8Array): Buffer
+
+/**
+ * Loads and checks a profile document: a JS object, or its JSON text (a
+ * string or UTF-8 bytes, strict I-JSON). Returns the document as the core
+ * writes it back (a `profile` option as it is). Every problem is a
+ * `ProfileError` with `code` (`invalid_profile`,
+ * `unsupported_profile_version`) and `path`, the JSON Pointer of the
+ * offending member.
+ */
+export declare function loadProfile(document: object | string | Uint8Array): ChainProfileDocument
+
+/**
+ * Loads and checks a redaction policy: the document (an object) or its
+ * JSON text (a string or UTF-8 bytes, strict I-JSON). Every problem is a
+ * `RedactionError` with `code` (`invalid_policy`,
+ * `unsupported_policy_version`) and `path`, the JSON Pointer of the
+ * offending member.
+ */
+export declare function loadRedactionPolicy(policy: object | string | Uint8Array): RedactionPolicy
 
 /** The interior node hash `SHA-256(0x01 || left || right)`. */
 export declare function nodeHash(left: Uint8Array, right: Uint8Array): Buffer
@@ -1067,6 +1753,22 @@ export interface OpenedCheckpoint {
   /** Signature lines of keys not trusted (ignored). */
   unknown: Array<UnknownSigner>
 }
+
+/**
+ * The operating system's own words for an error number (what the Rust
+ * binary prints for an IO error: `No such file or directory (os error
+ * 2)`). Node's system errors carry `errno` negated: pass `-err.errno`.
+ */
+export declare function osErrorText(errno: number): string
+
+/**
+ * The plan of `verifyFileParallel` (the engine in `lib/parallel.js`):
+ * reads its options with the core's reader — `VerifyOptions` plus this
+ * binding's own `workers` (1..=64) and `chunkSize` (1..=2^30, default
+ * 256 KiB, the read size of each worker) — and returns them with the
+ * verify options alone (what each worker and the stitch get).
+ */
+export declare function parallelVerifyPlan(options?: VerifyFileParallelOptions): { workers: number | null; chunkSize: number; options: VerifyOptions }
 
 /** A parsed digest. */
 export interface ParsedDigest {
@@ -1121,6 +1823,16 @@ export interface PolicyCheckRecord {
   canary?: { key: string; basisPoints: number; bucket?: number; selected: boolean }
 }
 
+/** Options of `AppendPlan.prepare` (read by the core's options reader). */
+export interface PrepareAppendOptions {
+  /** The signature algorithm the registry records for the signer. */
+  alg?: 'ed25519' | 'ed25519ph'
+  /** The timestamp for a body without one (RFC 3339). */
+  now?: string
+  /** The id for a body without one (a plain lowercase UUID). */
+  newId?: string
+}
+
 /** The bytes prepared for a (possibly remote) signer. */
 export interface PreparedSigning {
   /**
@@ -1137,20 +1849,156 @@ export interface PreparedSigning {
 }
 
 /**
+ * Which columns a profile's hash and signature cover (`{ hashed, signed,
+ * unsigned }`, column names): a profile whose hash leaves out `prev_hash`
+ * or `ts` can be re-linked or re-dated without the key.
+ */
+export declare function profileCoverage(profile: string | ChainProfileDocument | object): { hashed: string[]; signed: string[]; unsigned: string[] }
+
+/**
+ * `sha256:` of a profile's canonical document (a built-in name or a
+ * document): what verifier states and segment summaries name it by.
+ */
+export declare function profileDigest(profile: string | ChainProfileDocument | object): string
+
+/**
+ * The progress line (`trustcore::cli::progress_line`, without a newline):
+ * events, rate, and with a total the share and time left.
+ */
+export declare function progressLine(events: number, bytes: number, totalBytes: number | null | undefined, elapsedSecs: number): string
+
+/**
+ * Whether `value` is the one a redaction record entry committed to, given
+ * the salt key (a privileged reader's proof of what was removed). A wrong
+ * value or a wrong key is `false`.
+ */
+export declare function proves(entry: RedactionEntry | object, value: unknown, saltKey: Uint8Array): boolean
+
+/**
+ * Re-verifies signed envelopes (`{ envelope, at }`: the time of the record
+ * each signs) and chain rows (`{ row }`, under the profile of `options`,
+ * `{ profile?, hashAlg? }`) against the registry before (`oldRegistry`)
+ * and after (`newRegistry`) a change such as a revocation, and reports,
+ * per item, what changed: `still_valid`, `now_invalid` (with `after`, the
+ * reason: `signer_revoked` for an item signed at or after the revocation,
+ * `signer_expired` outside the new window, ...), `was_invalid`,
+ * `now_valid` (the core's `RecheckReport`).
+ */
+export declare function recheck(items: ({ envelope: Envelope; at: string | Date } | { row: string | Uint8Array | object })[], oldRegistry: SignerRegistry, newRegistry: SignerRegistry, options?: { profile?: string | object; hashAlg?: 'sha256' | 'blake3' }): RecheckReport
+
+/** The outcome of `recheck` (`RecheckReport::to_value_named` of the core). */
+export interface RecheckReport {
+  /** One verdict per item, in order. */
+  items: Array<RecheckVerdict>
+  /** Items valid before and after. */
+  stillValid: number
+  /** Items valid before, not after. */
+  nowInvalid: number
+  /** Items invalid before already. */
+  wasInvalid: number
+  /** Items invalid before, valid now. */
+  nowValid: number
+}
+
+/** One item of a `RecheckReport`. */
+export interface RecheckVerdict {
+  /** Its index in `items`. */
+  index: number
+  /** What it is. */
+  item: 'envelope' | 'row'
+  /** The envelope's kind, or the row's id (absent when unreadable). */
+  name?: string
+  /** What changed. */
+  status: 'still_valid' | 'now_invalid' | 'was_invalid' | 'now_valid'
+  /** Why it is invalid under the old registry, if it is. */
+  before?: string
+  /** Why it is invalid under the new registry, if it is. */
+  after?: string
+}
+
+/**
+ * The inclusion proof of record `index` (from 0) of a batch, for a reader
+ * who gets that record on its own (32 bytes per record while it runs).
+ */
+export declare function recordProof(batch: Uint8Array | string, index: number | bigint): Buffer[]
+
+/**
+ * Redacts `document` (a JS value, or JSON text) under `policy` with the
+ * caller's keys (`{ saltKey, pseudonymKey? }`, 32 bytes each, from a
+ * secure random source and kept secret): every value a rule selects,
+ * wherever it sits (arrays, annotations, any depth). Returns the redacted
+ * document (canonical bytes) and the record. Deterministic: the same
+ * document, policy and keys give the same bytes in every language.
+ * `RedactionError` `missing_key` (a pseudonymizing policy without a
+ * pseudonym key, or a key that is not 32 bytes), `invalid_document`.
+ */
+export declare function redact(document: unknown, policy: RedactionPolicy, keys: { saltKey: Uint8Array; pseudonymKey?: Uint8Array }): Redacted
+
+/** What `redact` returns. */
+export interface Redacted {
+  /**
+   * The redacted document, canonical JSON (the same bytes in every
+   * language).
+   */
+  document: Buffer
+  /**
+   * The redaction record (`trustcore.redaction-record/v1`): the policy's
+   * id, version and digest, the digests of the original and redacted
+   * documents, and one entry per redacted value (`pointer` in the
+   * original, `rule`, `class`, `action`, `commitment`).
+   */
+  record: RedactionRecord
+}
+
+/** One redacted value. */
+export interface RedactionEntry {
+  /** RFC 6901 pointer of the value in the original. */
+  pointer: string
+  /** The rule that selected it. */
+  rule: string
+  /** The class of data. */
+  class: string
+  /** What was done. */
+  action: 'remove' | 'replace' | 'mask' | 'pseudonymize'
+  /**
+   * `sha256:` of `[salt, pointer, value]` (the salt derived from the
+   * salt key and the pointer).
+   */
+  commitment: string
+}
+
+/** A redaction record (`trustcore.redaction-record/v1`). */
+export interface RedactionRecord {
+  /** `'trustcore.redaction-record/v1'`. */
+  type: 'trustcore.redaction-record/v1'
+  /** The policy applied. */
+  policy: { id: string; version: number; digest: string }
+  /** `sha256:` of the canonical original document. */
+  original: string
+  /** `sha256:` of the canonical redacted document. */
+  redacted: string
+  /** One entry per redacted value, in document order. */
+  redactions: Array<RedactionEntry>
+}
+
+/**
  * Orders rows given in any order (several workers' exports, a query
  * without ORDER BY) into the one chain order by following `prev_hash`
  * from `start` (default: the genesis head), and reports forks, orphans
  * and unreadable rows. Rows are JSONL lines (strings or bytes) or row
  * objects; the events come back as row objects. Replay orders; it does
- * not verify: feed `events` to `ChainVerifier.feedRow`.
+ * not verify: feed `events` to `ChainVerifier.feedRow`. `options`
+ * (`{ profile?, hashAlg? }`, read by the core) give the rows' chain
+ * profile (default trustcore/v1).
  */
-export declare function replay(rows: (string | Uint8Array | EventRow)[], start?: Head): ReplayReport
+export declare function replay(rows: (string | Uint8Array | EventRow | Record<string, unknown>)[], start?: Head | null, options?: { profile?: string | object; hashAlg?: 'sha256' | 'blake3' }): ReplayReport
 
 /** The outcome of `replay` (`Replay::to_value_named` of the core). */
 export interface ReplayReport {
   /**
    * The events in chain order, as row objects (the ten columns under
-   * their column names): feed them to `ChainVerifier.feedRow`.
+   * their column names; a profile's own columns under another profile):
+   * feed them to `ChainVerifier.feedRow`.
    */
   events: Array<EventRow>
   /** Every fork met, ordered by `prevHash`. */
@@ -1163,6 +2011,67 @@ export interface ReplayReport {
   /** Rows that could not be read. */
   malformed: Array<UnreadableRow>
 }
+
+/** The envelope kind of a signed revocation record. */
+export declare const REVOCATION_KIND: string
+
+/** A verified revocation (the core's `Revocation::to_value`). */
+export interface RevocationInfo {
+  /** The revoked signer id. */
+  signer: string
+  /** From when its key vouches for nothing (RFC 3339 UTC). */
+  revokedAt: string
+  /** Why, for people. */
+  reason: string
+}
+
+/**
+ * The canonical payload of a revocation record (`{ reason, revokedAt,
+ * signer }`), to put in an `Envelope` of kind `REVOCATION_KIND` for an
+ * authority to sign: `Envelope.fromText(REVOCATION_KIND,
+ * revocationPayload(...))`.
+ */
+export declare function revocationPayload(signer: string, at: string | Date, reason: string): string
+
+/** What `revokeSigner` / `revokeSignerWith` return. */
+export interface RevokedSigner {
+  /** The updated registry (a copy; the one given is not changed). */
+  registry: SignerRegistry
+  /** The updated signers file (canonical JSON): publish it. */
+  signersFile: string
+  /**
+   * The signed revocation record (an envelope of kind
+   * `REVOCATION_KIND`): publish `record.toJson()`.
+   */
+  record: Envelope
+  /** What was revoked, as of when. */
+  revocation: RevocationInfo
+}
+
+/**
+ * Revokes `signer` as of `at` in a copy of `registry` (which is not
+ * changed): the revocation record is signed by the authority
+ * (`authorityId` with `authorityKey`, another registered signer whose key
+ * vouches at `at`, with the algorithm the registry records for it),
+ * checked and applied by the core exactly as `applyRevocation` does.
+ * Returns the updated registry and signers file, the signed record and
+ * the revocation. `RegistryError` `invalid_revocation`
+ * (the authority is the revoked signer or does not vouch, a bad reason),
+ * `unknown_signer`; `TimestampError` for a bad `at`.
+ */
+export declare function revokeSigner(registry: SignerRegistry, signer: string, at: string | Date, reason: string, authorityId: string, authorityKey: SecretKey): RevokedSigner
+
+/**
+ * `revokeSigner` with the authority's key in a KMS, HSM or signing proxy
+ * (`ed25519ph` when the registry records it for the authority):
+ * `signerFn(message)` gets exactly the bytes to sign and returns the
+ * signature (or a Promise of it), which must verify under
+ * `authorityPublicKey`; the record is then checked and applied by the
+ * core. Rejects, producing nothing, as `Envelope.signWith` does
+ * (`remote_signature_invalid`, `remote_signer_failed` with `cause`,
+ * `TypeError` `invalid_argument`) or with the errors of `revokeSigner`.
+ */
+export declare function revokeSignerWith(registry: SignerRegistry, signer: string, at: string | Date, reason: string, authorityId: string, authorityPublicKey: PublicKey, signerFn: (message: Buffer) => Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>): Promise<RevokedSigner>
 
 /** A verified signer rotation: the rotation payload (the core's document). */
 export interface Rotation {
@@ -1179,11 +2088,37 @@ export interface Rotation {
 /** The envelope `kind` of a signer-rotation record. */
 export declare const ROTATION_KIND: string
 
+/** One row checked on its own (`verifyRow`). */
+export interface RowVerdict {
+  /**
+   * The row reads under the profile, its hash is right, the signer's key
+   * vouches at its time and the signature verifies.
+   */
+  valid: boolean
+  /** The row (its columns), when valid. */
+  row?: Record<string, unknown>
+  /**
+   * Why not: a break reason (`malformed_row`, `invalid_field`,
+   * `hash_mismatch`, `unknown_signer`, `signer_revoked`,
+   * `invalid_signature`, ...).
+   */
+  reason?: string
+  /** What exactly, for a person. */
+  message?: string
+}
+
 /** What `JSON.stringify(secretKey)` writes. */
 export interface SecretKeyJson {
   /** The public key, standard base64. */
   publicKey: string
 }
+
+/**
+ * Checks the table's columns (`[name, dataType][]`) against the profile
+ * and builds the read: `SqlError` `missing_table`, `missing_column`,
+ * `column_type` otherwise.
+ */
+export declare function selectPlan(profile: string | object | Uint8Array | null | undefined, table: string, columns: [string, string][]): SqlSelectPlan
 
 /**
  * Signs `message` with pure Ed25519 (RFC 8032); returns the 64-byte
@@ -1239,6 +2174,153 @@ export interface SignerEntry {
   rotatedFrom?: string
 }
 
+/** The envelope kind snapshot signatures are made under. */
+export declare const SNAPSHOT_KIND: string
+
+/** The event type of the audit event that publishes a snapshot. */
+export declare const SNAPSHOT_PUBLISHED_EVENT: string
+
+/**
+ * The body of the `snapshot.published` audit event that references the
+ * snapshot (its metadata is the payload), for `ChainWriter.append`.
+ */
+export declare function snapshotEventBody(metadata: SnapshotMetadata | object | string, id: string, ts: string, actor: string): EventBody
+
+/** One failure found while verifying a snapshot. */
+export interface SnapshotFailure {
+  /** Why (a stable code). */
+  code: 'malformed_line' | 'not_canonical' | 'missing_field' | 'count_mismatch' | 'hash_mismatch' | 'merkle_mismatch' | 'trace_range_mismatch' | 'unknown_signer' | 'signer_not_yet_valid' | 'signer_expired' | 'signer_revoked' | 'algorithm_mismatch' | 'invalid_signature' | 'not_included'
+  /** The batch line (from 1), for line failures. */
+  line?: number
+  /** What exactly. */
+  message: string
+}
+
+/**
+ * Signed snapshot metadata (`trustcore.snapshot/v1`, the seed's field
+ * names), a document spelled the same in every language.
+ */
+export interface SnapshotMetadata {
+  /** `'trustcore.snapshot/v1'`. */
+  type: 'trustcore.snapshot/v1'
+  /** The snapshot's id. */
+  snapshot_id: string
+  /** First and last trace id and time of the batch. */
+  trace_range: TraceRange
+  /** Named digest of the canonical JSONL batch (`sha256:` / `blake3:`). */
+  hash: string
+  /** RFC 6962 root over the records (`sha256:<hex>`). */
+  merkle_root: string
+  /** Records in the batch. */
+  records: number
+  /** Where each record's trace id and time are (JSON Pointers). */
+  fields: { trace_id: string; ts: string }
+  /** When the snapshot was made (RFC 3339 UTC). */
+  ts: string
+  /** The signer id. */
+  signer_kid: string
+  /** The signature algorithm. */
+  alg: 'ed25519' | 'ed25519ph'
+  /** Standard base64 of the 64-byte signature. */
+  signature: string
+}
+
+/** Options of `new SnapshotBuilder` (read by the core). */
+export interface SnapshotOptions {
+  /** The batch digest (default `'sha256'`; `'blake3'` for large batches). */
+  hashAlg?: 'sha256' | 'blake3'
+  /** JSON Pointer of each record's trace id (default `/trace_id`). */
+  traceId?: string
+  /** JSON Pointer of each record's time (default `/ts`). */
+  ts?: string
+}
+
+/**
+ * The outcome of verifying a snapshot (`SnapshotReport::to_value_named`
+ * of the core).
+ */
+export interface SnapshotReport {
+  /** Every check passed. */
+  valid: boolean
+  /** The snapshot's id. */
+  snapshotId: string
+  /** Records read. */
+  records: number
+  /** The first failures (at most 100), in order. */
+  failures: Array<SnapshotFailure>
+  /** Every failure, per code. */
+  failureCounts: Record<string, number>
+}
+
+/**
+ * Byte ranges `[start, end)` that cut a file of `length` bytes into
+ * `parts` nearly equal parts (fewer for a short file; `parts` 1..=2^20),
+ * for `SegmentVerifier.forBytes`: each line belongs to the range it
+ * starts in, so the ranges cover every line exactly once.
+ */
+export declare function splitBytes(length: number | bigint, parts: number): Array<[number | bigint, number | bigint]>
+
+/**
+ * How many times an append transaction that failed with a retryable
+ * SQLSTATE is run (from the start, with a fresh head) before its error is
+ * reported.
+ */
+export declare const SQL_APPEND_ATTEMPTS: number
+
+/** Rows a front end fetches per round trip from its server-side cursor. */
+export declare const SQL_FETCH_ROWS: number
+
+/**
+ * The table of a profile (`trustcore::sql::migration`): `CREATE TABLE IF
+ * NOT EXISTS` with a unique `prev_hash`, hash and `seq` (a fork cannot be
+ * inserted), idempotent.
+ */
+export declare function sqlMigration(profile: string | object | Uint8Array | null | undefined, table: string): string
+
+/**
+ * Whether an append transaction that failed with this SQLSTATE may be run
+ * again from the start (`trustcore::sql::retryable`: `23505` another writer
+ * inserted first, `40001`, `40P01`).
+ */
+export declare function sqlRetryable(sqlstate: string): boolean
+
+/** The streaming read of a table under a profile. */
+export interface SqlSelectPlan {
+  /** One text column (each row's JSON) in chain order; `$1` rows skipped. */
+  sql: string
+  /** One segment by place: `$1` rows skipped, at most `$2` read. */
+  windowSql: string
+  /** For a profile ordered by `seq`: `$1 <= seq < $2`, in chain order. */
+  seqRangeSql?: string
+  /**
+   * For a profile ordered by `seq`: min and max `seq` and the count, as
+   * text.
+   */
+  boundsSql?: string
+  /** Rows per round trip from the server-side cursor. */
+  fetchRows: number
+}
+
+/**
+ * Parses a table name (`name` or `schema.name`, SQL identifier characters
+ * only): `SqlError` `invalid_table_name` otherwise.
+ */
+export declare function sqlTable(name: string): SqlTable
+
+/** A table name, parsed by the core. */
+export interface SqlTable {
+  /** The schema, when given (`schema.name`). */
+  schema?: string
+  /** The table. */
+  name: string
+  /** The name quoted for SQL. */
+  sql: string
+  /** The query listing the table's columns and types. */
+  columnsQuery: string
+  /** Its parameters: the schema (or `null`) and the table. */
+  columnsParams: Array<string | undefined | null>
+}
+
 /**
  * The Merkle frontier of a verifier state: the size and at most 63
  * subtree roots (hex), largest first.
@@ -1248,6 +2330,27 @@ export interface StateFrontier {
   size: number
   /** Subtree roots, 64 lowercase hex digits each. */
   hashes: Array<string>
+}
+
+/**
+ * Stitches segments held in one place (duplicates, requests and answers
+ * in one call) into the report of one pass over their rows in this order.
+ */
+export declare function stitch(segments: Segment[], options?: VerifyOptions): ChainReport
+
+/**
+ * `trace_range` of a snapshot: the trace ids of the first and last
+ * records in batch order, and the earliest and latest record times.
+ */
+export interface TraceRange {
+  /** The first record's trace id. */
+  first_trace_id: string
+  /** The last record's trace id. */
+  last_trace_id: string
+  /** The earliest record time (RFC 3339, canonical). */
+  start: string
+  /** The latest record time. */
+  end: string
 }
 
 /**
@@ -1342,9 +2445,11 @@ export declare function verifyEd25519phDigest(publicKey: Uint8Array, digest: Uin
  * (hash, the signer's key at its `ts`, signature), then the inclusion
  * proof of its hash at leaf `index` up to the checkpoint's root. The
  * report (the core's) says which check failed, with a stable `reason`.
- * The options (`{ hashAlg? }`, read by the core) are checked first.
+ * The options (`{ profile?, hashAlg? }`: the row's chain profile, a
+ * built-in name or a profile document, default trustcore/v1; read by the
+ * core) are checked first.
  */
-export declare function verifyEventInCheckpoint(row: string | Uint8Array | EventRow, index: number | bigint, proof: Uint8Array[], checkpointNote: string | Uint8Array, verifierKeys: VerifierKey[], registry: SignerRegistry, options?: { hashAlg?: 'sha256' | 'blake3' }): EventInCheckpointReport
+export declare function verifyEventInCheckpoint(row: string | Uint8Array | EventRow | Record<string, unknown>, index: number | bigint, proof: Uint8Array[], checkpointNote: string | Uint8Array, verifierKeys: VerifierKey[], registry: SignerRegistry, options?: { profile?: string | object; hashAlg?: 'sha256' | 'blake3' }): EventInCheckpointReport
 
 /**
  * Feeds what can be read from the open file descriptor `fd` (from
@@ -1372,6 +2477,13 @@ export interface VerifyFdOptions {
   checkpoint?: TreeHead
   /** The chain's digest algorithm (default `'sha256'`). */
   hashAlg?: 'sha256' | 'blake3'
+  /**
+   * The table's chain profile (`docs/chain-profiles.md`): a built-in
+   * name (`'kernel/v1'`, ... see `builtinProfiles()`) or a profile
+   * document (`loadProfile`); default trustcore/v1. A profile carries
+   * its own digest: `hashAlg` may only repeat it.
+   */
+  profile?: string | ChainProfileDocument | object
   /** Threads for signature checks, 1..=1024. */
   threads?: number
   /** The longest row accepted, in bytes, 1..=2^31 (default 1 MiB). */
@@ -1383,6 +2495,41 @@ export interface VerifyFdOptions {
    * 256 KiB).
    */
   chunkSize?: number
+}
+
+/**
+ * Options of `verifyFileParallel`: `VerifyOptions` plus the number of
+ * worker threads and the read size.
+ */
+export interface VerifyFileParallelOptions {
+  /**
+   * Worker threads, 1..=64 (default: `os.availableParallelism()`, at
+   * most as many as the file has bytes).
+   */
+  workers?: number
+  /** Bytes each worker reads at a time, 1..=2^30 (default 256 KiB). */
+  chunkSize?: number
+  /** Stop at the first break (default: collect all). */
+  stopAtFirst?: boolean
+  /** Remember every id to report duplicates (default true). */
+  trackIds?: boolean
+  /** A trusted head (see `VerifyOptions`). */
+  expectedHead?: Head
+  /** A tree head from a signed checkpoint (see `VerifyOptions`). */
+  checkpoint?: TreeHead
+  /** The chain's digest algorithm (default `'sha256'`). */
+  hashAlg?: 'sha256' | 'blake3'
+  /** The chain's profile: a built-in name or a profile document. */
+  profile?: string | ChainProfileDocument | object
+  /**
+   * Threads for signature checks in each worker, 1..=1024 (default:
+   * every core).
+   */
+  threads?: number
+  /** The longest row accepted, in bytes (default 1 MiB). */
+  maxRowBytes?: number
+  /** Breaks kept with their messages (default 1,000). */
+  maxBreaks?: number
 }
 
 /**
@@ -1436,6 +2583,13 @@ export interface VerifyOptions {
   /** The chain's digest algorithm (default `'sha256'`). */
   hashAlg?: 'sha256' | 'blake3'
   /**
+   * The table's chain profile (`docs/chain-profiles.md`): a built-in
+   * name (`'kernel/v1'`, ... see `builtinProfiles()`) or a profile
+   * document (`loadProfile`); default trustcore/v1. A profile carries
+   * its own digest: `hashAlg` may only repeat it.
+   */
+  profile?: string | ChainProfileDocument | object
+  /**
    * Threads for signature checks, 1..=1024 (default: every core). The
    * verdict never depends on it.
    */
@@ -1451,6 +2605,29 @@ export interface VerifyOptions {
    */
   maxBreaks?: number
 }
+
+/**
+ * Verifies one record (a batch line) against signed metadata: the
+ * signature, then its inclusion at `index` under `merkle_root`
+ * (`not_included` otherwise).
+ */
+export declare function verifyRecord(metadata: SnapshotMetadata | object | string, record: Uint8Array | string, index: number | bigint, proof: Uint8Array[], registry: SignerRegistry): SnapshotReport
+
+/**
+ * Verifies one row on its own under the profile (`{ profile?, hashAlg?
+ * }`, default trustcore/v1): well-formed, `hash` right, the signer's key
+ * vouching at its time and the signature valid — everything but the links
+ * to its neighbours. `{ valid: true, row }` or `{ valid: false, reason,
+ * message }` (reasons are the chain's break reasons).
+ */
+export declare function verifyRow(row: string | Uint8Array | object, registry: SignerRegistry, options?: { profile?: string | object; hashAlg?: 'sha256' | 'blake3' }): RowVerdict
+
+/**
+ * Verifies a whole batch (bytes or a string) against its signed metadata
+ * in one call (see `SnapshotVerifier`; `verifySnapshotFile` reads a
+ * `.jsonl` or `.jsonl.gz` file in bounded memory).
+ */
+export declare function verifySnapshot(metadata: SnapshotMetadata | object | string, batch: Uint8Array | string, registry: SignerRegistry): SnapshotReport
 
 /** Returns the version of this package (the same as `VERSION`). */
 export declare function version(): string

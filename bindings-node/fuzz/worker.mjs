@@ -56,6 +56,12 @@ function buildPool(r) {
   const h32 = Buffer.alloc(32, 5);
   const dig64 = Buffer.alloc(64, 3);
   const signer = (m) => sk.sign(m);
+  // #11: a signers file, the columns of the default profile's table, a plan.
+  const signersFile = join(dirname(rowsFile), 'signers.json');
+  writeFileSync(signersFile, signers);
+  const columns = [['id', 'uuid'], ['seq', 'bigint'], ['ts', 'timestamp with time zone'], ['event_type', 'text'], ['actor', 'text'], ['payload', 'jsonb'], ['prev_hash', 'text'], ['hash', 'text'], ['signer_id', 'text'], ['signature', 'text']];
+  const appendPlan = t.AppendPlan.create('trustcore/v1', 'audit_events', columns);
+  const appendBody = () => ({ event_type: 't', actor: 'a', payload: { i: 1 } });
   // #10, #12, #14: chain profiles and revocation, snapshots and
   // redaction, segments.
   const kw = t.ChainWriter.create('kernel-signer', pk, { profile: 'kernel/v1' });
@@ -94,6 +100,7 @@ function buildPool(r) {
   const p = {
     kernelRows, v1Row, revocationRecord, trace, batchLines, batch, unsigned, meta, batchGz, publishedRow, policyDoc, policy, redKeys,
     committed, redacted, seg, request, answer,
+    signersFile, columns, appendPlan, appendBody,
     sk, other, pk, signers, registry, writer, body, rows, envelope, tree, checkpoint, note, vkey, frontier, kernel,
     set, decision, approvals, state, prepared, signedRotation, rowsFile, approvalsJson, allowed, doc, h32, dig64, signer,
   };
@@ -121,6 +128,11 @@ function buildPool(r) {
     SegmentVerifier: () => (r.chance(0.5) ? new t.SegmentVerifier(registry) : t.SegmentVerifier.forBytes(registry, 10, 400)),
     Segment: () => (r.chance(0.5) ? seg : segOf()),
     Stitcher: () => stitcher,
+    // #11: the command line and the SQL plans.
+    CliCommand: () => (r.chance(0.5) ? t.cliParse(['audit-verify', rowsFile, '--signers', signersFile, '--json']) : t.cliParse(['audit-verify', '--database-url', 'postgres://u@127.0.0.1:1/db', '--signers', signersFile])),
+    CliRun: () => t.cliParse(['audit-verify', '-', '--signers', signersFile]).start(Buffer.from(signers)),
+    AppendPlan: () => appendPlan,
+    PreparedAppend: () => appendPlan.prepare(null, '0', 'kernel-signer', pk, appendBody(), { now: at, newId: body(5).id }),
   };
   const consts = [
     () => rows[0], () => rows.join('\n'), () => JSON.parse(rows[1]), () => Buffer.from(rows[2]), () => signers,
@@ -295,6 +307,25 @@ const TEMPLATES = {
   splitBytes: () => [1000, 4],
   parallelVerifyPlan: () => [{ workers: 2, chunkSize: 100, stopAtFirst: true }],
   verifyFileParallel: (p) => [p.rowsFile, p.registry, { workers: 2, threads: 1 }],
+  // #11
+  cliParse: (p) => [['audit-verify', p.rowsFile, '--signers', p.signersFile, '--json', '--threads', '1']],
+  cliFailure: () => ['readFlag', 'No such file or directory (os error 2)', { flag: '--signers', path: 'signers.json' }],
+  osErrorText: () => [2],
+  progressLine: () => [50000, 50, 100, 2],
+  sqlTable: () => ['audit.events'],
+  sqlMigration: () => ['kernel/v1', 'audit_events'],
+  sqlRetryable: () => ['23505'],
+  selectPlan: (p) => ['trustcore/v1', 'audit_events', p.columns],
+  'AppendPlan.create': (p) => ['trustcore/v1', 'audit_events', p.columns],
+  'AppendPlan#prepare': (p) => [null, '0', 'kernel-signer', p.pk, p.appendBody(), { now: at, newId: p.body(6).id }],
+  'PreparedAppend#sign': (p) => [p.sk],
+  'PreparedAppend#attach': (p, self) => [p.sk.sign(self.message)],
+  'PreparedAppend#attachWith': (p) => [p.signer],
+  'CliCommand#start': (p) => [Buffer.from(p.signers), null, null, null],
+  'CliCommand#selectPlan': (p) => [null, p.columns],
+  'CliRun#feed': (p) => [Buffer.from(p.rows.join('\n'))],
+  'CliRun#feedRow': (p) => [p.rows[0]],
+  'CliRun#feedRows': (p) => [p.rows],
 };
 
 /** Every export and every class method, static method, getter and constructor. */

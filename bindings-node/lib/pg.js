@@ -15,15 +15,16 @@ const native = require('../native.js');
  * have committed before the connection went).
  */
 class AppendError extends Error {
-  constructor(code, message, { sqlstate = null, stage, attempts, cause }) {
-    super(message, { cause });
+  constructor(code, message, details) {
+    const { sqlstate = null, stage, attempts, cause } = details ?? {};
+    super(typeof message === 'string' ? message : 'the append failed', { cause });
     this.name = 'AppendError';
     /**
      * `'database_error'` (the server refused a statement; `sqlstate` says
      * which) or `'connection_lost'` (no answer, or the server ended the
      * session).
      */
-    this.code = code;
+    this.code = typeof code === 'string' ? code : 'database_error';
     /** The server's SQLSTATE (`'22P05'`, `'23505'`, ...), or `null`. */
     this.sqlstate = sqlstate;
     /** Where it failed: `'begin' | 'lock' | 'head' | 'insert' | 'commit'`. */

@@ -13,7 +13,8 @@
 
 use crate::signing::string_arg;
 use crate::{
-    array_items, core_error_object, describe, invalid_argument, is_nullish, type_of, Json, NAMING,
+    array_items, core_error_object, describe, invalid_argument, is_nullish, type_of, Json, OrThrow,
+    NAMING,
 };
 use napi::bindgen_prelude::{JsObjectValue, JsValue, Object, Uint8ArraySlice, Unknown};
 use napi::{Env, Status, ValueType};
@@ -279,9 +280,9 @@ fn row_arg<'a>(env: &Env, value: Unknown<'a>, what: &str) -> napi::Result<RowTex
                 &units,
             )))
         }
-        ValueType::Object if value.is_typedarray()? => Ok(RowText::Bytes(
-            crate::signing::bytes_arg(env, value, what)?,
-        )),
+        ValueType::Object if value.is_typedarray()? => {
+            Ok(RowText::Bytes(crate::signing::bytes_arg(env, value, what)?))
+        }
         _ => Err(invalid_argument(
             env,
             format!(
@@ -362,8 +363,9 @@ impl CliRun {
     }
 }
 
-/// Where an IO failure happened, for `cliFailure`.
-#[napi(object, object_to_js = false)]
+/// Where an IO failure happened, for `cliFailure` (TypeScript only; read
+/// with the core's options reader).
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct CliFailureAt {
     /// The flag (`--signers`, ...) for `readFlag`.
     pub flag: Option<String>,
@@ -388,16 +390,19 @@ pub struct CliFailureAt {
 )]
 pub fn cli_failure<'e>(
     env: &'e Env,
-    kind: String,
-    detail: String,
-    at: Option<CliFailureAt>,
+    kind: Unknown<'_>,
+    detail: Unknown<'_>,
+    at: Option<Unknown<'_>>,
 ) -> napi::Result<Object<'e>> {
-    let at = at.unwrap_or(CliFailureAt {
-        flag: None,
-        path: None,
-        what: None,
-        table: None,
-    });
+    let kind = string_arg(env, kind, "kind")?;
+    let detail = string_arg(env, detail, "detail")?;
+    let at = crate::options_value(env, at)?;
+    let mut r = trustcore::options::Reader::new(at.as_ref(), NAMING).or_throw(env)?;
+    let flag = r.string("flag").or_throw(env)?.map(str::to_owned);
+    let path = r.string("path").or_throw(env)?.map(str::to_owned);
+    let what = r.string("what").or_throw(env)?.map(str::to_owned);
+    let table = r.string("table").or_throw(env)?.map(str::to_owned);
+    r.finish().or_throw(env)?;
     let need = |v: &Option<String>, name: &str| -> napi::Result<String> {
         v.clone().ok_or_else(|| {
             invalid_argument(env, format!("cliFailure {kind:?} needs at.{name}"))
@@ -405,7 +410,7 @@ pub fn cli_failure<'e>(
     };
     let e = match kind.as_str() {
         "readFlag" => {
-            let (flag, path) = (need(&at.flag, "flag")?, need(&at.path, "path")?);
+            let (flag, path) = (need(&flag, "flag")?, need(&path, "path")?);
             tc::Failure::ReadFlag {
                 flag: &flag,
                 path: &path,
@@ -413,17 +418,17 @@ pub fn cli_failure<'e>(
             .error(&detail)
         }
         "readInput" => tc::Failure::ReadInput {
-            what: &need(&at.what, "what")?,
+            what: &need(&what, "what")?,
         }
         .error(&detail),
         "connect" => tc::Failure::Connect.error(&detail),
         "database" => tc::Failure::Database.error(&detail),
         "readTable" => tc::Failure::ReadTable {
-            table: &need(&at.table, "table")?,
+            table: &need(&table, "table")?,
         }
         .error(&detail),
         "saveState" => tc::Failure::SaveState {
-            path: &need(&at.path, "path")?,
+            path: &need(&path, "path")?,
         }
         .error(&detail),
         "table" => tc::Failure::Table.error(&detail),
@@ -438,29 +443,62 @@ pub fn cli_failure<'e>(
     cli_error_object(env, &e)
 }
 
+/// A finite number argument.
+fn number_arg(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<f64> {
+    use napi::bindgen_prelude::FromNapiValue;
+    if type_of(value)? == ValueType::Number {
+        let n = f64::from_unknown(value)?;
+        if n.is_finite() {
+            return Ok(n);
+        }
+    }
+    Err(invalid_argument(
+        env,
+        format!("{what} must be a finite number, got {}", describe(value)),
+    ))
+}
+
 /// The operating system's own words for an error number (what the Rust
 /// binary prints for an IO error: `No such file or directory (os error
 /// 2)`). Node's system errors carry `errno` negated: pass `-err.errno`.
-#[napi(js_name = "osErrorText")]
-pub fn os_error_text(errno: i32) -> String {
-    std::io::Error::from_raw_os_error(errno).to_string()
+#[napi(js_name = "osErrorText", ts_args_type = "errno: number")]
+pub fn os_error_text(env: &Env, errno: Unknown<'_>) -> napi::Result<String> {
+    let n = number_arg(env, errno, "errno")?;
+    if n.fract() != 0.0 || !(0.0..=4095.0).contains(&n) {
+        return Err(invalid_argument(
+            env,
+            format!("errno must be an integer from 0 to 4095, got {n}"),
+        ));
+    }
+    Ok(std::io::Error::from_raw_os_error(n as i32).to_string())
 }
 
 /// The progress line (`trustcore::cli::progress_line`, without a newline):
 /// events, rate, and with a total the share and time left.
-#[napi(js_name = "progressLine")]
+#[napi(
+    js_name = "progressLine",
+    ts_args_type = "events: number, bytes: number, totalBytes: number | null | undefined, elapsedSecs: number"
+)]
 pub fn progress_line(
-    events: f64,
-    bytes: f64,
-    total_bytes: Option<f64>,
-    elapsed_secs: f64,
-) -> String {
-    tc::progress_line(
+    env: &Env,
+    events: Unknown<'_>,
+    bytes: Unknown<'_>,
+    total_bytes: Option<Unknown<'_>>,
+    elapsed_secs: Unknown<'_>,
+) -> napi::Result<String> {
+    let events = number_arg(env, events, "events")?;
+    let bytes = number_arg(env, bytes, "bytes")?;
+    let total = match total_bytes {
+        Some(t) if !is_nullish(t)? => Some(number_arg(env, t, "totalBytes")?),
+        _ => None,
+    };
+    let elapsed = number_arg(env, elapsed_secs, "elapsedSecs")?;
+    Ok(tc::progress_line(
         events.max(0.0) as u64,
         bytes.max(0.0) as u64,
-        total_bytes.map(|t| t.max(0.0) as u64),
-        elapsed_secs,
-    )
+        total.map(|t| t.max(0.0) as u64),
+        elapsed,
+    ))
 }
 
 /// The command line's help text (`trustcore audit-verify --help`).
@@ -515,3 +553,6 @@ pub struct CliError {
     /// The process exit code (2).
     pub exit_code: i32,
 }
+
+factory_only!(CliCommand, "cliParse");
+factory_only!(CliRun, "CliCommand.start");

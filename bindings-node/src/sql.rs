@@ -12,10 +12,12 @@
 //!   `sqlMigration`: the retry rule and the table of a profile.
 
 use crate::signing::{
-    ask_remote_signer, bytes_arg, class_arg, outcome_signature, signer_tsfn, string_arg,
-    PublicKey, SecretKey,
+    ask_remote_signer, bytes_arg, class_arg, outcome_signature, signer_tsfn, string_arg, PublicKey,
+    SecretKey,
 };
-use crate::{array_items, describe, invalid_argument, is_nullish, js_to_json, type_of, Json, OrThrow};
+use crate::{
+    array_items, describe, invalid_argument, is_nullish, js_to_json, type_of, Json, OrThrow,
+};
 use napi::bindgen_prelude::{BigInt, Buffer, FromNapiValue, JsValue, PromiseRaw, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
@@ -38,9 +40,10 @@ pub const SQL_APPEND_ATTEMPTS: u32 = tsql::APPEND_ATTEMPTS;
 /// Whether an append transaction that failed with this SQLSTATE may be run
 /// again from the start (`trustcore::sql::retryable`: `23505` another writer
 /// inserted first, `40001`, `40P01`).
-#[napi(js_name = "sqlRetryable")]
-pub fn sql_retryable(sqlstate: String) -> bool {
-    tsql::retryable(&sqlstate)
+#[napi(js_name = "sqlRetryable", ts_args_type = "sqlstate: string")]
+pub fn sql_retryable(env: &Env, sqlstate: Unknown<'_>) -> napi::Result<bool> {
+    let s = string_arg(env, sqlstate, "sqlstate")?;
+    Ok(tsql::retryable(&s))
 }
 
 /// A profile argument: a built-in name, a profile document (an object, or
@@ -331,7 +334,8 @@ impl AppendPlan {
             return Err(invalid_argument(env, "body must be an object".to_owned()));
         };
         let options = crate::options_value(env, options)?;
-        let mut r = trustcore::options::Reader::new(options.as_ref(), crate::NAMING).or_throw(env)?;
+        let mut r =
+            trustcore::options::Reader::new(options.as_ref(), crate::NAMING).or_throw(env)?;
         let alg = r.choice("alg", &["ed25519", "ed25519ph"]).or_throw(env)?;
         let now = r.string("now").or_throw(env)?.map(str::to_owned);
         let new_id = r.string("new_id").or_throw(env)?.map(str::to_owned);
@@ -422,7 +426,10 @@ fn appended(plan: &tsql::AppendPlan, writer: &tc::ChainWriter, row: &tc::Row) ->
     AppendedRow {
         row: row.to_json(),
         params: plan.params(row),
-        hash: head.to_value()["hash"].as_str().unwrap_or_default().to_owned(),
+        hash: head.to_value()["hash"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
         seq: head.seq as f64,
     }
 }
@@ -500,3 +507,6 @@ impl PreparedAppend {
         Ok(appended(&self.plan, &w, &row))
     }
 }
+
+factory_only!(AppendPlan, "AppendPlan.create");
+factory_only!(PreparedAppend, "AppendPlan.prepare");
