@@ -191,9 +191,9 @@ fn verify_database(
     };
     let total = if meter_on {
         client
-            .query_one(&format!("SELECT count(*) FROM {}", table.sql()), &[])
+            .query_one(plan.count_sql.as_str(), &[])
             .ok()
-            .map(|r| r.get::<_, i64>(0).max(0) as u64)
+            .and_then(|r| r.get::<_, String>(0).parse::<u64>().ok())
     } else {
         None
     };
@@ -221,7 +221,7 @@ fn verify_database(
         }
         for r in &batch {
             let text: &str = r.get(0);
-            run.feed_row(text.as_bytes());
+            run.feed_table_row(text.as_bytes());
         }
         rows += batch.len() as u64;
         meter.tick(rows, rows);

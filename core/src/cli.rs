@@ -83,6 +83,11 @@ pub enum Failure<'a> {
     },
     /// The `--table` name cannot be used.
     Table,
+    /// The front end has no database client: `install` says how to get one.
+    MissingClient {
+        /// E.g. `pip install 'trustcore[postgres]'`.
+        install: &'a str,
+    },
     /// The table does not fit the profile, or the profile cannot be read
     /// (the core's message as it is).
     Layout,
@@ -100,6 +105,14 @@ impl Failure<'_> {
             Failure::ReadTable { table } => format!("--database-url: reading {table}: {detail}"),
             Failure::SaveState { path } => format!("--save-state {path}: {detail}"),
             Failure::Table => format!("--table: {detail}"),
+            Failure::MissingClient { install } => format!(
+                "--database-url: reading a database needs the PostgreSQL client: {install}{}",
+                if detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({detail})")
+                }
+            ),
             Failure::Layout => detail,
         };
         Error::new(ErrorCode::BadInput, m)

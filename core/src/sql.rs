@@ -279,12 +279,17 @@ pub struct SelectPlan {
     /// skipped, at most `$2` read, in chain order.
     pub window_sql: String,
     /// For a profile ordered by `seq`: one segment by `seq` range, `$1 <=
-    /// seq < $2`, in chain order (segments of consecutive ranges, in order,
-    /// read the table exactly as [`Self::sql`] does).
+    /// seq < $2` (a null bound is open: the first and last ranges take
+    /// every `seq`, tampered ones too), in chain order (segments of
+    /// consecutive ranges, in order, read the table exactly as
+    /// [`Self::sql`] does).
     pub seq_range_sql: Option<String>,
     /// For a profile ordered by `seq`: the smallest and largest `seq` and
     /// the row count (as text), to plan seq ranges.
     pub bounds_sql: Option<String>,
+    /// The row count (as text): the progress line's total, or the windows
+    /// of a profile without `seq`.
+    pub count_sql: String,
 }
 
 impl SelectPlan {
@@ -312,12 +317,13 @@ impl SelectPlan {
             ),
             seq_range_sql: seq.map(|s| {
                 format!(
-                    "SELECT {row} FROM {t} WHERE \"{s}\" >= $1::bigint AND \"{s}\" < $2::bigint ORDER BY {order}"
+                    "SELECT {row} FROM {t} WHERE ($1::bigint IS NULL OR \"{s}\" >= $1::bigint) AND ($2::bigint IS NULL OR \"{s}\" < $2::bigint) ORDER BY {order}"
                 )
             }),
             bounds_sql: seq.map(|s| {
                 format!("SELECT min(\"{s}\")::text, max(\"{s}\")::text, count(*)::text FROM {t}")
             }),
+            count_sql: format!("SELECT count(*)::text FROM {t}"),
         })
     }
 

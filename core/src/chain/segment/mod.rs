@@ -239,12 +239,17 @@ enum CutState {
     Done,
 }
 
+/// The most parts [`split_bytes`] makes.
+pub const MAX_PARTS: u64 = 1 << 24;
+/// The most buckets [`Segment::id_buckets`] makes.
+pub const MAX_BUCKETS: usize = 1 << 20;
+
 /// Byte ranges `[start, end)` that cut a file of `len` bytes into `parts`
-/// nearly equal parts (fewer for a short file), for
+/// nearly equal parts (fewer for a short file, at most [`MAX_PARTS`]), for
 /// [`SegmentVerifier::for_bytes`]: each line belongs to the range it starts
 /// in, so the ranges cover every line exactly once.
 pub fn split_bytes(len: u64, parts: u64) -> Vec<(u64, u64)> {
-    let parts = parts.clamp(1, len.max(1));
+    let parts = parts.clamp(1, len.clamp(1, MAX_PARTS));
     (0..parts)
         .map(|i| {
             let cut = |i: u64| ((u128::from(len) * u128::from(i)) / u128::from(parts)) as u64;
@@ -416,9 +421,9 @@ impl Segment {
     /// [`ID_ENTRY_BYTES`] bytes, tagged with this segment's index in the
     /// log): bucket `b` of every segment goes to one place, where
     /// [`duplicates`] finds the repeated ids. The same id always falls in
-    /// the same bucket.
+    /// the same bucket. `buckets` is taken within 1..=[`MAX_BUCKETS`].
     pub fn id_buckets(&self, segment: u32, buckets: usize) -> Vec<Vec<u8>> {
-        let n = buckets.max(1);
+        let n = buckets.clamp(1, MAX_BUCKETS);
         let mut out = vec![Vec::new(); n];
         for (id, row) in self.ids() {
             let b = ((id as u64) ^ ((id >> 64) as u64)) % n as u64;
