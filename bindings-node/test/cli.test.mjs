@@ -200,6 +200,7 @@ test('cli: bad input is one line and exit code 2, the same line as the Rust bina
 test('cli: the package bin runs through npx', async () => {
   const npx = await h.runProcess('npx', ['--no-install', 'trustcore', 'audit-verify', plain, '--signers', signers, '--json'], {
     env: { ...process.env, npm_config_yes: 'false' },
+    cwd: h.root,
   });
   const direct = await h.runNode(['audit-verify', plain, '--signers', signers, '--json']);
   assert.equal(npx.code, 0, npx.stderr);

@@ -87,9 +87,9 @@ export function signersFile(dir, extra = []) {
 }
 
 /** Runs a program; resolves to `{code, signal, stdout, stderr}`. */
-export function runProcess(file, args, { input, env } = {}) {
+export function runProcess(file, args, { input, env, cwd } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: env || process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { env: env || process.env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
     child.stdout.on('data', (d) => out.push(d));
