@@ -46,10 +46,15 @@ fi
 #        control-panel app): size-optimised harder, see the README's size table.
 #
 # Profile `wasm` (root Cargo.toml: opt-level s, fat LTO, one codegen unit,
-# panic=abort), with two overrides given here so that only this build sees
-# them: opt-level z for the module as a whole (about 10 % smaller than s),
-# and opt-level 3 for the crates whose speed is the verifier's speed
-# (curve25519-dalek, sha2, blake3): Ed25519 and the hashes.
+# panic=abort), with overrides given here so that only this build sees
+# them (measured: README "Size and speed"):
+# * both modules: opt-level 3 for the crates whose speed is the verifier's
+#   speed, Ed25519 and the hashes (curve25519-dalek, sha2, blake3);
+# * verify: opt-level z for everything else (the smallest module: 10 % less
+#   than s);
+# * full: opt-level 3 for trustcore itself too (canonicalization from JS
+#   text 2.3x faster than at z; the module is larger, and its users are
+#   Node and bundlers).
 use_debian=0
 if [ "${TRUSTCORE_WASM_TOOLCHAIN:-}" = debian ]; then
     use_debian=1
@@ -60,12 +65,13 @@ elif ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
     fi
 fi
 
-overrides=(
-    --config 'profile.wasm.opt-level="z"'
+crypto_opt=(
     --config 'profile.wasm.package.curve25519-dalek.opt-level=3'
     --config 'profile.wasm.package.sha2.opt-level=3'
     --config 'profile.wasm.package.blake3.opt-level=3'
 )
+verify_opt=(--config 'profile.wasm.opt-level="z"' "${crypto_opt[@]}")
+full_opt=(--config 'profile.wasm.package.trustcore.opt-level=3' "${crypto_opt[@]}")
 
 # The verify module is built with std rebuilt for `panic=immediate-abort`
 # (no panic messages or locations in the module: a panic was already an
@@ -84,8 +90,11 @@ else
 fi
 
 compile() { # <flavor: full|verify> -> prints the path of the .wasm
-    local flavor="$1" features=() dir flags="" extra=()
-    [ "$flavor" = verify ] && features=(--no-default-features)
+    local flavor="$1" features=() dir flags="" extra=() overrides=("${full_opt[@]}")
+    if [ "$flavor" = verify ]; then
+        features=(--no-default-features)
+        overrides=("${verify_opt[@]}")
+    fi
     if [ "$use_debian" = 0 ]; then
         dir="$root/target/wasm-$flavor"
         if [ "$flavor" = verify ] && [ "${#build_std[@]}" -gt 0 ]; then

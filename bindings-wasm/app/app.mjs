@@ -337,6 +337,8 @@ function renderBreaks(breaks) {
   list.textContent = '';
   $('break-detail').hidden = true;
   $('breaks-h').textContent = breaks.length ? `Breaks (${fmt(breaks.length)} listed)` : 'Breaks: none';
+  list.hidden = breaks.length === 0;
+  $('breaks-head').hidden = breaks.length === 0;
   const spacer = document.createElement('div');
   spacer.className = 'vspacer';
   spacer.style.height = `${breaks.length * ROW_H}px`;

@@ -345,6 +345,7 @@ impl ChainVerifier {
         })
     }
 
+    #[cfg(feature = "full")]
     /// A verifier continuing from a saved `state()` (the object, or its JSON
     /// text as a string or bytes) without re-reading the chain. Ids from
     /// before are not remembered. `ChainError` `invalid_state` for a state
@@ -421,6 +422,7 @@ impl ChainVerifier {
         Ok(())
     }
 
+    #[cfg(feature = "full")]
     /// Checks everything fed so far (a partial last line stays buffered)
     /// and returns the state to resume from.
     #[wasm_bindgen(unchecked_return_type = "VerifierState")]

@@ -344,6 +344,7 @@ impl PublicKey {
         public_key(tc_keys::PublicKey::from_hex(&string_arg(&text, "text")?))
     }
 
+    #[cfg(feature = "full")]
     /// From an SPKI PEM (`-----BEGIN PUBLIC KEY-----`), as Node `crypto`,
     /// OpenSSL and KMS `GetPublicKey` write it.
     #[wasm_bindgen(js_name = fromPem)]
@@ -388,6 +389,7 @@ impl PublicKey {
         self.inner.to_hex()
     }
 
+    #[cfg(feature = "full")]
     /// SPKI PEM with LF line endings.
     #[wasm_bindgen(js_name = toPem)]
     pub fn to_pem(&self) -> String {
