@@ -60,6 +60,10 @@ def parent() -> int:
     seed = int(os.environ.get("FUZZ_SEED", str(int.from_bytes(os.urandom(4), "big"))))
     read_fd, write_fd = os.pipe()
     env = dict(os.environ, FUZZ_FD=str(write_fd), FUZZ_SECONDS=str(seconds), FUZZ_SEED=str(seed))
+    # Hypothesis caches its Unicode tables in its storage directory: one that
+    # outlives the child's scratch directory is built once, not every run.
+    env.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
+                   os.path.join(tempfile.gettempdir(), "trustcore-fuzz-hypothesis"))
     work = tempfile.mkdtemp(prefix="trustcore-fuzz-")
     log = open(os.path.join(work, "child.log"), "w+b")
     child = subprocess.Popen(
@@ -983,6 +987,17 @@ def child() -> int:
         if dt > PER_CALL:
             proto.write("B " + json.dumps({"target": name, "error": f"took {dt:.1f} s (limit {PER_CALL} s)",
                                            "input": desc}) + "\n")
+
+    # Hypothesis builds its Unicode tables on the first text draw, which
+    # takes seconds on a loaded machine: build them now, then tell the
+    # parent, so its watchdog times calls, not this start-up.
+    try:
+        from hypothesis.internal.charmap import charmap
+
+        charmap()
+    except Exception:  # noqa: BLE001 - a private helper; without it the first draw does it
+        pass
+    proto.write("C (start-up done; no call yet)\n")
 
     # Every target in turn, each for an equal slice of the time, in a
     # shuffled order, round after round until the time is up: hypothesis'
