@@ -109,15 +109,15 @@ impl PyAuditVerify {
     /// The streaming read of the table: `SelectPlan::new` over `types`
     /// (the answer of `Table.columns_query`: (column, data_type) pairs)
     /// under the command's profile (`profile_doc`: the `--profile` file's
-    /// bytes when it is not a built-in). Returns `(sql, fetch_rows)`; a
-    /// table that does not fit is `Failure::Layout`.
+    /// bytes when it is not a built-in). Returns `(sql, fetch_rows,
+    /// count_sql)`; a table that does not fit is `Failure::Layout`.
     #[pyo3(signature = (types, profile_doc = None))]
     fn select_sql(
         &self,
         py: Python<'_>,
         types: &Bound<'_, PyAny>,
         profile_doc: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<(String, u32)> {
+    ) -> PyResult<(String, u32, String)> {
         let doc = opt_bytes(profile_doc, "profile_doc")?;
         let types = crate::sql::types_arg(types)?;
         let profile = command_profile(&self.0, doc.as_deref()).map_err(|e| cli_err(py, e))?;
@@ -131,7 +131,11 @@ impl PyAuditVerify {
             .map_err(|e| cli_err(py, Failure::Table.error(e.message())))?;
         let plan = trustcore::sql::SelectPlan::new(&profile, &t, &types)
             .map_err(|e| cli_err(py, Failure::Layout.error(e.message())))?;
-        Ok((plan.sql, trustcore::sql::SelectPlan::FETCH_ROWS))
+        Ok((
+            plan.sql,
+            trustcore::sql::SelectPlan::FETCH_ROWS,
+            plan.count_sql,
+        ))
     }
 
     fn __repr__(&self) -> String {
@@ -183,7 +187,7 @@ impl PyAuditRun {
             let s: Str = r.extract()?;
             texts.push(s.0.into_bytes());
         }
-        py.detach(|| texts.iter().for_each(|t| run.feed_row(t)));
+        py.detach(|| texts.iter().for_each(|t| run.feed_table_row(t)));
         Ok(())
     }
 
@@ -229,10 +233,12 @@ fn _cli_parse<'py>(py: Python<'py>, args: &Bound<'py, PyAny>) -> PyResult<Bound<
 
 /// The CliError of something the front end could not do (`cli::Failure`):
 /// `kind` is `read_flag` (flag, path), `read_input` (what), `connect`,
-/// `database`, `read_table` (table), `save_state` (path), `table` or
-/// `layout`; `detail` is the system's or the server's own words.
+/// `database`, `read_table` (table), `save_state` (path), `table`,
+/// `layout` or `missing_client` (install); `detail` is the system's or the
+/// server's own words.
 #[pyfunction]
-#[pyo3(signature = (kind, detail, flag = None, path = None, what = None, table = None))]
+#[pyo3(signature = (kind, detail, flag = None, path = None, what = None, table = None, install = None))]
+#[allow(clippy::too_many_arguments)]
 fn _cli_failure(
     py: Python<'_>,
     kind: Str,
@@ -241,9 +247,11 @@ fn _cli_failure(
     path: Option<Str>,
     what: Option<Str>,
     table: Option<Str>,
+    install: Option<Str>,
 ) -> PyResult<Py<PyAny>> {
     let s = |o: &Option<Str>| o.as_ref().map(|x| x.0.clone()).unwrap_or_default();
     let (flag, path, what, table) = (s(&flag), s(&path), s(&what), s(&table));
+    let install = s(&install);
     let f = match kind.0.as_str() {
         "read_flag" => Failure::ReadFlag {
             flag: &flag,
@@ -256,6 +264,7 @@ fn _cli_failure(
         "save_state" => Failure::SaveState { path: &path },
         "table" => Failure::Table,
         "layout" => Failure::Layout,
+        "missing_client" => Failure::MissingClient { install: &install },
         other => {
             return Err(pyo3::exceptions::PyTypeError::new_err(format!(
                 "unknown failure kind {other:?}"

@@ -182,6 +182,21 @@ impl PySegmentVerifier {
         Ok(())
     }
 
+    /// Feeds rows as a PostgreSQL table returned them (`SelectPlan`'s
+    /// text; numbers get JSON's spelling back, see `trustcore::sql::table_row`).
+    fn push_table_rows(&mut self, py: Python<'_>, rows: &Bound<'_, PyAny>) -> PyResult<()> {
+        let v = self.live(py)?;
+        let mut data = Vec::new();
+        for (i, r) in iter_arg(rows, "rows", "a list of str")?.enumerate() {
+            data.push(crate::chain::row_bytes(&r?, &format!("rows[{i}]"))?);
+        }
+        py.detach(|| {
+            data.iter()
+                .for_each(|d| v.push_row(&trustcore::sql::table_row(d)))
+        });
+        Ok(())
+    }
+
     /// Ends the segment (the verifier cannot be used afterwards).
     fn finish(&mut self, py: Python<'_>) -> PyResult<PySegment> {
         let v = self.0.take().ok_or_else(|| finished(py))?;
@@ -234,7 +249,7 @@ impl PySegment {
             )
         })?;
         // One bucket per id at most: no allocation from an untrusted count.
-        let n = buckets.usize().clamp(1, 1 << 20);
+        let n = buckets.usize();
         let out = py.detach(|| self.0.id_buckets(segment, n));
         PyList::new(py, out.iter().map(|b| PyBytes::new(py, b)))
     }
@@ -398,7 +413,7 @@ fn stitch<'py>(
 #[pyfunction]
 fn split_bytes(length: Uint, parts: Uint) -> Vec<(u64, u64)> {
     // At most one part per byte: nothing is allocated beyond the file.
-    seg::split_bytes(length.0, parts.0.min(length.0.max(1)).min(1 << 24))
+    seg::split_bytes(length.0, parts.0)
 }
 
 /// Adds the segment classes and functions to the native module.

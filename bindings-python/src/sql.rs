@@ -152,6 +152,11 @@ impl PySelectPlan {
         self.0.bounds_sql.clone()
     }
 
+    #[getter]
+    fn count_sql(&self) -> String {
+        self.0.count_sql.clone()
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "SelectPlan(seq_ranges={})",

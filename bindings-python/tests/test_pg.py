@@ -387,7 +387,7 @@ def _vector_payloads():
 
 
 def _jsonb_rewrites_to_a_long_integer(p):
-    # jsonb prints 1e+21 as 1000000000000000000000 (see the xfail below).
+    # jsonb prints 1e+21 as 1000000000000000000000 (the test after the next).
     return any(abs(x) >= 1e21 for x in _numbers(p))
 
 
@@ -414,10 +414,9 @@ def test_canonical_json_payloads_survive_jsonb(db, signers):
     assert o.code == 0 and o.json()["count"] == n, o
 
 
-@pytest.mark.xfail(strict=True, reason="core: jsonb renders numbers >= 1e21 as integer text "
-                   "(1e+21 -> 1000000000000000000000), which Row::read refuses as lossy "
-                   "(number_out_of_range); proposal in the #11 report")
 def test_payload_numbers_of_1e21_and_more_survive_jsonb(db, signers):
+    """jsonb prints 1e+21 as 1000000000000000000000; the core gives it back its
+    JSON spelling (trustcore::sql::table_row) when the table is read."""
     big = [(i, p) for i, p in _vector_payloads() if _jsonb_rewrites_to_a_long_integer(p)]
     assert big
     with tpg.connect(db) as c:

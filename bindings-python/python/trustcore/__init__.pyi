@@ -1445,6 +1445,9 @@ class SelectPlan:
     @property
     def bounds_sql(self) -> str | None:
         """For a profile ordered by seq: min and max seq and the row count, as text."""
+    @property
+    def count_sql(self) -> str:
+        """The row count, as text."""
 
 @final
 class AppendPlan:
@@ -1533,6 +1536,9 @@ class SegmentVerifier:
         """Feeds JSONL bytes (GIL released)."""
     def push_row(self, row: _Text | dict[str, Any]) -> None: ...
     def push_rows(self, rows: list[str] | list[bytes] | list[dict[str, Any]]) -> None: ...
+    def push_table_rows(self, rows: list[str] | list[bytes]) -> None:
+        """Rows as a PostgreSQL table returned them (SelectPlan's text):
+        numbers get JSON's spelling back before they are verified."""
     def finish(self) -> Segment: ...
 
 @final

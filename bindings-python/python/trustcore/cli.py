@@ -218,10 +218,7 @@ def _psycopg() -> Any:
     try:
         import psycopg
     except ImportError:
-        raise _failure(
-            "database",
-            "reading PostgreSQL needs psycopg 3: pip install 'trustcore[postgres]'",
-        ) from None
+        raise _failure("missing_client", "", install="pip install 'trustcore[postgres]'") from None
     return psycopg
 
 
@@ -238,11 +235,11 @@ def _verify_database(run: Any, cmd: Any, url: str, progress: str, profile_doc: O
             types = conn.execute(_n.Table.columns_query(), (schema, name)).fetchall()
         except psycopg.Error as e:
             raise _failure("database", db_error(e)) from None
-        sql, fetch_rows = cmd.select_sql([(c, t) for c, t in types], profile_doc)
+        sql, fetch_rows, count_sql = cmd.select_sql([(c, t) for c, t in types], profile_doc)
         meter = _Meter(progress, None)
         if meter.on:
             try:
-                (n,) = conn.execute(f"SELECT count(*) FROM {table_sql}").fetchone()
+                (n,) = conn.execute(count_sql).fetchone()
                 meter.total = max(int(n), 0)
             except psycopg.Error:
                 conn.rollback()

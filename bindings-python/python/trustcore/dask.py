@@ -31,7 +31,7 @@ from . import SegmentVerifier, SignerRegistry, Stitcher, duplicates, split_bytes
 __all__ = ["verify"]
 
 _CHUNK = 1 << 20
-_I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
+_I64_MAX = 2**63 - 1
 
 Source = Union[str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]]]
 
@@ -119,13 +119,12 @@ def _table_plan(url: str, table: str, profile: Any) -> tuple[str, int, int, int]
             if lo is None:
                 return ("seq", 0, 0, 0)
             return ("seq", int(lo), int(hi), int(count))
-        # The row count: the core's head query gives it (its second column).
-        append = pg.append_plan(conn, table=table, profile=profile)
-        _, count = conn.execute(append.head_sql).fetchone()
+        (count,) = conn.execute(plan.count_sql).fetchone()
         return ("window", 0, 0, int(count))
 
 
-def _verify_table(url: str, table: str, kind: str, a: int, b: int, registry: SignerRegistry,
+def _verify_table(url: str, table: str, kind: str, a: Optional[int], b: Optional[int],
+                  registry: SignerRegistry,
                   options: dict[str, Any]) -> Any:
     import psycopg
 
@@ -145,7 +144,7 @@ def _verify_table(url: str, table: str, kind: str, a: int, b: int, registry: Sig
                     batch = cur.fetchmany(SelectPlan.FETCH_ROWS)
                     if not batch:
                         break
-                    v.push_rows([r[0] for r in batch])
+                    v.push_table_rows([r[0] for r in batch])
             finally:
                 cur.close()
     return v.finish()
@@ -214,8 +213,11 @@ def verify(
             if kind == "seq":
                 span = hi - lo + 1 if count else 1
                 cuts = [lo + (span * i) // n for i in range(n + 1)]
-                cuts[0], cuts[-1] = _I64_MIN, _I64_MAX  # rows added since are read too
                 parts = [(cuts[i], cuts[i + 1]) for i in range(n) if cuts[i] < cuts[i + 1]]
+                # Open at both ends: every seq, tampered ones and rows added
+                # since are read.
+                parts[0] = (None, parts[0][1])
+                parts[-1] = (parts[-1][0], None)
             else:
                 offs = [(count * i) // n for i in range(n + 1)]
                 parts = [(offs[i], offs[i + 1] - offs[i]) for i in range(n)]
