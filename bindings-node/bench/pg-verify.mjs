@@ -117,7 +117,8 @@ try {
     ['jsonl', [plain]],
     ['jsonl.gz', [gz]],
   ];
-  const fronts = [['node (npx trustcore)', process.execPath, [bin]]];
+  // The bin as npx runs it: through its shebang (node with its V8 flags).
+  const fronts = [['node (npx trustcore)', bin, []]];
   if (fs.existsSync(rustBin)) fronts.push(['rust (trustcore)', rustBin, []]);
   else console.log(`(no ${rustBin}: cargo build --release -p trustcore-cli for the Rust row)`);
   const results = {};

@@ -197,6 +197,21 @@ test('cli: bad input is one line and exit code 2, the same line as the Rust bina
   oneLine(await h.runRust(['audit-verify', corrupt, '--signers', signers]));
 });
 
+test('cli: an unexpected exception is one line and exit code 2, never a stack trace', async () => {
+  // Fault injection in the real process: opening the read stream throws a
+  // plain TypeError, and an asynchronous error escapes on the event loop.
+  const inject = path.join(dir, 'inject.cjs');
+  fs.writeFileSync(inject, "require('node:fs').createReadStream = () => { throw new TypeError('injected: streams are broken'); };\n");
+  const r = await h.runNode(['audit-verify', gz, '--signers', signers], { env: { ...process.env, NODE_OPTIONS: `--require ${inject}` } });
+  oneLine(r);
+  assert.equal(r.stderr, 'trustcore audit-verify: injected: streams are broken\n');
+  const later = path.join(dir, 'later.cjs');
+  fs.writeFileSync(later, "setTimeout(() => { throw new RangeError('injected: later'); }, 0);\n");
+  const l = await h.runNode(['audit-verify', plain, '--signers', signers], { env: { ...process.env, NODE_OPTIONS: `--require ${later}` } });
+  assert.equal(l.code, 2, l.stderr);
+  assert.equal(l.stderr, 'trustcore audit-verify: injected: later\n');
+});
+
 test('cli: the package bin runs through npx', async () => {
   const npx = await h.runProcess('npx', ['--no-install', 'trustcore', 'audit-verify', plain, '--signers', signers, '--json'], {
     env: { ...process.env, npm_config_yes: 'false' },

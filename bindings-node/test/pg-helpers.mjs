@@ -104,9 +104,9 @@ export function runProcess(file, args, { input, env, cwd } = {}) {
   });
 }
 
-/** `npx trustcore ...` as the package runs it (`bin/trustcore.js`). */
+/** `npx trustcore ...` as the package runs it: `bin/trustcore.js` through its shebang. */
 export function runNode(args, opts) {
-  return runProcess(process.execPath, [bin, ...args], opts);
+  return runProcess(bin, args, opts);
 }
 
 /** The Rust binary with the same arguments. */
