@@ -26,6 +26,10 @@ def main():
         name, size = it["name"], it["shallow_size"]
         if name.startswith("custom section") or "function names" in name or "wasm_bindgen_unstable" in name:
             continue
+        # wasm-bindgen's descriptors (run at bindgen time, never shipped),
+        # export and import entries.
+        if "__wbindgen_describe" in name or name.startswith(("export ", "import ")):
+            continue
         plain = re.sub(r"\[[0-9a-f]+\]", "", name)
         m = re.match(r"^[<&\s]*(?:mut |dyn )?([a-z_][a-z0-9_]*)::(?:([a-z_][a-z0-9_]*)::)?(?:([a-zA-Z_][a-zA-Z0-9_]*))?", plain)
         if name.startswith("data"):
@@ -37,7 +41,7 @@ def main():
             if key in ("core", "alloc"):
                 generic["%s::%s::%s" % (key, m.group(2) or "", m.group(3) or "")] += size
         else:
-            key = "(shims, trait impls without a path)"
+            key = "(the rest: exported shims, impls for std types)"
         crates[key] += size
     total = sum(crates.values())
     print("| crate | bytes | share |\n|---|---:|---:|")

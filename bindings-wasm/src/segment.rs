@@ -42,12 +42,12 @@ export function duplicates(buckets: Uint8Array[]): DuplicateRow[];
 
 /**
  * Stitches segments held in one place (duplicates, requests and answers in
- * one call) into the one-pass report, under the whole log's options. The
- * segments are **consumed** (as after `free()`). `ChainError`
+ * one call) into the one-pass report, under the whole log's options. Each
+ * item is a `Segment` or its bytes (`toBytes()`). `ChainError`
  * `invalid_state` when they were verified under other options, another
- * profile or other signers.
+ * profile or other signers, or for bytes that are not a whole segment.
  */
-export function stitch(segments: Segment[], options?: VerifyOptions | null): ChainReport;
+export function stitch(segments: (Segment | Uint8Array)[], options?: VerifyOptions | null): ChainReport;
 "#;
 
 /// A document argument: JSON text (a string or UTF-8 bytes). Parsed as
@@ -361,12 +361,33 @@ pub fn duplicates(buckets: JsValue) -> Result<JsValue, JsValue> {
     to_js(&Value::Array(out))
 }
 
-/// Stitches segments held in one place (the core's `stitch`); consumes
-/// them.
+/// Stitches segments held in one place (the core's `stitch`). Each item
+/// is a `Segment` (read through its own `toBytes()`, so nothing is taken
+/// from the caller) or a segment's bytes; either way `Segment::from_bytes`
+/// checks them whole.
 #[wasm_bindgen(skip_typescript)]
-pub fn stitch(segments: Vec<Segment>, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn stitch(segments: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let segs = array_items(&segments, "segments", |item, what, _| {
+        let bytes = if crate::is_uint8(item) {
+            bytes_arg(item, what)?
+        } else if item.is_object() && !crate::is_revoked_proxy(item) {
+            let f = crate::reflect_get(item, &JsValue::from_str("toBytes"))?;
+            if !f.is_function() {
+                return Err(invalid_argument(format!(
+                    "{what} must be a Segment or a segment's bytes (Segment.toBytes())"
+                )));
+            }
+            let out = crate::reflect_apply(&f, item, &Array::new())?;
+            bytes_arg(&out, &format!("{what}.toBytes()"))?
+        } else {
+            return Err(invalid_argument(format!(
+                "{what} must be a Segment or a segment's bytes, got {}",
+                crate::describe(item)
+            )));
+        };
+        tc::Segment::from_bytes(&bytes).or_throw()
+    })?;
     let options = verify_options(&options)?;
-    let segs: Vec<tc::Segment> = segments.into_iter().map(|s| s.inner).collect();
     let report = tc::stitch(&segs, &options).or_throw()?;
     to_js(&report.to_value_named(NAMING))
 }

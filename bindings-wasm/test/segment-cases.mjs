@@ -34,7 +34,10 @@ export function segmentsOf(api, parts, registry, options) {
 
 /** The report of `stitch` over the parts (segments held in one place). */
 export function stitchedReport(api, parts, registry, options) {
-  return api.stitch(segmentsOf(api, parts, registry, options), options ?? null);
+  const segs = segmentsOf(api, parts, registry, options);
+  const report = api.stitch(segs, options ?? null);
+  segs.forEach((s) => s.free());
+  return report;
 }
 
 /**
@@ -78,5 +81,8 @@ export function byteRangeReport(api, bytes, registry, options, parts, chunk = 97
     v.free();
     return seg;
   });
-  return api.stitch(segs, options ?? null);
+  // Half of them moved as bytes, as a worker would hand them over.
+  const report = api.stitch(segs.map((s, k) => (k % 2 ? s.toBytes() : s)), options ?? null);
+  segs.forEach((s) => s.free());
+  return report;
 }

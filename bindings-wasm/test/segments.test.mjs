@@ -101,4 +101,9 @@ test('segments move as bytes; a finished verifier refuses more', () => {
   assert.deepEqual(protocolReport(t, parts, registry, undefined, 4), want);
   assert.ok(want.breakCounts.duplicate_id >= 1);
   assert.deepEqual(t.splitBytes(10, 3), [[0, 3], [3, 6], [6, 10]]);
+  // stitch reads Segments through their own toBytes(), or bytes; anything else is refused.
+  assert.equal(t.stitch([seg, bytes], null).breakCounts.duplicate_id, 10);
+  assert.throws(() => t.stitch([{ toBytes: () => new Uint8Array(3) }], null), (e) => e.name === 'ChainError' && e.code === 'invalid_state');
+  assert.throws(() => t.stitch([7], null), (e) => e.code === 'invalid_argument');
+  assert.throws(() => t.stitch(null, null), (e) => e.code === 'invalid_argument');
 });

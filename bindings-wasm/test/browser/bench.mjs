@@ -1,5 +1,6 @@
 // In-page speed measurements (#13) against the JS peers, driven by
-// test/browser/app.test.mjs (served from the repository root):
+// test/browser/app.test.mjs (served from the repository root), of the
+// verify module (pkg-verify, the app's) and the full module (pkg-web):
 // * canonicalization from a JS string: trustcore's canonicalizeText(string)
 //   against npm `canonicalize` on JSON.parse(string), on ~700-byte events;
 // * Ed25519 verification: trustcore's `verify` against @noble/ed25519
@@ -7,6 +8,7 @@
 //   messages, keys and signatures.
 // Each measurement: best of `rounds` rounds of `ms` milliseconds.
 import init, * as tc from '../../pkg-verify/trustcore_wasm.js';
+import initFull, * as full from '../../pkg-web/trustcore_wasm.js';
 import canonicalize from '../../node_modules/canonicalize/lib/canonicalize.js';
 import * as noble from '../../node_modules/@noble/ed25519/index.js';
 
@@ -42,6 +44,7 @@ async function rateAsync(fn, n, ms, rounds) {
 
 window.runBench = async ({ events, publicKey, signatures, ms = 1500, rounds = 3 }) => {
   await init();
+  await initFull();
   const enc = new TextEncoder();
   const pub = Uint8Array.from(publicKey);
   const msgs = events.map((e) => enc.encode(e));
@@ -58,11 +61,14 @@ window.runBench = async ({ events, publicKey, signatures, ms = 1500, rounds = 3 
     eventBytes: Math.round(events.reduce((a, e) => a + enc.encode(e).length, 0) / n),
     canonicalizeText: rate((i) => tc.canonicalizeText(events[i]), n, ms, rounds),
     npmCanonicalize: rate((i) => canonicalize(JSON.parse(events[i])), n, ms, rounds),
+    canonicalizeTextFull: rate((i) => full.canonicalizeText(events[i]), n, ms, rounds),
     verify: rate((i) => tc.verify(pub, msgs[i], sigs[i]), n, ms, rounds),
+    verifyFull: rate((i) => full.verify(pub, msgs[i], sigs[i]), n, ms, rounds),
     nobleVerifyAsync: await rateAsync((i) => noble.verifyAsync(sigs[i], msgs[i], pub), n, ms, rounds),
     userAgent: navigator.userAgent,
   };
   out.canonicalizeRatio = out.canonicalizeText / out.npmCanonicalize;
+  out.canonicalizeRatioFull = out.canonicalizeTextFull / out.npmCanonicalize;
   out.verifyRatio = out.verify / out.nobleVerifyAsync;
   document.getElementById('out').textContent = JSON.stringify(out, null, 1);
   return out;
