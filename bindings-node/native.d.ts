@@ -699,7 +699,8 @@ export declare class Segment {
    * Its ids cut into `buckets` buckets by id (28-byte entries tagged
    * with this segment's index `segment` in the log): bucket `b` of every
    * segment goes to one place, where `duplicates` finds the repeated
-   * ids (`buckets` 1..=2^20).
+   * ids (`buckets` 1..=2^20, the core's `MAX_BUCKETS`; more is refused
+   * before anything is allocated).
    */
   idBuckets(segment: number, buckets: number): Array<Buffer>
   /**
@@ -2254,7 +2255,8 @@ export interface SnapshotReport {
 
 /**
  * Byte ranges `[start, end)` that cut a file of `length` bytes into
- * `parts` nearly equal parts (fewer for a short file; `parts` 1..=2^20),
+ * `parts` nearly equal parts (fewer for a short file; `parts` 1..=2^24,
+ * the core's `MAX_PARTS`),
  * for `SegmentVerifier.forBytes`: each line belongs to the range it
  * starts in, so the ranges cover every line exactly once.
  */

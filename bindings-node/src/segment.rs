@@ -22,11 +22,6 @@ use napi_derive::napi;
 use trustcore::chain as tc;
 use trustcore::chain::segment as seg;
 
-/// The most parts `splitBytes` cuts into and the most id buckets
-/// `Segment.idBuckets` makes: both allocate one entry per part or bucket,
-/// so an untrusted count is bounded before anything is allocated.
-const MAX_PARTS: u64 = 1 << 20;
-
 fn invalid_state(env: &Env, message: &str) -> napi::Error {
     named_error(
         env,
@@ -211,7 +206,8 @@ impl Segment {
     /// Its ids cut into `buckets` buckets by id (28-byte entries tagged
     /// with this segment's index `segment` in the log): bucket `b` of every
     /// segment goes to one place, where `duplicates` finds the repeated
-    /// ids (`buckets` 1..=2^20).
+    /// ids (`buckets` 1..=2^20, the core's `MAX_BUCKETS`; more is refused
+    /// before anything is allocated).
     #[napi(ts_args_type = "segment: number, buckets: number")]
     pub fn id_buckets(
         &self,
@@ -222,7 +218,7 @@ impl Segment {
         let k = crate::signing::index_arg(env, segment)?;
         let k = u32::try_from(k)
             .map_err(|_| invalid_argument(env, "segment must be below 2^32".to_owned()))?;
-        let n = count_arg(env, buckets, "buckets", MAX_PARTS)?;
+        let n = count_arg(env, buckets, "buckets", seg::MAX_BUCKETS as u64)?;
         Ok(self
             .inner
             .id_buckets(k, n as usize)
@@ -414,7 +410,8 @@ pub fn stitch(
 }
 
 /// Byte ranges `[start, end)` that cut a file of `length` bytes into
-/// `parts` nearly equal parts (fewer for a short file; `parts` 1..=2^20),
+/// `parts` nearly equal parts (fewer for a short file; `parts` 1..=2^24,
+/// the core's `MAX_PARTS`),
 /// for `SegmentVerifier.forBytes`: each line belongs to the range it
 /// starts in, so the ranges cover every line exactly once.
 #[napi(
@@ -424,7 +421,7 @@ pub fn stitch(
 )]
 pub fn split_bytes(env: &Env, length: Unknown<'_>, parts: Unknown<'_>) -> napi::Result<Json> {
     let len = crate::merkle::size_arg(env, length, "length")?;
-    let parts = count_arg(env, parts, "parts", MAX_PARTS)?;
+    let parts = count_arg(env, parts, "parts", seg::MAX_PARTS)?;
     Ok(Json(serde_json::Value::Array(
         seg::split_bytes(len, parts)
             .into_iter()
