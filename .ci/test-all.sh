@@ -91,6 +91,14 @@ step "python binding" bash bindings-python/ci.sh
 step "wasm binding (node + browser)" bash bindings-wasm/ci.sh
 # Every chain, replay, merkle, checkpoint, policy and options vector gives
 # the same report in Node, Python and WASM (the dumps the three suites wrote).
+cross_suites() {
+  # The three audit-verify commands on the same fixtures, and 8 Node + 4
+  # Python appenders on one table (after the binding suites built them).
+  local py=bindings-python/.venv/bin/python
+  [ -x "$py" ] || { echo "bindings-python/.venv is missing (the python binding suite makes it)"; return 1; }
+  "$py" -m pytest -q -p no:cacheprovider tests/cross
+}
+step "cross: three audit-verify commands, joint appenders" cross_suites
 step "cross-binding reports" python3 .ci/compare_reports.py
 step "fuzz (bounded)" bash .ci/fuzz.sh
 
