@@ -248,11 +248,14 @@ pub fn recheck(
 ) -> Result<JsValue, JsValue> {
     let profile = row_profile(&options)?;
     let items = array_items(&items, "items", |item, what, i| {
-        let envelope = if item.is_object() && !crate::is_uint8(item) {
-            reflect_get(item, &JsValue::from_str("envelope"))?
-        } else {
-            JsValue::UNDEFINED
-        };
+        // A revoked Proxy has nothing to read: it goes on as a row, which
+        // the value rules refuse with a code.
+        let envelope =
+            if item.is_object() && !crate::is_uint8(item) && !crate::is_revoked_proxy(item) {
+                reflect_get(item, &JsValue::from_str("envelope"))?
+            } else {
+                JsValue::UNDEFINED
+            };
         if envelope.is_undefined() {
             return row_arg(item, what, &format!("/{i}")).map(Item::Row);
         }
