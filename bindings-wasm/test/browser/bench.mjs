@@ -73,5 +73,21 @@ window.runBench = async ({ events, publicKey, signatures, ms = 1500, rounds = 3 
   document.getElementById('out').textContent = JSON.stringify(out, null, 1);
   return out;
 };
+/** Verifications per second in `n` Web Workers at once (pure CPU, nothing shared). */
+async function parallel(n, { publicKey, message, signature, ms }) {
+  const counts = await Promise.all(Array.from({ length: n }, () => new Promise((ok) => {
+    const w = new Worker(new URL('./bench-worker.mjs', import.meta.url), { type: 'module' });
+    w.onmessage = ({ data }) => { w.terminate(); ok(data); };
+    w.postMessage({ publicKey, message, signature, ms });
+  })));
+  return counts.reduce((a, b) => a + b, 0) / (ms / 1000);
+}
+
+window.runParallel = async (data) => {
+  const one = await parallel(1, data);
+  const two = await parallel(2, data);
+  return { oneWorkerVerify: one, twoWorkersVerify: two, machineRatio: two / one };
+};
+
 document.getElementById('out').textContent = 'ready';
 document.body.dataset.ready = 'true';
