@@ -447,7 +447,11 @@ impl SnapshotBuilder {
 
     /// Ends the batch: the metadata to sign, under `snapshot_id` (1-128
     /// characters without control characters) at `ts` (RFC 3339 UTC).
-    pub fn finish(self, snapshot_id: &str, ts: &str) -> Result<UnsignedSnapshot, crate::Error> {
+    ///
+    /// The builder is kept: a refused id or time can be corrected and
+    /// `finish` called again (the records streamed so far are not lost), and
+    /// more records may follow for a later snapshot of the same stream.
+    pub fn finish(&self, snapshot_id: &str, ts: &str) -> Result<UnsignedSnapshot, crate::Error> {
         let bad = |m: String| Error::new(ErrorCode::InvalidSnapshot, m);
         if let Some(m) = snapshot_id_problem(snapshot_id) {
             return Err(bad(m.into()).into());
@@ -460,7 +464,10 @@ impl SnapshotBuilder {
         meta.insert("type".into(), SNAPSHOT_TYPE.into());
         meta.insert("snapshot_id".into(), snapshot_id.into());
         meta.insert("trace_range".into(), self.range.to_value());
-        meta.insert("hash".into(), self.hasher.finish().to_string().into());
+        meta.insert(
+            "hash".into(),
+            self.hasher.clone().finish().to_string().into(),
+        );
         meta.insert(
             "merkle_root".into(),
             format!("sha256:{}", hex::encode(self.tree.root())).into(),
@@ -783,6 +790,19 @@ impl Snapshot {
             actor: actor.to_string(),
             payload: self.to_value(),
         }
+    }
+
+    /// [`Self::check_event`] on a row given as text (a `trustcore/v1` row;
+    /// an unreadable one is `event_mismatch` with the reader's reason).
+    pub fn check_event_text(&self, row: &[u8]) -> Result<(), crate::Error> {
+        let row =
+            Row::read(row, &crate::profile::ChainProfile::trustcore_v1()).map_err(|(r, m)| {
+                Error::new(
+                    ErrorCode::EventMismatch,
+                    format!("the event row cannot be read ({}): {m}", r.as_str()),
+                )
+            })?;
+        self.check_event(&row)
     }
 
     /// Checks that an audit row (trustcore/v1) publishes this snapshot: its
