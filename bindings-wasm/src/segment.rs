@@ -214,9 +214,11 @@ impl Segment {
     ) -> Result<Array, JsValue> {
         let segment = segment_index(&segment, "segment")?;
         let buckets = size_arg(&buckets, "buckets")?;
-        if buckets == 0 || buckets > 65_536 {
+        // The core's bound; refused here before anything is allocated.
+        if buckets == 0 || buckets > tc::MAX_BUCKETS as u64 {
             return Err(invalid_argument(format!(
-                "buckets must be from 1 to 65536, got {buckets}"
+                "buckets must be from 1 to {}, got {buckets}",
+                tc::MAX_BUCKETS
             )));
         }
         let out = Array::new();
@@ -342,6 +344,12 @@ impl Stitcher {
 pub fn split_bytes(length: JsValue, parts: JsValue) -> Result<JsValue, JsValue> {
     let len = size_arg(&length, "length")?;
     let parts = size_arg(&parts, "parts")?;
+    if parts == 0 || parts > tc::MAX_PARTS {
+        return Err(invalid_argument(format!(
+            "parts must be from 1 to {}, got {parts}",
+            tc::MAX_PARTS
+        )));
+    }
     let ranges: Vec<Value> = tc::split_bytes(len, parts)
         .into_iter()
         .map(|(a, b)| Value::from(vec![a, b]))
