@@ -302,6 +302,18 @@ export declare class CliRun {
   /** Feeds rows in order (one cursor batch); the same as `feedRow` for each. */
   feedRows(rows: (string | Uint8Array)[]): void
   /**
+   * Feeds one row as a PostgreSQL table returned it (the select plan's
+   * text): its numbers are put back to JSON's spelling first
+   * (`trustcore::sql::table_row`: jsonb prints the `1e+21` a writer
+   * wrote as `1000000000000000000000`).
+   */
+  feedTableRow(row: string | Uint8Array): void
+  /**
+   * Feeds table rows in order (one cursor batch); the same as
+   * `feedTableRow` for each.
+   */
+  feedTableRows(rows: (string | Uint8Array)[]): void
+  /**
    * Rows fed so far, with a resumed state's: the rows a table read skips
    * (`$1` of the select).
    */
@@ -1264,10 +1276,10 @@ export interface CliError {
  * something the front end could not do (`trustcore::cli::Failure`):
  * `kind` is `readFlag` (`at.flag`, `at.path`), `readInput` (`at.what`),
  * `connect`, `database`, `readTable` (`at.table`), `saveState`
- * (`at.path`), `table` or `layout`; `detail` is the system's or the
- * server's own words (see `osErrorText`).
+ * (`at.path`), `table`, `layout` or `missingClient` (`at.install`);
+ * `detail` is the system's or the server's own words (see `osErrorText`).
  */
-export declare function cliFailure(kind: 'readFlag' | 'readInput' | 'connect' | 'database' | 'readTable' | 'saveState' | 'table' | 'layout', detail: string, at?: CliFailureAt): CliError
+export declare function cliFailure(kind: 'readFlag' | 'readInput' | 'connect' | 'database' | 'readTable' | 'saveState' | 'table' | 'layout' | 'missingClient', detail: string, at?: CliFailureAt): CliError
 
 /**
  * Where an IO failure happened, for `cliFailure` (TypeScript only; read
@@ -1282,6 +1294,8 @@ export interface CliFailureAt {
   what?: string
   /** The table (as SQL) for `readTable`. */
   table?: string
+  /** How to install the database client, for `missingClient`. */
+  install?: string
 }
 
 /**
@@ -1344,9 +1358,11 @@ export interface CliSelect {
   fetchRows: number
   /**
    * For a profile ordered by `seq`: smallest and largest `seq` and the
-   * row count, as text (the progress line's total), else `null`.
+   * row count, as text, else `null`.
    */
   boundsSql?: string
+  /** The row count as text (the progress line's total). */
+  countSql: string
 }
 
 /**

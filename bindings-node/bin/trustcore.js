@@ -193,8 +193,15 @@ function dbFailure(kind, e, at) {
 
 async function verifyDatabase(run, cmd, plan, profileDoc, offset) {
   const table = cmd.databaseTable();
-  const { Client } = require('pg');
-  const Cursor = require('pg-cursor');
+  let Client;
+  let Cursor;
+  try {
+    ({ Client } = require('pg'));
+    Cursor = require('pg-cursor');
+  } catch (e) {
+    // pg and pg-cursor are dependencies of the package: only a broken install lacks them.
+    throw new Fail(native.cliFailure('missingClient', String((e && e.message) || e).split('\n')[0], { install: 'npm install pg pg-cursor' }));
+  }
   // Knows whether the server accepted the query (its row description came)
   // before an error: before, the query failed; after, reading the rows did.
   class ReadCursor extends Cursor {
@@ -222,10 +229,10 @@ async function verifyDatabase(run, cmd, plan, profileDoc, offset) {
     const select = cmd.selectPlan(profileDoc, columns);
     const meterOn = plan.progress === 'always' || (plan.progress === 'auto' && Boolean(process.stderr.isTTY));
     let total = null;
-    if (meterOn && select.boundsSql) {
+    if (meterOn) {
       try {
-        const r = await client.query({ text: select.boundsSql, rowMode: 'array' });
-        total = Number(r.rows[0][2]);
+        const r = await client.query({ text: select.countSql, rowMode: 'array' });
+        total = Number(r.rows[0][0]);
       } catch {
         total = null;
       }
@@ -253,7 +260,7 @@ async function verifyDatabase(run, cmd, plan, profileDoc, offset) {
         texts[i] = batch[i][0];
         bytes += texts[i].length;
       }
-      run.feedRows(texts);
+      run.feedTableRows(texts);
       rows += batch.length;
       // The batch is garbage from here: nothing keeps it past a collection.
       texts.length = 0;

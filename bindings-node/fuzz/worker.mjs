@@ -326,6 +326,8 @@ const TEMPLATES = {
   'CliRun#feed': (p) => [Buffer.from(p.rows.join('\n'))],
   'CliRun#feedRow': (p) => [p.rows[0]],
   'CliRun#feedRows': (p) => [p.rows],
+  'CliRun#feedTableRow': (p) => [p.rows[0]],
+  'CliRun#feedTableRows': (p) => [p.rows],
 };
 
 /** Every export and every class method, static method, getter and constructor. */

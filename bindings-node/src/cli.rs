@@ -114,8 +114,10 @@ pub struct CliSelect {
     /// Rows to fetch per round trip from the server-side cursor.
     pub fetch_rows: u32,
     /// For a profile ordered by `seq`: smallest and largest `seq` and the
-    /// row count, as text (the progress line's total), else `null`.
+    /// row count, as text, else `null`.
     pub bounds_sql: Option<String>,
+    /// The row count as text (the progress line's total).
+    pub count_sql: String,
 }
 
 impl CliCommand {
@@ -235,6 +237,7 @@ impl CliCommand {
             sql: plan.sql,
             fetch_rows: SelectPlan::FETCH_ROWS,
             bounds_sql: plan.bounds_sql,
+            count_sql: plan.count_sql,
         })
     }
 }
@@ -329,11 +332,34 @@ impl CliRun {
     /// Feeds rows in order (one cursor batch); the same as `feedRow` for each.
     #[napi(ts_args_type = "rows: (string | Uint8Array)[]")]
     pub fn feed_rows(&mut self, env: &Env, rows: Unknown<'_>) -> napi::Result<()> {
-        self.live(env)?;
         let run = self.live(env)?;
         array_items(env, rows, "rows", |env, item, i| {
             let row = row_arg(env, item, &format!("rows[{i}]"))?;
             run.feed_row(&row);
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Feeds one row as a PostgreSQL table returned it (the select plan's
+    /// text): its numbers are put back to JSON's spelling first
+    /// (`trustcore::sql::table_row`: jsonb prints the `1e+21` a writer
+    /// wrote as `1000000000000000000000`).
+    #[napi(ts_args_type = "row: string | Uint8Array")]
+    pub fn feed_table_row(&mut self, env: &Env, row: Unknown<'_>) -> napi::Result<()> {
+        let row = row_arg(env, row, "row")?;
+        self.live(env)?.feed_table_row(&row);
+        Ok(())
+    }
+
+    /// Feeds table rows in order (one cursor batch); the same as
+    /// `feedTableRow` for each.
+    #[napi(ts_args_type = "rows: (string | Uint8Array)[]")]
+    pub fn feed_table_rows(&mut self, env: &Env, rows: Unknown<'_>) -> napi::Result<()> {
+        let run = self.live(env)?;
+        array_items(env, rows, "rows", |env, item, i| {
+            let row = row_arg(env, item, &format!("rows[{i}]"))?;
+            run.feed_table_row(&row);
             Ok(())
         })?;
         Ok(())
@@ -375,17 +401,19 @@ pub struct CliFailureAt {
     pub what: Option<String>,
     /// The table (as SQL) for `readTable`.
     pub table: Option<String>,
+    /// How to install the database client, for `missingClient`.
+    pub install: Option<String>,
 }
 
 /// The `CliError` (not thrown; `bad_input`, `line`, `exitCode` 2) for
 /// something the front end could not do (`trustcore::cli::Failure`):
 /// `kind` is `readFlag` (`at.flag`, `at.path`), `readInput` (`at.what`),
 /// `connect`, `database`, `readTable` (`at.table`), `saveState`
-/// (`at.path`), `table` or `layout`; `detail` is the system's or the
-/// server's own words (see `osErrorText`).
+/// (`at.path`), `table`, `layout` or `missingClient` (`at.install`);
+/// `detail` is the system's or the server's own words (see `osErrorText`).
 #[napi(
     js_name = "cliFailure",
-    ts_args_type = "kind: 'readFlag' | 'readInput' | 'connect' | 'database' | 'readTable' | 'saveState' | 'table' | 'layout', detail: string, at?: CliFailureAt",
+    ts_args_type = "kind: 'readFlag' | 'readInput' | 'connect' | 'database' | 'readTable' | 'saveState' | 'table' | 'layout' | 'missingClient', detail: string, at?: CliFailureAt",
     ts_return_type = "CliError"
 )]
 pub fn cli_failure<'e>(
@@ -402,6 +430,7 @@ pub fn cli_failure<'e>(
     let path = r.string("path").or_throw(env)?.map(str::to_owned);
     let what = r.string("what").or_throw(env)?.map(str::to_owned);
     let table = r.string("table").or_throw(env)?.map(str::to_owned);
+    let install = r.string("install").or_throw(env)?.map(str::to_owned);
     r.finish().or_throw(env)?;
     let need = |v: &Option<String>, name: &str| -> napi::Result<String> {
         v.clone().ok_or_else(|| {
@@ -433,6 +462,10 @@ pub fn cli_failure<'e>(
         .error(&detail),
         "table" => tc::Failure::Table.error(&detail),
         "layout" => tc::Failure::Layout.error(&detail),
+        "missingClient" => tc::Failure::MissingClient {
+            install: &need(&install, "install")?,
+        }
+        .error(&detail),
         other => {
             return Err(invalid_argument(
                 env,

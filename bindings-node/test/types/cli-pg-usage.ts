@@ -58,7 +58,10 @@ export async function cliUsage(args: string[], signers: Buffer): Promise<number>
     const select: CliSelect = cmd.selectPlan(null, [['id', 'uuid']]);
     const fetch: number = select.fetchRows;
     const bounds: string | null | undefined = select.boundsSql;
+    const count: string = select.countSql;
     run.feedRows([table.sql, select.sql, String(fetch), String(bounds), String(params.length)]);
+    run.feedTableRows([count]);
+    run.feedTableRow(Buffer.from('{}'));
   } else {
     run.feed(new Uint8Array([10]));
     run.feedRow('{}');
@@ -67,6 +70,7 @@ export async function cliUsage(args: string[], signers: Buffer): Promise<number>
   const line: string = progressLine(position, 0, null, 1.5) + progressLine(1, 2, 3, 0) + progress;
   const failure: CliError = cliFailure('readFlag', osErrorText(2), { flag: '--signers', path: 'x' });
   const other: CliError = cliFailure('connect', 'refused');
+  cliFailure('missingClient', '', { install: 'npm install pg pg-cursor' });
   const outcome: CliOutcome = run.finish();
   const state: string | null | undefined = outcome.state;
   return outcome.exitCode === CLI_EXIT_BROKEN ? line.length + failure.line.length + other.exitCode + (state ?? '').length : outcome.exitCode;
