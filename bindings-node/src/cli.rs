@@ -433,9 +433,8 @@ pub fn cli_failure<'e>(
     let install = r.string("install").or_throw(env)?.map(str::to_owned);
     r.finish().or_throw(env)?;
     let need = |v: &Option<String>, name: &str| -> napi::Result<String> {
-        v.clone().ok_or_else(|| {
-            invalid_argument(env, format!("cliFailure {kind:?} needs at.{name}"))
-        })
+        v.clone()
+            .ok_or_else(|| invalid_argument(env, format!("cliFailure {kind:?} needs at.{name}")))
     };
     let e = match kind.as_str() {
         "readFlag" => {

@@ -14,7 +14,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
@@ -297,7 +298,10 @@ test('usable: labels on every input, keyboard reachable, readable narrow', async
 });
 
 test('speed in the page: canonicalization against npm canonicalize, Ed25519 against @noble/ed25519', { timeout: TIMEOUT }, async () => {
-  const lines = readFileSync(`${repo}benches/corpus/events.jsonl`, 'utf8').split('\n').filter((l) => l).slice(0, 256);
+  // The shared corpus is generated, not committed (benches/gen_corpus.py, deterministic).
+  const corpus = `${repo}benches/corpus/events.jsonl`;
+  if (!existsSync(corpus)) execFileSync('python3', [`${repo}benches/gen_corpus.py`], { stdio: 'inherit' });
+  const lines = readFileSync(corpus, 'utf8').split('\n').filter((l) => l).slice(0, 256);
   const key = signer(41);
   const enc = new TextEncoder();
   await page.goto(`${server.url}bindings-wasm/test/browser/bench.html`);
