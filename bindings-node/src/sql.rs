@@ -293,8 +293,9 @@ impl AppendPlan {
     /// The timestamp is written as the table gives it back (`body_ts`: a
     /// `timestamptz` keeps microseconds). Options: `alg` (`'ed25519'`
     /// default, or `'ed25519ph'`), and the values for columns the body
-    /// leaves out: `now` (RFC 3339, for the timestamp: taken by the caller
-    /// after the lock, so it is never before the head's) and `newId` (a
+    /// leaves out: `now` (RFC 3339, for the timestamp: read by the caller
+    /// after the lock; the head's time when the clock is behind it, as
+    /// the core's `AppendPlan::stamp` says) and `newId` (a
     /// UUID, for the id). Errors: `SqlError` `unwritable_row` (the table's
     /// last row cannot be read, a timestamp a `timestamptz` cannot keep),
     /// `ChainError` `invalid_event` / `ts_regression`, `TimestampError`,
@@ -347,19 +348,19 @@ impl AppendPlan {
         if let (None, Some(id)) = (body.get(&c.id), new_id) {
             body.insert(c.id.clone(), id.into());
         }
-        let ts = match (body.get(&c.ts), now) {
-            (Some(Value::String(ts)), _) => Some(ts.clone()),
-            (None, Some(now)) => Some(now),
-            _ => None,
-        };
-        if let Some(ts) = ts {
-            let written = self.plan.body_ts(p, &ts).or_throw(env)?;
-            body.insert(c.ts.clone(), written.into());
-        }
         let head = self
             .plan
             .head(p, head_row.as_deref(), count)
             .or_throw(env)?;
+        let written = match (body.get(&c.ts), now) {
+            (Some(Value::String(ts)), _) => Some(self.plan.body_ts(p, ts)),
+            // The clock's time, never before the head's (AppendPlan::stamp).
+            (None, Some(now)) => Some(self.plan.stamp(p, &head, &now)),
+            _ => None,
+        };
+        if let Some(written) = written {
+            body.insert(c.ts.clone(), written.or_throw(env)?.into());
+        }
         let writer = tc::ChainWriter::with_options(
             &signer_id,
             key,

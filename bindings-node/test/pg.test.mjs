@@ -232,6 +232,30 @@ test('pg: a unique-violation race is retried from a fresh head, not surfaced as 
   }
 });
 
+test('pg: a clock behind the head (another writer\'s microseconds, a clock stepped back) stamps the head\'s time instead of failing with ts_regression', opts, async () => {
+  const db = await h.scratchDb(target.url, 'stamp');
+  const c = await h.connect(db.url);
+  try {
+    await tc.migrate(c, {});
+    const ahead = (ms) => new Date(Date.now() + ms).toISOString().replace('Z', '007Z');
+    // The head as a microsecond writer left it, a second ahead of this clock (7 µs into
+    // its millisecond), then an hour ahead (this clock stepped back).
+    for (const ts of [ahead(1000), ahead(3_600_000)]) {
+      const head = await tc.appendEvent(c, { signerId: h.SIGNER, key: h.key }, { event_type: 'py', actor: 'a', payload: 1, ts });
+      const next = await tc.appendEvent(c, { signerId: h.SIGNER, key: h.key }, { event_type: 'node', actor: 'a', payload: 2 });
+      assert.equal(next.seq, head.seq + 1);
+      assert.equal(JSON.parse(next.row).ts, ts, 'the stamped row takes the head\'s time');
+    }
+    // A time the caller gives itself is still refused when it goes back.
+    await assert.rejects(tc.appendEvent(c, { signerId: h.SIGNER, key: h.key }, { event_type: 'x', actor: 'a', payload: 3, ts: new Date().toISOString() }), { name: 'ChainError', code: 'ts_regression' });
+    const r = await h.runRust(verifyArgs(db.url, h.signersFile(h.tmpdir('stamp'))));
+    assert.equal(r.code, 0, r.stderr);
+  } finally {
+    await c.end();
+    await db.drop();
+  }
+});
+
 test('pg: tampering in the table (UPDATE of a payload, DELETE of a row, a forged signature) is found at the right row with the right reason, from the table and from its JSONL export', opts, async () => {
   const db = await h.scratchDb(target.url, 'tamper');
   const dir = h.tmpdir('tamper');
@@ -309,9 +333,9 @@ function payloadVectors() {
  * server and the core (nothing listed by hand): `nul` (jsonb refuses
  * U+0000 in strings), `rewritten` (jsonb gives a number back as an integer
  * the core's strict reader refuses: 1e+21 as 1000000000000000000000) and
- * `kept` (the rest); and `nullPayload` (the JSON null: the core's
- * `AppendPlan.params` sends it as SQL NULL, which the migration's NOT NULL
- * payload column refuses).
+ * `kept` (the rest); and `nullPayload` (the JSON null, appended on its own
+ * below: the core's `AppendPlan.params` sends it as jsonb's null, which the
+ * migration's NOT NULL payload column takes, not as SQL NULL).
  */
 async function splitByJsonb(c, vectors) {
   const out = { nul: [], rewritten: [], kept: [], nullPayload: [] };
@@ -394,10 +418,7 @@ test('pg: every canonical-JSON vector payload survives a jsonb column (numbers r
   }
 });
 
-test('pg: the null payload of the canonical-JSON vectors appends and verifies', {
-  ...opts,
-  todo: 'core: AppendPlan.params sends a JSON null payload as SQL NULL, which the migration\'s NOT NULL payload column refuses (23502); see the proposal for trustcore::sql in the #11 report',
-}, async () => {
+test('pg: the null payload of the canonical-JSON vectors appends (as the JSON null, not SQL NULL) and verifies', opts, async () => {
   const db = await h.scratchDb(target.url, 'nullpayload');
   const signers = h.signersFile(h.tmpdir('nullpayload'));
   const c = await h.connect(db.url);
@@ -408,6 +429,9 @@ test('pg: the null payload of the canonical-JSON vectors appends and verifies', 
     for (const v of split.nullPayload) await tc.appendEvent(c, { signerId: h.SIGNER, key: h.key }, vectorBody(v));
     const node = await bothAgree(verifyArgs(db.url, signers));
     assert.equal(node.code, 0, node.stdout);
+    assert.equal(JSON.parse(node.stdout).count, split.nullPayload.length);
+    const kinds = (await c.query("SELECT jsonb_typeof(payload) AS t FROM audit_events")).rows.map((r) => r.t);
+    assert.deepEqual([...new Set(kinds)], ['null'], 'a jsonb null, never SQL NULL');
   } finally {
     await c.end();
     await db.drop();

@@ -248,6 +248,21 @@ impl PyAppendPlan {
         raise(py, self.plan.body_ts(&self.profile, &ts.0))
     }
 
+    /// The timestamp of a row appended at ``now`` (the clock, read after
+    /// the lock) on top of the head that ``head_sql`` answered (``row``,
+    /// ``count``): ``body_ts(now)``, or the head's own time when the clock
+    /// is behind it (another writer's finer clock, or a clock that stepped
+    /// back), so a stamped append never fails with ``ts_regression``.
+    #[pyo3(signature = (row, count, now))]
+    fn stamp(&self, py: Python<'_>, row: Option<Str>, count: i64, now: Str) -> PyResult<String> {
+        let h = raise(
+            py,
+            self.plan
+                .head(&self.profile, row.as_ref().map(|r| r.0.as_str()), count),
+        )?;
+        raise(py, self.plan.stamp(&self.profile, &h, &now.0))
+    }
+
     /// The INSERT's parameters (text, None for NULL) for a row the writer
     /// returned (its JSON text, as `ChainWriter.append` gives it).
     fn params(&self, py: Python<'_>, row: Str) -> PyResult<Vec<Option<String>>> {

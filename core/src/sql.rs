@@ -593,6 +593,37 @@ impl AppendPlan {
         Ok(at.to_string())
     }
 
+    /// The timestamp of a row appended `now` (the caller's clock, read after
+    /// the lock) on top of `head`: [`body_ts`](AppendPlan::body_ts) of
+    /// `now`, or the head's own time when `now` is before it. Two writers'
+    /// clocks differ in precision (JavaScript's `Date` has milliseconds,
+    /// Python's microseconds) and a wall clock can step back, so a later
+    /// append can read an earlier time than the row it follows; the chain
+    /// only requires times that never go back, and a stamped row takes its
+    /// predecessor's time rather than fail with `ts_regression` (a time the
+    /// caller gives itself is never changed: the writer refuses it).
+    pub fn stamp(
+        &self,
+        profile: &ChainProfile,
+        head: &Head,
+        now: &str,
+    ) -> Result<String, crate::Error> {
+        let written = self.body_ts(profile, now)?;
+        let Some(head_ts) = head.ts.as_deref() else {
+            return Ok(written);
+        };
+        let (Ok(at), Ok(last)) = (Timestamp::parse(&written), Timestamp::parse(head_ts)) else {
+            return Ok(written);
+        };
+        if at >= last {
+            return Ok(written);
+        }
+        match profile.timestamp {
+            TimeFormat::Rfc3339 => self.body_ts(profile, head_ts),
+            TimeFormat::Postgres => Ok(head_ts.to_string()),
+        }
+    }
+
     /// The `INSERT`'s parameters for a written row, as text (NULL for JSON
     /// null), in column order.
     pub fn params(&self, row: &Row) -> Vec<Option<String>> {
@@ -600,6 +631,12 @@ impl AppendPlan {
         self.layout
             .iter()
             .map(|(name, kind)| match v.get(name) {
+                // A JSON null in a json/jsonb column is the JSON value null,
+                // not SQL NULL (which a NOT NULL payload column refuses);
+                // both read back as null.
+                Some(Value::Null) if matches!(kind, Kind::Json | Kind::Jsonb) => {
+                    Some("null".to_string())
+                }
                 None | Some(Value::Null) => None,
                 Some(Value::String(s)) if !matches!(kind, Kind::Json | Kind::Jsonb | Kind::Any) => {
                     Some(s.clone())
@@ -805,5 +842,38 @@ mod tests {
             committed, sql,
             "sql/migrations/0001_audit_events.sql is not trustcore::sql::migration's output; rerun with TRUSTCORE_BLESS=1"
         );
+    }
+
+    #[test]
+    fn a_stamped_append_never_goes_before_its_head() {
+        let p = ChainProfile::trustcore_v1();
+        let t = Table::parse("audit_events").unwrap();
+        let a = AppendPlan::new(&p, &t, &types(&p)).unwrap();
+        let head = |ts: &str| Head {
+            ts: Some(ts.to_string()),
+            ..Head::default()
+        };
+        // A Python writer's microseconds, then a Node writer's milliseconds
+        // read later in the same millisecond: the head's time is kept.
+        let h = head("2026-12-07T00:56:57.067007Z");
+        assert_eq!(
+            a.stamp(&p, &h, "2026-12-07T00:56:57.067Z").unwrap(),
+            "2026-12-07T00:56:57.067007Z"
+        );
+        assert_eq!(
+            a.stamp(&p, &h, "2026-12-07T00:56:57.068Z").unwrap(),
+            "2026-12-07T00:56:57.068Z"
+        );
+        assert_eq!(
+            a.stamp(&p, &Head::default(), "2026-12-07T00:56:57.1Z").unwrap(),
+            "2026-12-07T00:56:57.1Z"
+        );
+        // A clock that stepped back an hour.
+        assert_eq!(
+            a.stamp(&p, &head("2026-12-07T01:00:00Z"), "2026-12-07T00:00:00Z").unwrap(),
+            "2026-12-07T01:00:00Z"
+        );
+        // What the caller's clock gives is still checked.
+        assert!(a.stamp(&p, &h, "2026-12-07T00:56:57.0670071Z").is_err());
     }
 }

@@ -1471,6 +1471,8 @@ class AppendPlan:
         """The writer's head from ``head_sql``'s answer (last row's JSON or None, row count)."""
     def body_ts(self, ts: str) -> str:
         """A body's ts as the table gives it back (SqlError ``unwritable_row`` beyond microseconds)."""
+    def stamp(self, row: str | None, count: int, now: str) -> str:
+        """The ts of a row appended at ``now`` on top of that head: never before the head's ts."""
     def params(self, row: str) -> list[str | None]:
         """The INSERT's text parameters for a row the writer returned."""
 

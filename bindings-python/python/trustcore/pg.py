@@ -200,9 +200,10 @@ def append_event(
                     last, count = (got[0], int(got[1])) if got else (None, 0)
                     head = plan.head(last, count)
                     writer = ChainWriter(signer_id, expected, head=head, **writer_options)
-                    # Without a ts, the time is read under the lock, so it is
-                    # never before the head's (written under the same lock).
-                    event = dict(body, ts=plan.body_ts(_now())) if stamp else body
+                    # Without a ts, the time is read under the lock; a clock
+                    # behind the head's time (a writer with a finer clock,
+                    # or a step back) takes the head's time (plan.stamp).
+                    event = dict(body, ts=plan.stamp(last, count, _now())) if stamp else body
                     if key is not None:
                         row = writer.append(event, key)
                     else:
