@@ -16,7 +16,18 @@
 #     manifest, gets a deny with rationale, evidence and path, appends the
 #     policyCheck record to its audit chain; Python and Rust produce the same
 #     record bytes and verify the chain; the control panel (the WASM build)
-#     verifies the event on its own and explains the record.
+#     verifies the event on its own and explains the record;
+#  5. the runbook's check over a real PostgreSQL (examples/audit_verify_pg.sh):
+#     three services append to one audit_events table at the same moment
+#     (Node with a local key, Node through a 5 ms KMS, Python), then
+#     `trustcore audit-verify --database-url ... --signers signers.json`
+#     from cargo, npx and pip prints the same --json; a Kernel-shaped table
+#     verifies under --profile kernel/v1; an edited payload exits 1;
+#  6. a signed snapshot: a Node service commits 1,000 traces under a
+#     redaction policy and signs the gzipped batch through a KMS in digest
+#     mode; Python verifies it with the signers file (a tampered line is
+#     named); the WASM package verifies it streaming and checks one redacted
+#     trace on its own with a subset of its disclosures.
 # Installs and builds what it needs (through each binding's ci.sh
 # --build-only), idempotently.
 #
@@ -85,5 +96,21 @@ echo
 cargo run -q -p trustcore --example policy_gate
 echo
 node examples/wasm/explain_denial.mjs
+echo
+echo "== the runbook's check over PostgreSQL: concurrent appenders, audit-verify from cargo, npx and pip"
+bash examples/audit_verify_pg.sh
+echo
+echo "== a signed snapshot of redacted traces: Node signs through a KMS, Python verifies, the WASM package checks a redacted trace"
+node examples/node/snapshot_kms.mjs
+echo
+snap=examples/out/snapshot
+bindings-python/.venv/bin/python examples/python/verify_snapshot.py $snap/metadata.json $snap/batch.jsonl.gz $snap/signers.json | tail -1
+set +e
+bindings-python/.venv/bin/python examples/python/verify_snapshot.py $snap/metadata.json $snap/tampered.jsonl.gz $snap/signers.json >/dev/null
+code=$?
+set -e
+[ $code -eq 1 ] || { echo "demo: the tampered batch should fail with exit code 1, got $code" >&2; exit 1; }
+echo
+node examples/wasm/verify_snapshot.mjs
 echo
 echo "demo: done"
