@@ -70,7 +70,7 @@ print("npx trustcore and the pip console script print the same --json:",
 PY
 
 echo
-echo "== an existing table in the Kernel's shape (kernel/v1: prev_hash + canonical payload, signature over the digest)"
+echo "== an existing table in the Kernel's shape (kernel/v1: UUID ids, no seq, a digest of prev_hash + the canonical payload, signed over that input)"
 "$py" -m trustcore.pg append "$db" kernel_audit 300 --profile kernel/v1 --tag 9 >/dev/null
 "$rust" audit-verify --database-url "$db" --table kernel_audit --profile kernel/v1 --signers "$out/signers.json"
 

@@ -312,13 +312,17 @@ def _main(argv: list[str]) -> int:
     conn = connect(url)
     migrate(conn, table=table, profile=profile)
     plan = append_plan(conn, table=table, profile=profile)
+    # A profile without an event type or actor column has them empty.
+    from ._trustcore import _profile_columns
+
+    cols = _profile_columns(profile)
     seqs: list[int] = []
     failed = 0
     for k in range(start, start + n):
         body = {
             "id": _event_id(tag, k),
-            "event_type": "manifest.signed",
-            "actor": f"svc:writer-{tag}",
+            "event_type": "manifest.signed" if cols["event_type"] else "",
+            "actor": f"svc:writer-{tag}" if cols["actor"] else "",
             "payload": {"n": k, "writer": tag, "amount": 12.5, "note": "café"},
         }
         try:
