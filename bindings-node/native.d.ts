@@ -39,8 +39,9 @@ export declare class AppendPlan {
    * The timestamp is written as the table gives it back (`body_ts`: a
    * `timestamptz` keeps microseconds). Options: `alg` (`'ed25519'`
    * default, or `'ed25519ph'`), and the values for columns the body
-   * leaves out: `now` (RFC 3339, for the timestamp: taken by the caller
-   * after the lock, so it is never before the head's) and `newId` (a
+   * leaves out: `now` (RFC 3339, for the timestamp: read by the caller
+   * after the lock; the head's time when the clock is behind it, as
+   * the core's `AppendPlan::stamp` says) and `newId` (a
    * UUID, for the id). Errors: `SqlError` `unwritable_row` (the table's
    * last row cannot be read, a timestamp a `timestamptz` cannot keep),
    * `ChainError` `invalid_event` / `ts_regression`, `TimestampError`,
