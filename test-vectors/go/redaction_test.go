@@ -66,6 +66,22 @@ type redactionVectors struct {
 		Redacted     string          `json:"redacted"`
 		Record       json.RawMessage `json:"record"`
 	} `json:"redactions"`
+	RedactErrors []struct {
+		ID           string          `json:"id"`
+		Document     json.RawMessage `json:"document"`
+		Policy       string          `json:"policy"`
+		SaltKey      string          `json:"saltKey"`
+		SaltKeyBytes int             `json:"saltKeyBytes"`
+		PseudonymKey *string         `json:"pseudonymKey"`
+		Code         string          `json:"code"`
+	} `json:"redactErrors"`
+	CommitErrors []struct {
+		ID       string          `json:"id"`
+		Document json.RawMessage `json:"document"`
+		Policy   string          `json:"policy"`
+		SaltKey  string          `json:"saltKey"`
+		Code     string          `json:"code"`
+	} `json:"commitErrors"`
 	Proofs []struct {
 		ID        string          `json:"id"`
 		Redaction string          `json:"redaction"`

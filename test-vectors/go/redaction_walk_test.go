@@ -493,6 +493,79 @@ func TestRedactionWalk(t *testing.T) {
 	}
 }
 
+// goReserved reports RFC 9901's reserved shapes anywhere in v, hidden or
+// not: an object with an _sd member, an array element that is an object
+// with a ... member (docs/redaction.md, "Edges").
+func goReserved(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		if _, ok := x["_sd"]; ok {
+			return true
+		}
+		for _, c := range x {
+			if goReserved(c) {
+				return true
+			}
+		}
+	case []any:
+		for _, c := range x {
+			if o, ok := c.(map[string]any); ok {
+				if _, dots := o["..."]; dots {
+					return true
+				}
+			}
+			if goReserved(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestRedactionRefusals: what redact and commit refuse, by this reading of
+// docs/redaction.md (keys, the root, the reserved shapes), before any walk.
+func TestRedactionRefusals(t *testing.T) {
+	v := loadRedaction(t)
+	if len(v.RedactErrors) < 3 || len(v.CommitErrors) < 5 {
+		t.Fatalf("only %d redact and %d commit refusals", len(v.RedactErrors), len(v.CommitErrors))
+	}
+	for _, c := range v.RedactErrors {
+		doc := v.document(t, c.Document)
+		pseudonymizes := false
+		for _, r := range goRules(t, mustDecode(t, v.Policies[c.Policy]).(map[string]any)) {
+			pseudonymizes = pseudonymizes || r.action == "pseudonymize"
+		}
+		_, object := doc.(map[string]any)
+		got := ""
+		switch {
+		case c.SaltKeyBytes != 32 || (pseudonymizes && c.PseudonymKey == nil):
+			got = "missing_key"
+		case !object:
+			got = "invalid_document"
+		}
+		if got != c.Code {
+			t.Errorf("%s: Go refuses with %q, vector %q", c.ID, got, c.Code)
+		}
+	}
+	for _, c := range v.CommitErrors {
+		doc := v.document(t, c.Document)
+		_, object := doc.(map[string]any)
+		got := ""
+		if !object || goReserved(doc) {
+			got = "invalid_document"
+		}
+		if got != c.Code {
+			t.Errorf("%s: Go refuses with %q, vector %q", c.ID, got, c.Code)
+		}
+	}
+	// And no commitment case holds a reserved shape.
+	for _, c := range v.Commitments {
+		if goReserved(v.document(t, c.Document)) {
+			t.Errorf("%s: a commitment case with a reserved shape", c.ID)
+		}
+	}
+}
+
 type policyRefusal struct{ code, path string }
 
 func noControl(s string) bool {

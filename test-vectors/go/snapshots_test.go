@@ -554,6 +554,16 @@ func goReadSnapshotMeta(text []byte) string {
 	if m["type"] != "trustcore.snapshot/v1" {
 		return "invalid_metadata"
 	}
+	// snapshot_id: 1-128 characters, no control character (C0, DEL, C1).
+	if id := []rune(m["snapshot_id"].(string)); len(id) == 0 || len(id) > 128 {
+		return "invalid_metadata"
+	} else {
+		for _, r := range id {
+			if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+				return "invalid_metadata"
+			}
+		}
+	}
 	if _, ok := snapInstant(m["ts"].(string)); !ok {
 		return "invalid_timestamp"
 	}

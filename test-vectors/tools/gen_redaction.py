@@ -385,6 +385,8 @@ def redact(doc, policy, salt_key, pseudonym_key=None):
         raise RedactError("missing_key")
     if any(r["action"] == "pseudonymize" for r in policy["rules"]) and pseudonym_key is None:
         raise RedactError("missing_key")
+    if not isinstance(doc, dict):
+        raise RedactError("invalid_document")  # the root is an object (docs/redaction.md, "Edges")
     entries = []
 
     def node(v, path, name):
@@ -443,13 +445,24 @@ def disclosure_of(parts):
     return b64url(canon(parts))
 
 
+def reserved(v):
+    """RFC 9901's reserved shapes anywhere in v, hidden or not: an object
+    with an _sd member, an array element that is an object with a ...
+    member (docs/redaction.md, "Edges")."""
+    if isinstance(v, dict):
+        return "_sd" in v or any(reserved(x) for x in v.values())
+    if isinstance(v, list):
+        return any((isinstance(x, dict) and "..." in x) or reserved(x) for x in v)
+    return False
+
+
 def commit(doc, policy, salt_key):
+    if not isinstance(doc, dict) or reserved(doc):
+        raise RedactError("invalid_document")
     disclosures = []
 
     def children(v, path):
         if isinstance(v, dict):
-            if "_sd" in v:
-                raise RedactError("invalid_document")
             out, digests = {}, []
             for k in sorted(v, key=utf16_key):
                 p = path + [k]
@@ -629,6 +642,15 @@ POLICIES = {
             {"id": "m64", "select": {"pointer": "/m64/*"}, "action": "mask", "keep": 64},
         ],
     },
+    "indexes": {
+        "type": POLICY_TYPE, "id": "plain-decimal-indexes", "version": 1,
+        "rules": [
+            {"id": "leading-zero", "select": {"pointer": "/a/01"}, "action": "remove"},
+            {"id": "plus-sign", "select": {"pointer": "/a/+1"}, "action": "remove"},
+            {"id": "padded-name", "select": {"pointer": "/o/01"}, "action": "replace"},
+            {"id": "second", "select": {"pointer": "/a/1"}, "action": "replace", "marker": "<second>"},
+        ],
+    },
     "hide-all-emails": {
         "type": POLICY_TYPE, "id": "hide-emails", "version": 1,
         "rules": [{"id": "emails", "select": {"detect": "email"}, "action": "remove", "class": "email"},
@@ -693,6 +715,7 @@ DOCUMENTS = {
     "utf16-order": {"\ue000": "a@b.co", "\U0001F600": "c@d.co", "z": "e@f.co", "Z": "g@h.co"},
     "remove-in-array": {"list": ["a@b.co", "x", "c@d.co", "y", {"contact": "z"}]},
     "nothing-selected": {"a": [1, 2, {"b": "c"}], "d": "no address here"},
+    "indexes": {"a": ["zero", "one", "two"], "o": {"01": "a member named 01", "1": "a member named 1"}},
 }
 
 
@@ -923,24 +946,29 @@ def main():
             ("remove-in-array", "hide-all-emails", "salt", None, "removed array elements: later elements move up, "
              "the record's pointers are the original's"),
             ("nothing-selected", "external", "salt", "pseudonym", "nothing selected: the canonical document and no "
-             "entries")]
+             "entries"),
+            ("indexes", "indexes", "salt", None, "array indexes in patterns are plain decimals: /a/01 and /a/+1 "
+             "select no element, /a/1 does; an object member named 01 is selected by its name")]
     for dname, pname, sk, pk, desc in runs:
         cid = "%s@%s/%s" % (dname, pname, sk + ("+" + pk if pk else ""))
         red, record = redact(DOCUMENTS[dname], policies[pname], KEYS[sk], KEYS[pk] if pk else None)
         doc["redactions"].append({"id": cid, "description": desc, "document": dname, "policy": pname,
                                   "saltKey": sk, "pseudonymKey": pk, "redacted": red.decode(), "record": record})
-    for cid, desc, dname, pname, sk, pk, salt_len in [
+    for cid, desc, dname, pname, sk, pk, salt_len, code in [
         ("no-pseudonym-key", "a policy that pseudonymizes needs the pseudonym key", "nothing-selected", "external",
-         "salt", None, 32),
-        ("short-salt-key", "a salt key of 31 bytes", "trace", "keys", "salt", None, 31),
+         "salt", None, 32, "missing_key"),
+        ("short-salt-key", "a salt key of 31 bytes", "trace", "keys", "salt", None, 31, "missing_key"),
+        ("root-array", "the document's root is an array: the root is an object", ["a@b.co", {"email": "c@d.co"}],
+         "keys", "salt", None, 32, "invalid_document"),
     ]:
+        d = DOCUMENTS[dname] if isinstance(dname, str) and dname in DOCUMENTS else dname
         try:
-            redact(DOCUMENTS[dname], policies[pname], KEYS[sk][:salt_len], None)
+            redact(d, policies[pname], KEYS[sk][:salt_len], None)
             raise AssertionError(cid)
         except RedactError as e:
-            assert e.code == "missing_key"
+            assert e.code == code, (cid, e.code)
         doc["redactErrors"].append({"id": cid, "description": desc, "document": dname, "policy": pname,
-                                    "saltKey": sk, "saltKeyBytes": salt_len, "pseudonymKey": pk, "code": "missing_key"})
+                                    "saltKey": sk, "saltKeyBytes": salt_len, "pseudonymKey": pk, "code": code})
 
     # ---- a privileged reader's proofs
     _, rec = redact(DOCUMENTS["trace"], policies["external"], KEYS["salt"], KEYS["pseudonym"])
@@ -981,6 +1009,12 @@ def main():
     for cid, desc, d in [
         ("sd-at-root", "the document already has an _sd member", {"_sd": [], "email": "a@b.co"}),
         ("sd-nested", "an object inside has an _sd member", {"a": [{"b": {"_sd": "x"}}]}),
+        ("sd-in-hidden-value", "an _sd member inside a value the policy hides (refused all the same)",
+         {"email": {"_sd": ["x"]}}),
+        ("dots-element", "an array element that is an object with a ... member",
+         {"notes": [1, {"...": "not a digest"}]}),
+        ("dots-in-hidden-element", "a ... element inside a hidden value", {"email": [{"...": 1}]}),
+        ("root-array", "the document's root is an array", [{"email": "a@b.co"}]),
     ]:
         try:
             commit(d, policies["external"], KEYS["salt"])

@@ -816,6 +816,14 @@ def main():
         add_meta_error("missing/" + k, "no %s" % k, edited(**{k: DELETE}), "invalid_metadata")
     add_meta_error("type/other", "another type", edited(type="trustcore.snapshot/v2"), "invalid_metadata")
     add_meta_error("snapshot-id/number", "snapshot_id is a number", edited(snapshot_id=7), "invalid_metadata")
+    # The builder's rule for snapshot_id holds when metadata is read (docs/snapshots.md, "Edges").
+    add_meta_error("snapshot-id/empty", "an empty snapshot_id", edited(snapshot_id=""), "invalid_metadata")
+    add_meta_error("snapshot-id/129", "a snapshot_id of 129 characters", edited(snapshot_id="s" * 129),
+                   "invalid_metadata")
+    add_meta_error("snapshot-id/newline", "a line feed in snapshot_id", edited(snapshot_id="snap\n1"),
+                   "invalid_metadata")
+    add_meta_error("snapshot-id/c1-control", "a C1 control character (U+0085) in snapshot_id",
+                   edited(snapshot_id="snap\u00851"), "invalid_metadata")
     add_meta_error("signer-kid/null", "signer_kid is null", edited(signer_kid=None), "invalid_metadata")
     add_meta_error("ts/not-utc", "ts with an offset", edited(ts="2026-03-01T13:00:00+02:00"), "invalid_timestamp")
     add_meta_error("alg/unknown", "alg is not ed25519 or ed25519ph", edited(alg="rsa"), "unsupported_algorithm")
