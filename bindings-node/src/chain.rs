@@ -973,7 +973,7 @@ pub fn verify_event_in_checkpoint(
     registry: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> napi::Result<Json> {
-    let profile = crate::profile::profile_options(env, options)?;
+    let profile = profile_options(env, options)?;
     let row = row_bytes(env, row, "row")?;
     let index = crate::merkle::size_arg(env, index, "index")?;
     let proof = crate::merkle::hashes_arg(env, proof, "proof")?;
@@ -1011,7 +1011,7 @@ pub fn replay(
     start: Option<Unknown<'_>>,
     options: Option<Unknown<'_>>,
 ) -> napi::Result<Json> {
-    let profile = crate::profile::profile_options(env, options)?;
+    let profile = profile_options(env, options)?;
     let bytes = array_items(env, rows, "rows", |env, item, i| {
         row_bytes(env, item, &format!("rows[{i}]"))
     })?;
@@ -1029,3 +1029,26 @@ factory_only!(
     ChainVerifier,
     "ChainVerifier.create or ChainVerifier.resume"
 );
+
+// ---------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------
+
+/// The chain format of a call that takes no other options: `{ profile?,
+/// hashAlg? }`. The core's reader refuses every other key
+/// (`unknown_option`, with its hint), then `VerifyOptions::from_value`
+/// reads the two (a built-in name or a profile document; `hashAlg` for the
+/// default profile, or the profile's own digest), so names, values and the
+/// rule between them are the core's.
+pub(crate) fn profile_options(
+    env: &Env,
+    options: Option<Unknown<'_>>,
+) -> napi::Result<Arc<trustcore::profile::ChainProfile>> {
+    let v = options_value(env, options)?;
+    let mut r = trustcore::options::Reader::new(v.as_ref(), NAMING).or_throw(env)?;
+    let _ = r.value("hash_alg");
+    let _ = r.value("profile");
+    r.finish().or_throw(env)?;
+    let read = tc::VerifyOptions::from_value(v.as_ref(), NAMING).or_throw(env)?;
+    Ok(read.profile())
+}

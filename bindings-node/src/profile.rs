@@ -11,17 +11,14 @@
 //! document); calls whose only options are the chain's format
 //! (`replay`, `verifyRow`, `verifyEventInCheckpoint`, `recheck`) take
 //! `{ profile?, hashAlg? }`, read by the core's options reader and
-//! `VerifyOptions::from_value` (see [`profile_options`]).
+//! `VerifyOptions::from_value` (see `crate::chain::profile_options`).
 
-use crate::chain::{lock, row_bytes, settle, ChainWriter, PreparedEvent};
+use crate::chain::{lock, profile_options, row_bytes, settle, ChainWriter, PreparedEvent};
 use crate::signing::{
     ask_remote_signer, class_arg, outcome_signature, signer_tsfn, string_arg, Envelope, PublicKey,
     SecretKey, SignerRegistry,
 };
-use crate::{
-    array_items, describe, invalid_argument, js_to_json, options_value, type_of, Json, OrThrow,
-    NAMING,
-};
+use crate::{array_items, describe, invalid_argument, js_to_json, type_of, Json, OrThrow, NAMING};
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, JsValue, Object, PromiseRaw, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
@@ -34,29 +31,6 @@ use trustcore::registry::{Revocation, REVOCATION_KIND as CORE_REVOCATION_KIND};
 /// The envelope kind of a signed revocation record.
 #[napi]
 pub const REVOCATION_KIND: &str = CORE_REVOCATION_KIND;
-
-// ---------------------------------------------------------------------------
-// Options
-// ---------------------------------------------------------------------------
-
-/// The chain format of a call that takes no other options: `{ profile?,
-/// hashAlg? }`. The core's reader refuses every other key
-/// (`unknown_option`, with its hint), then `VerifyOptions::from_value`
-/// reads the two (a built-in name or a profile document; `hashAlg` for the
-/// default profile, or the profile's own digest), so names, values and the
-/// rule between them are the core's.
-pub(crate) fn profile_options(
-    env: &Env,
-    options: Option<Unknown<'_>>,
-) -> napi::Result<Arc<ChainProfile>> {
-    let v = options_value(env, options)?;
-    let mut r = trustcore::options::Reader::new(v.as_ref(), NAMING).or_throw(env)?;
-    let _ = r.value("hash_alg");
-    let _ = r.value("profile");
-    r.finish().or_throw(env)?;
-    let read = tc::VerifyOptions::from_value(v.as_ref(), NAMING).or_throw(env)?;
-    Ok(read.profile())
-}
 
 // ---------------------------------------------------------------------------
 // Profiles

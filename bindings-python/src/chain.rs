@@ -52,7 +52,7 @@ fn verify_options(
     py: Python<'_>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<tc::VerifyOptions> {
-    let v = crate::profile::chain_options(options)?;
+    let v = crate::profile_args::chain_options(options)?;
     raise(py, tc::VerifyOptions::from_value(v.as_ref(), Naming::Snake))
 }
 
@@ -175,7 +175,7 @@ impl PyChainWriter {
         expected_public_key: &PyPublicKey,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let v = crate::profile::chain_options(options)?;
+        let v = crate::profile_args::chain_options(options)?;
         let opts = raise(py, tc::WriterOptions::from_value(v.as_ref(), Naming::Snake))?;
         let writer = raise(
             py,
@@ -511,7 +511,7 @@ fn replay<'py>(
     start: Option<&Bound<'py, PyAny>>,
     profile: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let profile = crate::profile::profile_arg(py, profile)?;
+    let profile = crate::profile_args::profile_arg(py, profile)?;
     let start = head_arg(py, start)?;
     if rows.is_instance_of::<PyString>()
         || rows.is_instance_of::<PyDict>()
@@ -590,7 +590,7 @@ fn checkpoint_profile(
     py: Python<'_>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<std::sync::Arc<trustcore::profile::ChainProfile>> {
-    let v = crate::profile::chain_options(options)?;
+    let v = crate::profile_args::chain_options(options)?;
     let mut rest = v.clone();
     let profile = match &mut rest {
         Some(Value::Object(m)) => m.remove("profile"),

@@ -49,6 +49,7 @@ mod cli;
 mod merkle;
 mod policy;
 mod profile;
+mod profile_args;
 mod redact;
 mod segment;
 mod signing;

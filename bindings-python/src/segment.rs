@@ -26,7 +26,7 @@ fn verify_options(
     py: Python<'_>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<tc::VerifyOptions> {
-    let v = crate::profile::chain_options(options)?;
+    let v = crate::profile_args::chain_options(options)?;
     raise(py, tc::VerifyOptions::from_value(v.as_ref(), Naming::Snake))
 }
 

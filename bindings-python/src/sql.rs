@@ -26,7 +26,7 @@ fn profile_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Arc<ChainProf
             "a built-in profile name (str), a profile document (dict) or its JSON text (bytes)",
         ));
     }
-    crate::profile::profile_arg(py, Some(obj))
+    crate::profile_args::profile_arg(py, Some(obj))
 }
 
 /// The answer of `Table.columns_query()`: (column, data_type) pairs.

@@ -15,14 +15,15 @@
 //! the verdicts are the same.
 
 use crate::merkle::{hashes_arg, size_arg, vkeys_arg};
-use crate::profile::row_profile;
 use crate::signing::SignerRegistry;
 use crate::{
     array_items, canonical_bytes_at, describe, input_arg, invalid_argument, options_value,
     text_or_bytes, to_js, value_arg, Input, JsText, OrThrow, NAMING,
 };
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
 use trustcore::chain as tc;
+use trustcore::profile::ChainProfile;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -573,4 +574,22 @@ pub fn replay(
         head_arg(&start)?
     };
     to_js(&tc::replay_with(&rows, &start, &profile).to_value_named(NAMING))
+}
+
+/// The profile of a one-row call's options `{hashAlg?, profile?}`: the
+/// core's reader refuses any other key (`unknown_option`, with its hint)
+/// and `VerifyOptions::from_value` reads the two (bounds, the profile, and
+/// the rule that a profile carries its own digest).
+pub(crate) fn row_profile(options: &JsValue) -> Result<Arc<ChainProfile>, JsValue> {
+    let value = options_value(options)?;
+    let mut r = trustcore::options::Reader::new(value.as_ref(), NAMING).or_throw()?;
+    let mut only = Map::new();
+    for snake in ["hash_alg", "profile"] {
+        if let Some(v) = r.value(snake) {
+            only.insert(NAMING.name(snake).into_owned(), v.clone());
+        }
+    }
+    let read = tc::VerifyOptions::from_value(Some(&Value::Object(only)), NAMING).or_throw()?;
+    r.finish().or_throw()?;
+    Ok(read.profile())
 }

@@ -11,12 +11,11 @@
 //! documents keep their spelling), and the recheck report
 //! `RecheckReport::to_value_named(Camel)`.
 
-use crate::chain::row_arg;
+use crate::chain::{row_arg, row_profile};
 use crate::signing::{at_arg, json_arg, SignerRegistry};
-use crate::{array_items, invalid_argument, options_value, reflect_get, to_js, OrThrow, NAMING};
+use crate::{array_items, invalid_argument, reflect_get, to_js, OrThrow, NAMING};
 use serde_json::{Map, Value};
-use std::sync::Arc;
-use trustcore::chain::{RecheckItem, VerifyOptions};
+use trustcore::chain::RecheckItem;
 use trustcore::profile::{ChainProfile, BUILTIN_NAMES};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -157,24 +156,6 @@ export function inferProfile(rows: (string | Uint8Array | Record<string, unknown
  */
 export function recheck(before: SignerRegistry, after: SignerRegistry, items: RecheckInput[], options?: RowOptions | null): RecheckReport;
 "#;
-
-/// The profile of a one-row call's options `{hashAlg?, profile?}`: the
-/// core's reader refuses any other key (`unknown_option`, with its hint)
-/// and `VerifyOptions::from_value` reads the two (bounds, the profile, and
-/// the rule that a profile carries its own digest).
-pub(crate) fn row_profile(options: &JsValue) -> Result<Arc<ChainProfile>, JsValue> {
-    let value = options_value(options)?;
-    let mut r = trustcore::options::Reader::new(value.as_ref(), NAMING).or_throw()?;
-    let mut only = Map::new();
-    for snake in ["hash_alg", "profile"] {
-        if let Some(v) = r.value(snake) {
-            only.insert(NAMING.name(snake).into_owned(), v.clone());
-        }
-    }
-    let read = VerifyOptions::from_value(Some(&Value::Object(only)), NAMING).or_throw()?;
-    r.finish().or_throw()?;
-    Ok(read.profile())
-}
 
 /// A profile argument: a name, a document object, or the document's JSON
 /// text (bytes, or a string starting with `{`).

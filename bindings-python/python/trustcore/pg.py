@@ -313,9 +313,10 @@ def _main(argv: list[str]) -> int:
     migrate(conn, table=table, profile=profile)
     plan = append_plan(conn, table=table, profile=profile)
     # A profile without an event type or actor column has them empty.
-    from ._trustcore import _profile_columns
+    from . import load_profile
 
-    cols = _profile_columns(profile)
+    columns: Any = load_profile(profile)["columns"]
+    cols = {"event_type": columns.get("eventType"), "actor": columns.get("actor")}
     seqs: list[int] = []
     failed = 0
     for k in range(start, start + n):

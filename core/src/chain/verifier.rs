@@ -51,7 +51,7 @@ pub struct ChainVerifier {
     /// The checkpoint, once the chain reached its size and it was checked.
     pinned_checkpoint: Option<(u64, [u8; 32])>,
     /// Set when verifying one segment of a log (`chain::segment`).
-    pub(super) segment: Option<Box<super::segment::Track>>,
+    pub(super) segment: Option<Box<super::segment::track::Track>>,
 }
 
 impl ChainVerifier {
@@ -553,7 +553,7 @@ impl ChainVerifier {
 
     /// Ends a segment: what [`Self::finish`] does, without the anchors
     /// (the stitch checks them), and the segment's records.
-    pub(super) fn finish_segment(mut self) -> (ChainReport, Box<super::segment::Track>) {
+    pub(super) fn finish_segment(mut self) -> (ChainReport, Box<super::segment::track::Track>) {
         self.drain();
         let track = self.segment.take().unwrap_or_default();
         (self.into_report(), track)

@@ -33,7 +33,7 @@ pub(crate) enum Kind {
 
 impl Kind {
     /// The JSON type name used in messages and type checks (the same names
-    /// as [`super::model::kind`]).
+    /// as [`super::vocab::kind`]).
     pub(crate) fn name(self) -> &'static str {
         match self {
             Kind::Null => "null",

@@ -7,14 +7,15 @@
 
 use super::doc::{Doc, Kind, Val};
 use super::glob::MAX_MATCH_WORK;
-use super::model::{kind, Canary, Effect, Leaf, Mode, Node, Op, Operand, Pointer, PolicySet};
-use super::model::{request_options, Policy, State, OUTPUT_MAX_DEPTH};
+use super::model::{Canary, Leaf, Node, Op, Operand, Policy, PolicySet};
+use super::pointer::Pointer;
 use super::rbac::RbacTable;
 use super::record::{
     sha256_id, CanaryInfo, Decision, EvalError, Evidence, Outcome, PolicyCheck, Step, Verdict,
 };
+use super::vocab::{kind, output_options, request_options, Effect, Mode, State};
 use super::{Error, ErrorCode};
-use crate::canonical::{self, cmp_utf16, Options};
+use crate::canonical::{self, cmp_utf16};
 use crate::digest::{Algorithm, Digest};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -46,12 +47,6 @@ fn bucket_of_canonical(bytes: &[u8]) -> u32 {
     let mut first = [0u8; 8];
     first.copy_from_slice(&d.as_bytes()[..8]);
     (u64::from_be_bytes(first) % BUCKETS) as u32
-}
-
-pub(crate) fn output_options() -> Options {
-    Options::default()
-        .with_max_depth(OUTPUT_MAX_DEPTH)
-        .unwrap_or_default()
 }
 
 /// Evaluates a request given as JSON text. The text must be strict I-JSON

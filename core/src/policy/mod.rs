@@ -65,26 +65,43 @@
 //! | [`impact`] | current set, candidate set, request texts | [`ImpactReport`]; [`ImpactReport::to_json`], [`ImpactReport::to_value`] |
 //! | [`canary_bucket`] | a JSON value | its bucket in `0..10000` |
 //!
+//! # Where each part lives
+//!
+//! From the bottom up (each file uses only those above it in this list):
+//! `vocab` (document type, states, modes, severities, effects, depth
+//! limits, canonical options), `doc` (the request's canonical index),
+//! `pointer` (JSON Pointers over it), `glob`, `fields` (member readers shared by
+//! the policy set and the RBAC table), `record` (`policyCheck` records and
+//! decisions), `rbac`, `model` (policies and the loaded set), `load` (the
+//! set's loader), `eval` (evaluation), `explain` and `impact`.
+//!
 //! `enforceOrThrow` in the bindings is `evaluate` followed by throwing a
 //! `PolicyDeniedError` carrying `Decision::to_value()` when
 //! `!is_allowed()`: denial is a decision, never a core error code.
 
 mod doc;
 mod eval;
+mod explain;
+mod fields;
 mod glob;
 mod impact;
+mod load;
 mod model;
+mod pointer;
 mod rbac;
 mod record;
+mod vocab;
 
 pub use eval::{canary_bucket, evaluate, evaluate_value, MAX_ACTION_BYTES, MAX_REQUEST_BYTES};
+pub use explain::{explain, explain_value};
 pub use glob::{Glob, MAX_MATCH_WORK, MAX_PATTERN_CHARS};
 pub use impact::{impact, ImpactReport};
-pub use model::{Effect, Mode, Policy, PolicySet, Severity, State, POLICY_SET_TYPE};
+pub use model::{Policy, PolicySet};
 pub use record::{
-    explain, explain_value, Decision, DeterminingCheck, PolicyCheck, Verdict, DECISION_TYPE,
-    EXPLANATION_TYPE, IMPACT_TYPE, POLICY_CHECK_TYPE,
+    Decision, DeterminingCheck, PolicyCheck, Verdict, DECISION_TYPE, EXPLANATION_TYPE, IMPACT_TYPE,
+    POLICY_CHECK_TYPE,
 };
+pub use vocab::{Effect, Mode, Severity, State, POLICY_SET_TYPE};
 
 stable_codes! {
     /// Stable error codes of the policy module.

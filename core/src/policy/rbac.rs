@@ -9,8 +9,9 @@
 //! are a `duplicate_policy` error, so the winner is always unique. An action
 //! no rule matches is not governed by RBAC (no record).
 
-use super::model::{self, id_field, mode_field, object, rationale_field, version_field, Mode};
+use super::fields::{self, id_field, mode_field, object, rationale_field, version_field};
 use super::record::{RecordFacts, RecordStatic};
+use super::vocab::{canonical_string, Mode};
 use super::{Error, ErrorCode};
 use crate::canonical::{self, Options};
 use crate::digest::{Algorithm, Digest};
@@ -49,7 +50,7 @@ pub(crate) struct RbacTable {
 
 pub(crate) fn load(v: &Value, at: &str) -> Result<RbacTable, Error> {
     let m = object(v, at)?;
-    model::allowed_keys(
+    fields::allowed_keys(
         m,
         at,
         &["id", "version", "mode", "rationale", "rules", "metadata"],
@@ -85,8 +86,8 @@ pub(crate) fn load(v: &Value, at: &str) -> Result<RbacTable, Error> {
     for (i, r) in list.iter().enumerate() {
         let here = format!("{rules_at}/{i}");
         let rm = object(r, &here)?;
-        model::allowed_keys(rm, &here, &["action", "roles"])?;
-        let action = model::string_field(rm, &here, "action")?;
+        fields::allowed_keys(rm, &here, &["action", "roles"])?;
+        let action = fields::string_field(rm, &here, "action")?;
         let (method, segments) = parse_action(action).map_err(|msg| {
             Error::new(
                 ErrorCode::InvalidPolicy,
@@ -94,7 +95,7 @@ pub(crate) fn load(v: &Value, at: &str) -> Result<RbacTable, Error> {
                 Some(format!("{here}/action")),
             )
         })?;
-        let roles = model::string_list(rm, &here, "roles")?;
+        let roles = fields::string_list(rm, &here, "roles")?;
         if let Some(prev) = rules
             .iter()
             .find(|p| p.method == method && p.segments == segments)
@@ -128,7 +129,7 @@ pub(crate) fn load(v: &Value, at: &str) -> Result<RbacTable, Error> {
             action: action.to_owned(),
             method,
             segments,
-            roles_canon: roles.iter().map(|r| model::canonical_string(r)).collect(),
+            roles_canon: roles.iter().map(|r| canonical_string(r)).collect(),
             index: i,
             node: format!("/rules/{i}"),
             record,

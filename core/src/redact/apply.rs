@@ -1,8 +1,8 @@
 //! Applying a policy: the redacted document and the record of what was
 //! redacted, with salted commitments.
 
-use super::policy::{matches, Action, RedactionPolicy, Rule, Selector, RECORD_TYPE};
-use super::{bad_key, normalize_into, Error};
+use super::policy::{matches, Action, RedactionPolicy, Rule, Selector, Step, RECORD_TYPE};
+use super::{bad_key, normalize_into, Error, ErrorCode};
 use crate::canonical::{self, cmp_utf16};
 use crate::digest::{self, Digest};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -123,27 +123,12 @@ pub struct Redaction {
     pub record: Value,
 }
 
-/// One step of the path to a node: a member name (borrowed from the
-/// document) or an array index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Step<'a> {
-    Name(&'a str),
-    Index(usize),
-}
-
-impl Step<'_> {
-    /// Whether a pattern's literal token names this step (an index is
-    /// named by its decimal spelling without leading zeros).
-    pub(crate) fn is(&self, lit: &str) -> bool {
-        match *self {
-            Step::Name(n) => n == lit,
-            Step::Index(i) => {
-                (lit == "0" || !lit.starts_with('0'))
-                    && lit.bytes().all(|b| b.is_ascii_digit())
-                    && lit.parse::<usize>().ok() == Some(i)
-            }
-        }
-    }
+/// A document's root must be an object (commitment form and redaction).
+pub(crate) fn not_an_object() -> Error {
+    Error::new(
+        ErrorCode::InvalidDocument,
+        "the document to redact must be a JSON object",
+    )
 }
 
 /// Walks a document and finds, for each node, the rule that selects it.
@@ -412,7 +397,7 @@ pub fn redact(
     }
     if !doc.is_object() {
         canonical::canonicalize_value(doc, &Default::default())?;
-        return Err(super::commit::not_an_object().into());
+        return Err(not_an_object().into());
     }
     // One walk writes the original's canonical bytes and the redacted ones.
     let mut a = Apply {

@@ -12,8 +12,8 @@
 //! * Salts are 16 bytes of HMAC-SHA-256 under the caller's salt key and the
 //!   value's pointer: the same record, policy and key give the same bytes.
 
-use super::apply::{canonical_bytes, salt, sorted, Step, Walker};
-use super::policy::RedactionPolicy;
+use super::apply::{canonical_bytes, not_an_object, salt, sorted, Walker};
+use super::policy::{RedactionPolicy, Step};
 use super::{Error, ErrorCode};
 use crate::text::quote;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -147,14 +147,6 @@ pub fn commit(
 }
 
 use crate::canonical;
-
-/// A document's root must be an object (commitment form and redaction).
-pub(crate) fn not_an_object() -> Error {
-    Error::new(
-        ErrorCode::InvalidDocument,
-        "the document to redact must be a JSON object",
-    )
-}
 
 /// The first place in `v` that looks like commitment form (an `_sd` member,
 /// or an array element `{"...": …}`), anywhere, hidden or not: a record

@@ -468,8 +468,31 @@ impl RedactionPolicy {
     }
 }
 
+/// One step of the path to a node: a member name (borrowed from the
+/// document) or an array index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step<'a> {
+    Name(&'a str),
+    Index(usize),
+}
+
+impl Step<'_> {
+    /// Whether a pattern's literal token names this step (an index is
+    /// named by its decimal spelling without leading zeros).
+    pub(crate) fn is(&self, lit: &str) -> bool {
+        match *self {
+            Step::Name(n) => n == lit,
+            Step::Index(i) => {
+                (lit == "0" || !lit.starts_with('0'))
+                    && lit.bytes().all(|b| b.is_ascii_digit())
+                    && lit.parse::<usize>().ok() == Some(i)
+            }
+        }
+    }
+}
+
 /// Whether `path` (tokens of a value below the root) matches `pat`.
-pub(crate) fn matches(pat: &[Token], path: &[super::apply::Step<'_>]) -> bool {
+pub(crate) fn matches(pat: &[Token], path: &[Step<'_>]) -> bool {
     // Most patterns end with a name: a node of another name is out at once.
     if let (Some(Token::Lit(l)), Some(last)) = (pat.last(), path.last()) {
         if !last.is(l) {
@@ -479,7 +502,7 @@ pub(crate) fn matches(pat: &[Token], path: &[super::apply::Step<'_>]) -> bool {
     matches_from(pat, path)
 }
 
-fn matches_from(pat: &[Token], path: &[super::apply::Step<'_>]) -> bool {
+fn matches_from(pat: &[Token], path: &[Step<'_>]) -> bool {
     match pat.split_first() {
         None => path.is_empty(),
         Some((Token::Any, rest)) => (0..=path.len()).any(|k| matches_from(rest, &path[k..])),

@@ -65,126 +65,29 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod protocol;
 mod stitch;
 mod summary;
+pub(in crate::chain) mod track;
 
-pub use stitch::{
-    stitch, AnswerItem, At, RequestItem, SegmentAnswer, SegmentRequest, Stitcher, ANSWER_TYPE,
-    REQUEST_TYPE,
+pub use protocol::{
+    AnswerItem, At, RequestItem, SegmentAnswer, SegmentRequest, ANSWER_TYPE, REQUEST_TYPE,
 };
+pub use stitch::{stitch, Stitcher};
 pub use summary::{LocalVerdict, RowFacts, SeamRow, SegmentSummary, SUMMARY_TYPE};
 
-use super::check::{Checked, Facts};
-use super::error::{Error, ErrorCode, Reason};
+use super::error::{Error, ErrorCode};
 use super::options::VerifyOptions;
 use super::verifier::ChainVerifier;
 use crate::digest::{Algorithm, Digest};
-use crate::merkle::Hash;
 use crate::registry::SignerRegistry;
 use crate::time::Timestamp;
 use serde_json::json;
+use track::{Records, Track};
 
 /// Bytes of one id entry in a bucket: the id's 16 bytes, the segment's
 /// index (4) and the row's index in it (8), big-endian.
 pub const ID_ENTRY_BYTES: usize = 28;
-
-/// What a segment keeps of each readable row, for the stitch's questions:
-/// about 110 bytes a row, on the machine that verified it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Records {
-    rows: Vec<u64>,
-    hashes: Vec<Hash>,
-    ids: Vec<u128>,
-    seqs: Vec<Option<u64>>,
-    ats: Vec<Timestamp>,
-    verdicts: Vec<u8>,
-    /// The rows' `ts` texts, one after another; `ts_ends[i]` ends row i's.
-    ts: String,
-    ts_ends: Vec<usize>,
-}
-
-impl Records {
-    fn len(&self) -> u64 {
-        self.rows.len() as u64
-    }
-
-    fn push(&mut self, row: u64, e: &Facts, verdict: LocalVerdict) {
-        self.rows.push(row);
-        self.hashes.push(e.hash);
-        self.ids.push(e.id_bits);
-        self.seqs.push(e.seq);
-        self.ats.push(e.at);
-        self.verdicts.push(verdict.to_byte());
-        self.ts.push_str(&e.ts);
-        self.ts_ends.push(self.ts.len());
-    }
-
-    fn facts(&self, leaf: u64) -> Option<RowFacts> {
-        let i = usize::try_from(leaf).ok()?;
-        let start = match i.checked_sub(1) {
-            None => 0,
-            Some(p) => *self.ts_ends.get(p)?,
-        };
-        Some(RowFacts {
-            row: *self.rows.get(i)?,
-            leaf,
-            id: *self.ids.get(i)?,
-            seq: *self.seqs.get(i)?,
-            ts: self.ts.get(start..*self.ts_ends.get(i)?)?.to_string(),
-            at: *self.ats.get(i)?,
-            hash: *self.hashes.get(i)?,
-            verdict: LocalVerdict::from_byte(*self.verdicts.get(i)?)?,
-        })
-    }
-
-    /// The leaf of the last readable row at or before `row`.
-    fn at_or_before(&self, row: u64) -> Option<u64> {
-        let n = self.rows.partition_point(|r| *r <= row);
-        (n as u64).checked_sub(1)
-    }
-}
-
-/// What a segment verifier records beside the one-pass checks.
-#[derive(Debug, Default)]
-pub(in crate::chain) struct Track {
-    first: Option<SeamRow>,
-    records: Records,
-    /// A `seq` profile's trusted head seq: the first row reaching it is
-    /// where one pass checks the trusted head.
-    want_seq: Option<u64>,
-    pin: Option<u64>,
-}
-
-impl Track {
-    pub(in crate::chain) fn started(&self) -> bool {
-        self.first.is_some()
-    }
-
-    pub(in crate::chain) fn record_first(&mut self, row: u64, e: &Facts, c: &Checked) {
-        let (hash_error, sig_error) = (&c.hash_error, &c.sig_error);
-        self.records.push(row, e, LocalVerdict::Seam);
-        self.first = self.records.facts(0).map(|facts| SeamRow {
-            facts,
-            prev_hash: e.prev_hash,
-            prev_genesis: e.prev_genesis,
-            hash_error: hash_error.clone(),
-            sig_error: sig_error.clone(),
-        });
-        self.candidate(e);
-    }
-
-    pub(in crate::chain) fn record(&mut self, row: u64, e: &Facts, reason: Option<Reason>) {
-        let verdict = reason.map_or(LocalVerdict::Accepted, LocalVerdict::Break);
-        self.records.push(row, e, verdict);
-        self.candidate(e);
-    }
-
-    fn candidate(&mut self, e: &Facts) {
-        if self.pin.is_none() && self.want_seq.is_some_and(|w| e.seq.is_some_and(|s| s >= w)) {
-            self.pin = Some(self.records.len() - 1);
-        }
-    }
-}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     Digest::of(Algorithm::Sha256, bytes).hex()
