@@ -18,6 +18,8 @@
 // * profiles: verifyJsonl of every profiles.json case's jsonl with its
 //   options and the case's profile document (profiles.json's `profiles`),
 //   under profiles.json's registry: the whole report, messages included;
+//   inferProfile of every inference case; every profile document loaded
+//   or refused;
 // * segments: every chain.json case cut into 3 segments before its lines
 //   ⌊n/3⌋ and ⌊2n/3⌋ (test/segment-cases.mjs `cutThree`: each part the exact
 //   text it spans), each verified by a SegmentVerifier with the case's
@@ -79,6 +81,15 @@ export function dump() {
   const docs = Object.fromEntries(profiles.profiles.map((p) => [p.name, p]));
   for (const c of profiles.cases) {
     cases[`profiles/${c.id}`] = t.verifyJsonl(c.jsonl, profileRegistry, { ...(c.options ?? {}), profile: docs[c.profile] });
+  }
+  // inferProfile's whole result (or the error), and each profile document
+  // loaded ({ loaded: name }) or refused, as Node and Python dump them.
+  for (const c of profiles.inference) {
+    const reg = c.registry === undefined ? profileRegistry : t.SignerRegistry.fromJson(c.registry);
+    cases[`profiles/inference/${c.id}`] = attempt(() => t.inferProfile(c.rows, reg), (r) => r);
+  }
+  for (const c of profiles.documents) {
+    cases[`profiles/document/${c.id}`] = attempt(() => ({ loaded: t.loadProfile(c.document).name }), (r) => r);
   }
 
   const merkle = loadVectors('merkle.json');

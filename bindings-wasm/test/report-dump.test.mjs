@@ -18,7 +18,8 @@ test('report-dump: every vector case is dumped, profiles and segments included',
   assert.equal(n('policy'), loadVectors('policy.json').cases.length);
   assert.equal(n('options'), options.cases.length);
   assert.deepEqual(d.skipped, []);
-  assert.equal(n('profiles'), loadVectors('profiles.json').cases.length);
+  const prof = loadVectors('profiles.json');
+  assert.equal(n('profiles'), prof.cases.length + prof.inference.length + prof.documents.length);
   assert.equal(n('segments'), loadVectors('chain.json').cases.length);
   // A stitched report is the one-pass report.
   for (const k of Object.keys(d.cases).filter((x) => x.startsWith('segments/'))) {
