@@ -64,7 +64,7 @@ const [, name, value] = JSON.parse(Buffer.from(email, 'base64url').toString());
 const hidden = JSON.stringify(tc.disclose(lines[k], []));
 const shown = JSON.stringify(tc.disclose(lines[k], [email]));
 check(!hidden.includes(JSON.stringify(value)) && shown.includes(JSON.stringify(value)),
-  `the redacted view hides the ${name}; given its one disclosure the reader sees ${JSON.stringify(value)} and nothing else hidden`);
+  `the redacted view hides the ${name}; given its one disclosure the reader sees ${JSON.stringify(value)}`);
 let forged = null;
 try {
   tc.disclose(lines[k], [Buffer.from('["ZldWqTuJpznUb5njkClI6x","email","mallory@example.com"]').toString('base64url')]);
