@@ -50,8 +50,14 @@ fn text_of(v: &serde_json::Value) -> String {
 fn count_arg(env: &Env, value: Unknown<'_>, what: &str, max: u64) -> napi::Result<u64> {
     if type_of(value)? == ValueType::Number {
         let n = f64::from_unknown(value)?;
-        if n.fract() == 0.0 && n >= 1.0 && n <= max as f64 {
-            return Ok(n as u64);
+        if n.fract() == 0.0 && n >= 0.0 {
+            // The bound and its message are the core's (saturating: 2^70 is
+            // past any bound).
+            let n = n as u64;
+            return match seg::count_problem(what, n, max) {
+                None => Ok(n),
+                Some(m) => Err(invalid_argument(env, m)),
+            };
         }
     }
     Err(invalid_argument(

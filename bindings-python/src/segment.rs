@@ -248,7 +248,11 @@ impl PySegment {
                 "a segment index is below 2^32",
             )
         })?;
-        // One bucket per id at most: no allocation from an untrusted count.
+        // The core's bound, refused before anything is allocated (TypeError,
+        // as Node's and WASM's invalid_argument).
+        if let Some(m) = seg::count_problem("buckets", buckets.0, seg::MAX_BUCKETS as u64) {
+            return Err(PyTypeError::new_err(m));
+        }
         let n = buckets.usize();
         let out = py.detach(|| self.0.id_buckets(segment, n));
         PyList::new(py, out.iter().map(|b| PyBytes::new(py, b)))
@@ -411,9 +415,13 @@ fn stitch<'py>(
 /// `parts` nearly equal parts (fewer for a short file), for
 /// `SegmentVerifier.for_bytes`.
 #[pyfunction]
-fn split_bytes(length: Uint, parts: Uint) -> Vec<(u64, u64)> {
-    // At most one part per byte: nothing is allocated beyond the file.
-    seg::split_bytes(length.0, parts.0)
+fn split_bytes(length: Uint, parts: Uint) -> PyResult<Vec<(u64, u64)>> {
+    // The core's bound (TypeError, as Node's and WASM's invalid_argument);
+    // at most one part per byte, so nothing is allocated beyond the file.
+    if let Some(m) = seg::count_problem("parts", parts.0, seg::MAX_PARTS) {
+        return Err(PyTypeError::new_err(m));
+    }
+    Ok(seg::split_bytes(length.0, parts.0))
 }
 
 /// Adds the segment classes and functions to the native module.

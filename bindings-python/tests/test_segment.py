@@ -168,6 +168,21 @@ def test_split_bytes_covers_every_line_once():
         same_report(tc.stitch(segs), tc.verify_jsonl(text, reg))
     assert tc.split_bytes(0, 4) == [(0, 0)]
     assert len(tc.split_bytes(3, 10)) == 3
+    # The core's bounds, refused as Node and WASM refuse them (not clamped).
+    for bad in (0, 2**24 + 1, 2**70):
+        with pytest.raises(TypeError, match="parts must be an integer from 1 to 16777216"):
+            tc.split_bytes(100, bad)
+
+
+def test_id_bucket_counts_are_bounded_by_the_core():
+    reg = tc.SignerRegistry.from_json('{"signers":[]}')
+    seg = tc.SegmentVerifier(reg)
+    seg.push_bytes(b"not a row\n")
+    s = seg.finish()
+    assert len(s.id_buckets(0, 2**20)) == 2**20
+    for bad in (0, 2**20 + 1):
+        with pytest.raises(TypeError, match="buckets must be an integer from 1 to 1048576"):
+            s.id_buckets(0, bad)
 
 
 def test_table_rows_and_row_dicts():

@@ -215,11 +215,8 @@ impl Segment {
         let segment = segment_index(&segment, "segment")?;
         let buckets = size_arg(&buckets, "buckets")?;
         // The core's bound; refused here before anything is allocated.
-        if buckets == 0 || buckets > tc::MAX_BUCKETS as u64 {
-            return Err(invalid_argument(format!(
-                "buckets must be from 1 to {}, got {buckets}",
-                tc::MAX_BUCKETS
-            )));
+        if let Some(m) = tc::count_problem("buckets", buckets, tc::MAX_BUCKETS as u64) {
+            return Err(invalid_argument(m));
         }
         let out = Array::new();
         for b in self.inner.id_buckets(segment, buckets as usize) {
@@ -344,11 +341,8 @@ impl Stitcher {
 pub fn split_bytes(length: JsValue, parts: JsValue) -> Result<JsValue, JsValue> {
     let len = size_arg(&length, "length")?;
     let parts = size_arg(&parts, "parts")?;
-    if parts == 0 || parts > tc::MAX_PARTS {
-        return Err(invalid_argument(format!(
-            "parts must be from 1 to {}, got {parts}",
-            tc::MAX_PARTS
-        )));
+    if let Some(m) = tc::count_problem("parts", parts, tc::MAX_PARTS) {
+        return Err(invalid_argument(m));
     }
     let ranges: Vec<Value> = tc::split_bytes(len, parts)
         .into_iter()

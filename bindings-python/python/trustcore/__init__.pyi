@@ -1552,7 +1552,7 @@ class Segment:
     @property
     def rows(self) -> int: ...
     def id_buckets(self, segment: int, buckets: int) -> list[bytes]:
-        """Its ids in ``buckets`` buckets by id, tagged with its index ``segment``."""
+        """Its ids in ``buckets`` buckets by id, tagged with its index ``segment`` (``buckets`` 1..=2^20, else TypeError)."""
     def answer(self, request: str | bytes) -> str:
         """The answer (JSON text) to a Stitcher request (JSON text)."""
     def to_bytes(self) -> bytes: ...
@@ -1604,4 +1604,4 @@ def stitch(
     """Stitches segments held in one place into the report of one pass."""
 
 def split_bytes(length: int, parts: int) -> list[tuple[int, int]]:
-    """Byte ranges that cut a file into ``parts`` nearly equal parts."""
+    """Byte ranges that cut a file into ``parts`` nearly equal parts (``parts`` 1..=2^24, else TypeError)."""

@@ -147,6 +147,16 @@ pub const MAX_PARTS: u64 = 1 << 24;
 /// The most buckets [`Segment::id_buckets`] makes.
 pub const MAX_BUCKETS: usize = 1 << 20;
 
+/// What is wrong with a part or bucket count a caller gives (`what`), if
+/// anything: it must be an integer from 1 to `max` ([`MAX_PARTS`] for
+/// [`split_bytes`], [`MAX_BUCKETS`] for [`Segment::id_buckets`]). The
+/// bindings refuse such a count with this message (their
+/// `invalid_argument`) before anything is allocated; the core's functions
+/// themselves clamp.
+pub fn count_problem(what: &str, n: u64, max: u64) -> Option<String> {
+    (!(1..=max).contains(&n)).then(|| format!("{what} must be an integer from 1 to {max}, got {n}"))
+}
+
 /// Byte ranges `[start, end)` that cut a file of `len` bytes into `parts`
 /// nearly equal parts (fewer for a short file, at most [`MAX_PARTS`]), for
 /// [`SegmentVerifier::for_bytes`]: each line belongs to the range it starts
