@@ -223,7 +223,8 @@ pub fn redact<'e>(
     // to make than a ~1 KB document takes to redact) and the record.
     let mut out = Object::new(env)?;
     out.set_named_property("document", crate::buffer(env, &r.redacted)?)?;
-    out.set_named_property("record", Json(r.record))?;
+    // The record's canonical text, parsed by the engine: no value tree.
+    out.set_named_property("record", crate::CanonicalJson(r.record.to_canonical_json()))?;
     Ok(out)
 }
 

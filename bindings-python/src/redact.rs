@@ -179,7 +179,10 @@ fn redact<'py>(
     let v = doc_arg(py, doc)?;
     let (p, k) = (&policy.0, &keys.0);
     let r = raise(py, py.detach(|| tr::redact(&v, p, k)))?;
-    Ok((PyBytes::new(py, &r.redacted), to_py(py, &r.record)?))
+    Ok((
+        PyBytes::new(py, &r.redacted),
+        to_py(py, &r.record.to_value())?,
+    ))
 }
 
 /// Whether `value` is the one a record entry (`record["redactions"][i]`)

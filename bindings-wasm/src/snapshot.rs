@@ -426,7 +426,7 @@ export function commit(record: unknown, policy: RedactionPolicy, saltKey: Uint8A
         let r = trustcore::redact::redact(&doc, &policy.inner, &keys).or_throw()?;
         let out = js_sys::Object::new();
         crate::set(&out, "redacted", &bytes_out(&r.redacted));
-        crate::set(&out, "record", &to_js(&r.record)?);
+        crate::set(&out, "record", &to_js(&r.record.to_value())?);
         Ok(out.into())
     }
 

@@ -159,19 +159,55 @@ impl Digest {
     }
 
     /// Lowercase hex without the algorithm prefix.
+    /// The `<algorithm>:<hex>` text (what `to_string` gives), written into
+    /// a string of its exact size.
+    pub fn to_text(&self) -> String {
+        let name = self.algorithm.name();
+        let mut s = String::with_capacity(name.len() + 65);
+        s.push_str(name);
+        s.push(':');
+        s.push_str(std::str::from_utf8(&self.hex_bytes()).unwrap_or_default());
+        s
+    }
+
+    /// The digest in lowercase hex, on the stack (digests are written by the
+    /// thousand: a redaction record has one per redacted value).
+    fn hex_bytes(&self) -> [u8; 64] {
+        let mut hex = [0u8; 64];
+        for (i, &b) in self.bytes.iter().enumerate() {
+            let [hi, lo] = HEX_PAIRS[usize::from(b)];
+            hex[2 * i] = hi;
+            hex[2 * i + 1] = lo;
+        }
+        hex
+    }
+
+    /// Bare lowercase hex.
     pub fn hex(&self) -> String {
         hex_lower(&self.bytes)
     }
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Each byte's two hex digits.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [HEX_DIGITS[i >> 4], HEX_DIGITS[i & 15]];
+        i += 1;
+    }
+    t
+};
+
 /// Lowercase hex, without `hex::encode`'s per-character iterator (it shows
 /// in profiles where many digests are written).
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = Vec::with_capacity(bytes.len() * 2);
     for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)]);
-        out.push(DIGITS[usize::from(b & 15)]);
+        out.push(HEX_DIGITS[usize::from(b >> 4)]);
+        out.push(HEX_DIGITS[usize::from(b & 15)]);
     }
     // Only ASCII digits and letters were written.
     String::from_utf8(out).unwrap_or_default()
@@ -245,7 +281,9 @@ impl Hasher {
 
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.algorithm, self.hex())
+        f.write_str(self.algorithm.name())?;
+        f.write_str(":")?;
+        f.write_str(std::str::from_utf8(&self.hex_bytes()).unwrap_or_default())
     }
 }
 

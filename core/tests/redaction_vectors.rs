@@ -139,7 +139,14 @@ fn redactions_give_the_bytes_and_the_record() {
             s(&c["redacted"]),
             "{id}"
         );
-        assert_eq!(r.record, c["record"], "{id} record");
+        assert_eq!(r.record.to_value(), c["record"], "{id} record");
+        // The record's canonical bytes, written directly, are those of
+        // canonicalizing the expected document.
+        assert_eq!(
+            r.record.to_canonical_json(),
+            canon(&c["record"]),
+            "{id} record bytes"
+        );
     }
     for c in cases(&doc, "redactErrors") {
         let id = s(&c["id"]);

@@ -131,16 +131,34 @@ pub(crate) fn out_of_range(literal: &str, why: &str) -> Error {
 
 /// Canonical form of an `i64`/`u64` held in memory (serde_json numbers,
 /// Python ints): the same rule as for integer literals.
-pub(crate) fn write_integer<T: std::fmt::Display>(
+pub(crate) fn write_integer(
     out: &mut Vec<u8>,
-    n: T,
+    negative: bool,
+    magnitude: u64,
     as_f64: f64,
 ) -> Result<(), Error> {
-    let text = n.to_string();
-    if as_f64.abs() > MAX_SAFE {
-        check_integer(&text, as_f64)?;
+    // Decimal digits on the stack, from the last: no string per integer.
+    let mut buf = [0u8; 21];
+    let mut at = buf.len();
+    let mut m = magnitude;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
     }
-    out.extend_from_slice(text.as_bytes());
+    if negative {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    let text = &buf[at..];
+    if as_f64.abs() > MAX_SAFE {
+        // Only ASCII digits and a sign were written.
+        check_integer(std::str::from_utf8(text).unwrap_or_default(), as_f64)?;
+    }
+    out.extend_from_slice(text);
     Ok(())
 }
 

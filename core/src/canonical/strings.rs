@@ -75,8 +75,24 @@ pub(crate) fn scan_plain(s: &[u8], mut i: usize) -> (usize, bool) {
 }
 
 /// Writes `s` as a JCS string literal (with quotes).
+#[inline]
 pub(crate) fn write_escaped(out: &mut Vec<u8>, s: &[u8]) {
+    // Most strings need no escape at all: found eight bytes at a time, and
+    // then copied whole.
+    let (first, _) = scan_plain(s, 0);
+    out.reserve(s.len() + 2);
     out.push(b'"');
+    out.extend_from_slice(&s[..first]);
+    if first < s.len() {
+        write_escaped_rest(out, &s[first..]);
+    }
+    out.push(b'"');
+}
+
+/// The rest of a string from its first byte that needs an escape.
+#[cold]
+#[inline(never)]
+fn write_escaped_rest(out: &mut Vec<u8>, s: &[u8]) {
     let mut start = 0;
     for (i, &b) in s.iter().enumerate() {
         if !NEEDS_ESCAPE[b as usize] {
@@ -103,7 +119,6 @@ pub(crate) fn write_escaped(out: &mut Vec<u8>, s: &[u8]) {
         start = i + 1;
     }
     out.extend_from_slice(&s[start..]);
-    out.push(b'"');
 }
 
 /// Sort key of a char in UTF-16 code unit order: BMP characters above the
@@ -124,6 +139,13 @@ fn utf16_rank(c: char) -> u32 {
 /// requires for member names.
 pub fn cmp_utf16(a: &str, b: &str) -> Ordering {
     let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    // Most names differ at once: first bytes below 0xEE start characters
+    // below U+E000, where UTF-8 byte order is UTF-16 order.
+    if let (Some(&x), Some(&y)) = (ab.first(), bb.first()) {
+        if x != y && x < 0xEE && y < 0xEE {
+            return x.cmp(&y);
+        }
+    }
     let common = ab.iter().zip(bb).take_while(|(x, y)| x == y).count();
     if common == ab.len() || common == bb.len() {
         return ab.len().cmp(&bb.len());

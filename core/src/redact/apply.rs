@@ -1,7 +1,9 @@
 //! Applying a policy: the redacted document and the record of what was
 //! redacted, with salted commitments.
 
-use super::policy::{matches, Action, RedactionPolicy, Rule, Selector, Step, RECORD_TYPE};
+use super::policy::{
+    matches, name_bit, Action, RedactionPolicy, Rule, Selector, Step, RECORD_TYPE,
+};
 use super::{bad_key, normalize_into, Error, ErrorCode};
 use crate::canonical::{self, cmp_utf16};
 use crate::digest::{self, Digest};
@@ -10,6 +12,7 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
 use sha2::Sha256;
+use std::sync::Arc;
 use zeroize::Zeroizing;
 
 /// The caller's keys (the core has no randomness).
@@ -92,18 +95,30 @@ pub fn commitment(salt: &[u8], pointer: &str, value: &Value) -> String {
 /// [`commitment`] from the value's canonical bytes: the canonical form of
 /// the array is written directly.
 fn commitment_of(salt: &[u8], pointer: &str, value: &[u8]) -> String {
-    let mut text = Vec::with_capacity(value.len() + pointer.len() + 32);
+    commitment_in(&mut Vec::new(), salt, pointer, value)
+}
+
+/// [`commitment_of`] with the array written into a reused buffer.
+fn commitment_in(text: &mut Vec<u8>, salt: &[u8], pointer: &str, value: &[u8]) -> String {
+    text.clear();
+    text.reserve(value.len() + pointer.len() + 40);
     text.push(b'[');
-    canonical::write_escaped(&mut text, URL_SAFE_NO_PAD.encode(salt).as_bytes());
+    let mut b64 = [0u8; 64];
+    let n = URL_SAFE_NO_PAD.encode_slice(salt, &mut b64).unwrap_or(0);
+    canonical::write_escaped(text, &b64[..n]);
     text.push(b',');
-    canonical::write_escaped(&mut text, pointer.as_bytes());
+    canonical::write_escaped(text, pointer.as_bytes());
     text.push(b',');
     text.extend_from_slice(value);
     text.push(b']');
-    Digest::of(digest::Algorithm::Sha256, &text).to_string()
+    Digest::of(digest::Algorithm::Sha256, text).to_text()
 }
 
 fn escape_into(p: &mut String, token: &str) {
+    if !token.contains(['~', '/']) {
+        p.push_str(token);
+        return;
+    }
     for c in token.chars() {
         match c {
             '~' => p.push_str("~0"),
@@ -120,7 +135,113 @@ pub struct Redaction {
     pub redacted: Vec<u8>,
     /// `trustcore.redaction-record/v1`: policy, the digests of the
     /// original and redacted documents, and one entry per redacted value.
-    pub record: Value,
+    pub record: RedactionRecord,
+}
+
+/// The record of a redaction (`trustcore.redaction-record/v1`), as typed
+/// data: [`RedactionRecord::to_value`] gives its JSON document and
+/// [`RedactionRecord::to_canonical_json`] the same document's canonical
+/// bytes, written directly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RedactionRecord {
+    /// The policy's id.
+    pub policy_id: String,
+    /// The policy's version.
+    pub policy_version: u64,
+    /// The policy's digest (`sha256:` of its canonical JSON).
+    pub policy_digest: String,
+    /// `sha256:` of the original document's canonical bytes.
+    pub original: String,
+    /// `sha256:` of the redacted document's canonical bytes.
+    pub redacted: String,
+    /// One entry per redacted value, in document (canonical) order.
+    pub redactions: Vec<RedactedValue>,
+}
+
+/// One redacted value in a [`RedactionRecord`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RedactedValue {
+    /// RFC 6901 pointer to the value in the original document.
+    pub pointer: String,
+    /// The id of the rule that selected it.
+    pub rule: Arc<str>,
+    /// The rule's class of data.
+    pub class: Arc<str>,
+    /// The action taken (`remove`, `replace`, `mask`, `pseudonymize`).
+    pub action: &'static str,
+    /// `sha256:` of `[salt, pointer, value]` (see [`commitment`]).
+    pub commitment: String,
+}
+
+impl RedactedValue {
+    /// The entry as a JSON object.
+    pub fn to_value(&self) -> Value {
+        let mut e = Map::new();
+        e.insert("action".into(), self.action.into());
+        e.insert("class".into(), self.class.as_ref().into());
+        e.insert("commitment".into(), self.commitment.clone().into());
+        e.insert("pointer".into(), self.pointer.clone().into());
+        e.insert("rule".into(), self.rule.as_ref().into());
+        Value::Object(e)
+    }
+}
+
+impl RedactionRecord {
+    /// The record as a JSON document.
+    pub fn to_value(&self) -> Value {
+        let mut p = Map::new();
+        p.insert("digest".into(), self.policy_digest.clone().into());
+        p.insert("id".into(), self.policy_id.clone().into());
+        p.insert("version".into(), self.policy_version.into());
+        let mut record = Map::new();
+        record.insert("original".into(), self.original.clone().into());
+        record.insert("policy".into(), Value::Object(p));
+        record.insert("redacted".into(), self.redacted.clone().into());
+        record.insert(
+            "redactions".into(),
+            self.redactions
+                .iter()
+                .map(RedactedValue::to_value)
+                .collect(),
+        );
+        record.insert("type".into(), RECORD_TYPE.into());
+        Value::Object(record)
+    }
+
+    /// The record's canonical JSON: the bytes of canonicalizing
+    /// [`to_value`](Self::to_value), written without building it (member
+    /// names are written in their canonical order).
+    pub fn to_canonical_json(&self) -> String {
+        let s = |out: &mut Vec<u8>, name: &[u8], v: &str| {
+            out.extend_from_slice(name);
+            canonical::write_escaped(out, v.as_bytes());
+        };
+        let mut out = Vec::with_capacity(320 + 224 * self.redactions.len());
+        s(&mut out, b"{\"original\":", &self.original);
+        s(&mut out, b",\"policy\":{\"digest\":", &self.policy_digest);
+        s(&mut out, b",\"id\":", &self.policy_id);
+        // Versions are below 2^53 (the policy loader's bound): the decimal
+        // digits are the canonical number.
+        out.extend_from_slice(b",\"version\":");
+        out.extend_from_slice(self.policy_version.to_string().as_bytes());
+        s(&mut out, b"},\"redacted\":", &self.redacted);
+        out.extend_from_slice(b",\"redactions\":[");
+        for (i, e) in self.redactions.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            s(&mut out, b"{\"action\":", e.action);
+            s(&mut out, b",\"class\":", &e.class);
+            s(&mut out, b",\"commitment\":", &e.commitment);
+            s(&mut out, b",\"pointer\":", &e.pointer);
+            s(&mut out, b",\"rule\":", &e.rule);
+            out.push(b'}');
+        }
+        s(&mut out, b"],\"type\":", RECORD_TYPE);
+        out.push(b'}');
+        // Written from whole strings and ASCII only: always UTF-8.
+        String::from_utf8(out).unwrap_or_default()
+    }
 }
 
 /// A document's root must be an object (commitment form and redaction).
@@ -136,7 +257,7 @@ pub(crate) struct Walker<'p, 'a> {
     pub(crate) policy: &'p RedactionPolicy,
     pub(crate) path: Vec<Step<'a>>,
     /// A reused buffer for normalized member names.
-    norm: String,
+    norm: Vec<u8>,
 }
 
 impl<'p, 'a> Walker<'p, 'a> {
@@ -144,7 +265,7 @@ impl<'p, 'a> Walker<'p, 'a> {
         Walker {
             policy,
             path: Vec::with_capacity(16),
-            norm: String::new(),
+            norm: Vec::new(),
         }
     }
 
@@ -159,6 +280,7 @@ impl<'p, 'a> Walker<'p, 'a> {
         let mut best = usize::MAX;
         let pointer_rule = |i: usize| matches(&rules[i].pattern, path);
         let ending = match path.last() {
+            Some(Step::Name(n)) if ix.last_names & name_bit(n.as_bytes()) == 0 => None,
             Some(Step::Name(n)) => ix.by_last_name.get(*n),
             Some(Step::Index(i)) => ix.by_last_index.get(i),
             None => None,
@@ -172,9 +294,15 @@ impl<'p, 'a> Walker<'p, 'a> {
                 best = i;
             }
         }
-        if let (Some(n), false) = (name, ix.by_key.is_empty()) {
+        let may_have_class = |n: &str| match n.as_bytes().first() {
+            Some(&b) if b.is_ascii_alphanumeric() => {
+                ix.key_firsts & (1 << b.to_ascii_lowercase()) != 0
+            }
+            _ => true,
+        };
+        if let Some(n) = name.filter(|n| !ix.by_key.is_empty() && may_have_class(n)) {
             normalize_into(n, &mut self.norm);
-            if let Some(&i) = ix.by_key.get(self.norm.as_str()).and_then(|l| l.first()) {
+            if let Some(&i) = ix.by_key.get(self.norm.as_slice()).and_then(|l| l.first()) {
                 best = best.min(i);
             }
         }
@@ -192,7 +320,7 @@ impl<'p, 'a> Walker<'p, 'a> {
     }
 
     pub(crate) fn pointer(&self) -> String {
-        let mut p = String::new();
+        let mut p = String::with_capacity(32);
         for t in &self.path {
             p.push('/');
             match t {
@@ -250,61 +378,109 @@ struct Apply<'p, 'a> {
     orig: Vec<u8>,
     salts: Keyed,
     pseudonyms: Option<Keyed>,
-    entries: Vec<Value>,
-    /// The redacted document's canonical bytes, written as the walk goes.
+    entries: Vec<RedactedValue>,
+    /// The redacted document's canonical bytes: `orig` up to `synced`, with
+    /// the redactions applied. Between redactions the two are the same
+    /// bytes, so `out` catches up in one copy at each redaction (and at the
+    /// end) instead of one per node.
     out: Vec<u8>,
-    /// The canonical bytes of the value being redacted.
-    scratch: Vec<u8>,
+    /// How much of `orig` `out` stands for.
+    synced: usize,
+    /// The committed array's bytes (reused).
+    text: Vec<u8>,
     /// Reused buffers for the members of an object in canonical order.
     pool: Vec<Vec<(&'a String, &'a Value)>>,
 }
 
 impl<'a> Apply<'_, 'a> {
-    /// Writes the node after redaction; false when it is removed.
+    /// `out` catches up with `orig` to `at`; `orig` from `at` to `resume`
+    /// is left out of it (a redacted value, a removed member's bytes).
+    fn cut(&mut self, at: usize, resume: usize) {
+        self.out.extend_from_slice(&self.orig[self.synced..at]);
+        self.synced = resume;
+    }
+
+    /// Writes the node after redaction; false when it is removed (its bytes
+    /// are in `orig` and the caller cuts them, with the comma that goes).
     fn node(&mut self, name: Option<&str>, v: &'a Value) -> Result<bool, Walk> {
         let Some(rule) = self.w.rule_for(name, v) else {
             self.children(v)?;
             return Ok(true);
         };
         let pointer = self.w.pointer();
-        self.scratch.clear();
+        let at = self.orig.len();
         if self.w.path.len() >= canonical::DEFAULT_MAX_DEPTH
-            || canonical::write_value(v, &mut self.scratch).is_err()
+            || canonical::write_value(v, &mut self.orig).is_err()
         {
             return Err(Walk::Canonical);
         }
-        self.orig.extend_from_slice(&self.scratch);
-        let kept = match &rule.action {
-            Action::Remove => false,
-            Action::Replace(m) => {
-                canonical::write_escaped(&mut self.out, m.as_bytes());
-                true
-            }
-            Action::Mask(keep) => {
-                write_masked(&mut self.out, v, &self.scratch, *keep);
-                true
-            }
+        let end = self.orig.len();
+        let kept = !matches!(rule.action, Action::Remove);
+        if kept {
+            self.cut(at, end);
+        }
+        let value = &self.orig[at..end];
+        match &rule.action {
+            Action::Remove => {}
+            Action::Replace(m) => canonical::write_escaped(&mut self.out, m.as_bytes()),
+            Action::Mask(keep) => write_masked(&mut self.out, v, value, *keep),
             Action::Pseudonymize => {
                 let key = self
                     .pseudonyms
                     .as_ref()
                     .ok_or_else(|| bad_key("pseudonym_key"))?;
-                let h = key.mac(&[b"trustcore.pseudonym/v1\0", &self.scratch]);
-                let token = format!("pseud:{}", URL_SAFE_NO_PAD.encode(&h[..16]));
-                canonical::write_escaped(&mut self.out, token.as_bytes());
-                true
+                let h = key.mac(&[b"trustcore.pseudonym/v1\0", value]);
+                // `pseud:` and 22 base64url characters: nothing to escape.
+                let mut token = *b"\"pseud:______________________\"";
+                let n = URL_SAFE_NO_PAD
+                    .encode_slice(&h[..16], &mut token[7..29])
+                    .unwrap_or(0);
+                debug_assert_eq!(n, 22);
+                self.out.extend_from_slice(&token);
             }
-        };
+        }
         let s = self.salts.salt(&pointer);
-        let commitment = commitment_of(&s, &pointer, &self.scratch);
-        let mut e = Map::new();
-        e.insert("action".into(), rule.action.as_str().into());
-        e.insert("class".into(), Value::String(rule.class.clone()));
-        e.insert("commitment".into(), Value::String(commitment));
-        e.insert("pointer".into(), Value::String(pointer));
-        e.insert("rule".into(), Value::String(rule.id.clone()));
-        self.entries.push(Value::Object(e));
+        let commitment = commitment_in(&mut self.text, &s, &pointer, &self.orig[at..end]);
+        self.entries.push(RedactedValue {
+            pointer,
+            rule: rule.id.clone(),
+            class: rule.class.clone(),
+            action: rule.action.as_str(),
+            commitment,
+        });
         Ok(kept)
+    }
+
+    /// After member or element `n` of a container, written to `orig` from
+    /// `start` (its comma, when `n > 0`) with its own bytes from `own`:
+    /// when it was removed, its bytes leave `out`, with the comma before it
+    /// when something before it stayed, or else with the comma after it
+    /// (`skip_comma`: the next one's comma, cut when it is written).
+    fn after(
+        &mut self,
+        kept: bool,
+        start: usize,
+        own: usize,
+        kept_any: &mut bool,
+        skip: &mut bool,
+    ) {
+        if kept {
+            *kept_any = true;
+        } else {
+            let from = if *kept_any { start } else { own };
+            self.cut(from, self.orig.len());
+            *skip = !*kept_any;
+        }
+    }
+
+    /// Writes the comma before member or element `n > 0`; cut from `out`
+    /// when everything before it was removed.
+    fn comma(&mut self, skip: &mut bool) {
+        let at = self.orig.len();
+        self.orig.push(b',');
+        if std::mem::take(skip) {
+            self.cut(at, at + 1);
+        }
     }
 
     /// Writes a node that no rule selected, redacting inside it.
@@ -312,70 +488,49 @@ impl<'a> Apply<'_, 'a> {
         if self.w.path.len() >= canonical::DEFAULT_MAX_DEPTH {
             return Err(Walk::Canonical);
         }
+        let (mut kept_any, mut skip) = (false, false);
         match v {
             Value::Object(m) => {
                 self.orig.push(b'{');
-                self.out.push(b'{');
-                let mut first = true;
                 let mut members = self.pool.pop().unwrap_or_default();
                 members.extend(m.iter());
                 members.sort_by(|a, b| cmp_utf16(a.0, b.0));
                 for (n, &(k, child)) in members.iter().enumerate() {
+                    let start = self.orig.len();
                     if n > 0 {
-                        self.orig.push(b',');
+                        self.comma(&mut skip);
                     }
-                    let name_at = self.orig.len();
+                    let own = self.orig.len();
                     canonical::write_escaped(&mut self.orig, k.as_bytes());
                     self.orig.push(b':');
-                    let mark = self.out.len();
-                    if !first {
-                        self.out.push(b',');
-                    }
-                    self.out.extend_from_slice(&self.orig[name_at..]);
                     self.w.path.push(Step::Name(k));
                     let r = self.node(Some(k), child);
                     self.w.path.pop();
-                    match r {
-                        Ok(true) => first = false,
-                        Ok(false) => self.out.truncate(mark),
-                        Err(e) => return Err(e),
-                    }
+                    self.after(r?, start, own, &mut kept_any, &mut skip);
                 }
                 members.clear();
                 self.pool.push(members);
                 self.orig.push(b'}');
-                self.out.push(b'}');
             }
             Value::Array(items) => {
                 self.orig.push(b'[');
-                self.out.push(b'[');
-                let mut first = true;
                 for (i, child) in items.iter().enumerate() {
+                    let start = self.orig.len();
                     if i > 0 {
-                        self.orig.push(b',');
+                        self.comma(&mut skip);
                     }
-                    let mark = self.out.len();
-                    if !first {
-                        self.out.push(b',');
-                    }
+                    let own = self.orig.len();
                     self.w.path.push(Step::Index(i));
                     let r = self.node(None, child);
                     self.w.path.pop();
-                    if r? {
-                        first = false;
-                    } else {
-                        self.out.truncate(mark);
-                    }
+                    self.after(r?, start, own, &mut kept_any, &mut skip);
                 }
                 self.orig.push(b']');
-                self.out.push(b']');
             }
             scalar => {
-                let at = self.orig.len();
                 if canonical::write_value(scalar, &mut self.orig).is_err() {
                     return Err(Walk::Canonical);
                 }
-                self.out.extend_from_slice(&self.orig[at..]);
             }
         }
         Ok(())
@@ -405,9 +560,10 @@ pub fn redact(
         orig: Vec::with_capacity(1024),
         salts: Keyed::new(&keys.salt_key),
         pseudonyms: keys.pseudonym_key.as_deref().map(Keyed::new),
-        entries: Vec::new(),
+        entries: Vec::with_capacity(16),
         out: Vec::with_capacity(1024),
-        scratch: Vec::new(),
+        synced: 0,
+        text: Vec::with_capacity(256),
         pool: Vec::new(),
     };
     match a.children(doc) {
@@ -424,28 +580,16 @@ pub fn redact(
             .into());
         }
     }
+    a.cut(a.orig.len(), a.orig.len());
     let (original, redacted) = (a.orig, a.out);
-    let mut p = Map::new();
-    p.insert("digest".into(), policy.digest().into());
-    p.insert("id".into(), Value::String(policy.id.clone()));
-    p.insert("version".into(), policy.version.into());
-    let mut record = Map::new();
-    record.insert(
-        "original".into(),
-        Digest::of(digest::Algorithm::Sha256, &original)
-            .to_string()
-            .into(),
-    );
-    record.insert("policy".into(), Value::Object(p));
-    record.insert(
-        "redacted".into(),
-        Digest::of(digest::Algorithm::Sha256, &redacted)
-            .to_string()
-            .into(),
-    );
-    record.insert("redactions".into(), Value::Array(a.entries));
-    record.insert("type".into(), RECORD_TYPE.into());
-    let record = Value::Object(record);
+    let record = RedactionRecord {
+        policy_id: policy.id.clone(),
+        policy_version: policy.version,
+        policy_digest: policy.digest().to_string(),
+        original: Digest::of(digest::Algorithm::Sha256, &original).to_text(),
+        redacted: Digest::of(digest::Algorithm::Sha256, &redacted).to_text(),
+        redactions: a.entries,
+    };
     Ok(Redaction { redacted, record })
 }
 
@@ -575,6 +719,49 @@ mod tests {
         }
     }
 
+    /// Redaction the slow way, for the proptest: the redacted value built as
+    /// a tree (removed members and elements dropped, replaced ones put in)
+    /// and the pointers of what was redacted, in document order.
+    fn naive_redact<'a>(w: &mut Walker<'_, 'a>, v: &'a Value, pointers: &mut Vec<String>) -> Value {
+        let mut child =
+            |w: &mut Walker<'_, 'a>, name: Option<&str>, c: &'a Value| match naive(w, name, c) {
+                None => Some(naive_redact(w, c, pointers)),
+                Some(r) => {
+                    pointers.push(w.pointer());
+                    match &r.action {
+                        Action::Remove => None,
+                        Action::Replace(m) => Some(Value::String(m.clone())),
+                        _ => unreachable!("the proptest's policies remove and replace"),
+                    }
+                }
+            };
+        match v {
+            Value::Object(m) => {
+                let mut out = Map::new();
+                for (k, c) in sorted(m) {
+                    w.path.push(Step::Name(k));
+                    if let Some(x) = child(w, Some(k), c) {
+                        out.insert(k.clone(), x);
+                    }
+                    w.path.pop();
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => {
+                let mut out = Vec::new();
+                for (i, c) in items.iter().enumerate() {
+                    w.path.push(Step::Index(i));
+                    if let Some(x) = child(w, None, c) {
+                        out.push(x);
+                    }
+                    w.path.pop();
+                }
+                Value::Array(out)
+            }
+            scalar => scalar.clone(),
+        }
+    }
+
     proptest! {
         // The indexed lookup gives, at every node, the first rule in policy
         // order that selects it.
@@ -598,6 +785,47 @@ mod tests {
                     w.path.pop();
                 }
             }
+        }
+
+        // The walk that writes both documents in one pass, cutting what is
+        // removed (with the right commas), gives the bytes of redacting the
+        // tree and canonicalizing it, and records the same pointers.
+        #[test]
+        fn one_pass_redaction_is_the_tree_redaction(
+            d in doc(),
+            sels in proptest::collection::vec((selector(), any::<bool>()), 1..8),
+        ) {
+            let rules: Vec<Value> = sels
+                .into_iter()
+                .enumerate()
+                .map(|(i, (s, remove))| {
+                    let action = if remove { "remove" } else { "replace" };
+                    json!({"id": format!("r{i}"), "select": s, "action": action})
+                })
+                .collect();
+            let policy = RedactionPolicy::from_value(&json!({
+                "type": "trustcore.redaction-policy/v1", "id": "p", "version": 1, "rules": rules
+            }))
+            .unwrap();
+            let keys = RedactionKeys::from_bytes(&[3; 32], None).unwrap();
+            let doc = match d {
+                Value::Object(_) => d,
+                other => json!({ "root": other }),
+            };
+            let got = redact(&doc, &policy, &keys).unwrap();
+            let mut pointers = Vec::new();
+            let want = naive_redact(&mut Walker::new(&policy), &doc, &mut pointers);
+            prop_assert_eq!(
+                String::from_utf8(got.redacted.clone()).unwrap(),
+                String::from_utf8(canonical_bytes(&want)).unwrap()
+            );
+            let got_pointers: Vec<String> =
+                got.record.redactions.iter().map(|e| e.pointer.clone()).collect();
+            prop_assert_eq!(got_pointers, pointers);
+            prop_assert_eq!(
+                got.record.to_canonical_json().into_bytes(),
+                canonical_bytes(&got.record.to_value())
+            );
         }
     }
 }

@@ -85,18 +85,17 @@ fn email(s: &str) -> bool {
     if !local_ok {
         return false;
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
+    // At least two labels.
+    let Some((_, tld)) = domain.rsplit_once('.') else {
         return false;
-    }
+    };
     let label_ok = |l: &str| {
         (1..=63).contains(&l.len())
             && !l.starts_with('-')
             && !l.ends_with('-')
             && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
     };
-    let tld = labels[labels.len() - 1];
-    labels.iter().all(|l| label_ok(l))
+    domain.split('.').all(label_ok)
         && tld.len() >= 2
         && tld.bytes().all(|b| b.is_ascii_alphabetic())
 }
@@ -115,9 +114,8 @@ fn ipv4(s: &str) -> bool {
     if !(7..=15).contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return false;
     }
-    let parts: Vec<&str> = s.split('.').collect();
-    parts.len() == 4
-        && parts.iter().all(|p| {
+    s.split('.').count() == 4
+        && s.split('.').all(|p| {
             !p.is_empty()
                 && p.len() <= 3
                 && p.bytes().all(|b| b.is_ascii_digit())
@@ -211,27 +209,24 @@ fn card(s: &str) -> bool {
     } else {
         None
     };
-    let digits: Vec<u32> = match sep {
-        None => s
-            .chars()
-            .map(|c| c.to_digit(10))
-            .collect::<Option<_>>()
-            .unwrap_or_default(),
-        Some(sep) => {
-            let groups: Vec<&str> = s.split(sep).collect();
-            if groups
-                .iter()
-                .any(|g| g.is_empty() || !g.bytes().all(|b| b.is_ascii_digit()))
-            {
-                return false;
-            }
-            groups
-                .concat()
-                .chars()
-                .filter_map(|c| c.to_digit(10))
-                .collect()
+    // Separators, when there are any, stand between groups of digits.
+    if let Some(sep) = sep {
+        if s.split(sep)
+            .any(|g| g.is_empty() || !g.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return false;
         }
-    };
+    } else if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    // The digits, on the stack (a string of 13 to 37 bytes has at most 37).
+    let mut buf = [0u32; 38];
+    let mut n = 0;
+    for b in s.bytes().filter(u8::is_ascii_digit) {
+        buf[n] = u32::from(b - b'0');
+        n += 1;
+    }
+    let digits = &buf[..n];
     if !(13..=19).contains(&digits.len()) {
         return false;
     }
@@ -261,10 +256,10 @@ fn iban(s: &str) -> bool {
     if head.len() < 15 || !head[0].is_ascii_uppercase() || !head[1].is_ascii_uppercase() {
         return false;
     }
-    let compact: String = if s.contains(' ') {
-        let groups: Vec<&str> = s.split(' ').collect();
-        let shaped = groups.iter().enumerate().all(|(i, g)| {
-            if i + 1 == groups.len() {
+    if s.contains(' ') {
+        let groups = s.split(' ').count();
+        let shaped = s.split(' ').enumerate().all(|(i, g)| {
+            if i + 1 == groups {
                 (1..=4).contains(&g.len())
             } else {
                 g.len() == 4
@@ -273,11 +268,18 @@ fn iban(s: &str) -> bool {
         if !shaped {
             return false;
         }
-        groups.concat()
-    } else {
-        s.to_string()
-    };
-    let b = compact.as_bytes();
+    }
+    // The characters without the spaces, on the stack (at most 34 count).
+    let mut buf = [0u8; 34];
+    let mut n = 0;
+    for c in s.bytes().filter(|&c| c != b' ') {
+        if n == buf.len() {
+            return false;
+        }
+        buf[n] = c;
+        n += 1;
+    }
+    let b = &buf[..n];
     if !(15..=34).contains(&b.len())
         || !b[..2].iter().all(u8::is_ascii_uppercase)
         || !b[2..4].iter().all(u8::is_ascii_digit)

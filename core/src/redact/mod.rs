@@ -17,7 +17,10 @@
 //!   class, action) with a salted commitment, so a privileged reader holding
 //!   the value and the salt key can prove it was the one removed. Salts and
 //!   pseudonyms come from keys the caller gives: the core has no
-//!   randomness.
+//!   randomness. The record is typed data ([`RedactionRecord`]):
+//!   [`RedactionRecord::to_value`] gives its JSON document and
+//!   [`RedactionRecord::to_canonical_json`] that document's canonical text,
+//!   written directly.
 //! - [`commit`] turns a record into its commitment form (each selected value
 //!   replaced by the digest of a disclosure) for a snapshot to sign;
 //!   [`disclose`] applies any subset of disclosures and refuses what RFC
@@ -29,7 +32,9 @@ mod commit;
 pub mod detect;
 mod policy;
 
-pub use apply::{commitment, proves, redact, Redaction, RedactionKeys};
+pub use apply::{
+    commitment, proves, redact, RedactedValue, Redaction, RedactionKeys, RedactionRecord,
+};
 pub use commit::{commit, disclose, Committed};
 pub use policy::{Action, RedactionPolicy, Rule, Selector, POLICY_TYPE, RECORD_TYPE};
 
@@ -70,27 +75,32 @@ coded_error! {
 /// `name` normalized for class matching: lowercase, without `_`, `-` and
 /// spaces (`E_Mail`, `e-mail` and `email` are one name).
 pub(crate) fn normalize_name(name: &str) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     normalize_into(name, &mut out);
-    out
+    // Only whole UTF-8 characters were written.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// [`normalize_name`] into a reused buffer.
-pub(crate) fn normalize_into(name: &str, out: &mut String) {
+/// [`normalize_name`] as UTF-8 bytes into a reused buffer (the walk looks
+/// member names up by these bytes, with no second validation).
+pub(crate) fn normalize_into(name: &str, out: &mut Vec<u8>) {
     out.clear();
     if name.is_ascii() {
         out.extend(
             name.bytes()
                 .filter(|b| !matches!(b, b'_' | b'-' | b' '))
-                .map(|b| char::from(b.to_ascii_lowercase())),
+                .map(|b| b.to_ascii_lowercase()),
         );
         return;
     }
-    out.extend(
-        name.chars()
-            .filter(|c| !matches!(c, '_' | '-' | ' '))
-            .flat_map(char::to_lowercase),
-    );
+    let mut buf = [0u8; 4];
+    for c in name
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+    {
+        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    }
 }
 
 pub(crate) fn bad_key(what: &str) -> Error {

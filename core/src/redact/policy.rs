@@ -6,6 +6,7 @@ use crate::canonical;
 use crate::digest::{self, Digest};
 use crate::text::quote;
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// The `type` of a redaction policy.
 pub const POLICY_TYPE: &str = "trustcore.redaction-policy/v1";
@@ -65,15 +66,15 @@ impl Action {
 /// One rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
-    /// Its id (in the record).
-    pub id: String,
+    /// Its id (in the record; shared with every record entry it makes).
+    pub id: Arc<str>,
     /// What it selects.
     pub select: Selector,
     /// What it does.
     pub action: Action,
     /// The class of data (in the record): the detector's name by default,
     /// else `pii`.
-    pub class: String,
+    pub class: Arc<str>,
     pub(crate) pattern: Vec<Token>,
     pub(crate) keys: Vec<String>,
 }
@@ -92,47 +93,108 @@ pub struct RedactionPolicy {
     pub(crate) index: RuleIndex,
 }
 
-/// FNV-1a: the index's keys are short member names from the policy, looked
-/// up at every node of every document; SipHash's keyed rounds cost more than
-/// the lookup (this is no defence against crafted documents, and need not
-/// be: a lookup only ever finds the policy's own names).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Fnv(u64);
+/// A multiply-rotate hash over eight bytes at a time (FxHash's step, with a
+/// final mix for the table's top bits): the index's keys are short member
+/// names from the policy, looked up at every node of every document, where
+/// SipHash's keyed rounds, or FNV's multiply per byte, cost more than the
+/// lookup. It is no defence against crafted documents, and need not be: a
+/// lookup only ever finds the policy's own names, and documents never insert.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct NameHash(u64);
 
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+const MIX: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl NameHash {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(MIX);
     }
 }
 
-impl std::hash::Hasher for Fnv {
+/// The first eight bytes of `b` (at least eight), little-endian.
+#[inline]
+fn le64(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(w)
+}
+
+/// The first four bytes of `b` (at least four), little-endian.
+#[inline]
+fn le32(b: &[u8]) -> u64 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&b[..4]);
+    u64::from(u32::from_le_bytes(w))
+}
+
+impl std::hash::Hasher for NameHash {
     fn finish(&self) -> u64 {
-        self.0
+        let h = self.0;
+        (h ^ (h >> 31)).wrapping_mul(0x94d0_49bb_1331_11eb) ^ (h >> 29)
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        // Fixed-size loads only: a copy of a variable-length tail would be a
+        // call to memcpy, and a store of bytes reloaded as a word a stall.
+        let n = bytes.len();
+        let mut words = bytes.chunks_exact(8);
+        for c in &mut words {
+            self.add(le64(c));
         }
+        let tail = match n {
+            0 => return,
+            _ if n % 8 == 0 => return,
+            // The last eight bytes, overlapping the last whole word.
+            8.. => le64(&bytes[n - 8..]),
+            4..=7 => (le32(bytes) << 32) | le32(&bytes[n - 4..]),
+            _ => {
+                (u64::from(bytes[0]) << 16)
+                    | (u64::from(bytes[n / 2]) << 8)
+                    | u64::from(bytes[n - 1])
+            }
+        };
+        self.add(tail ^ ((n as u64) << 56));
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b) | 0x100);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
     }
 }
 
-type FnvMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+type NameMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<NameHash>>;
 
 /// Which rules can select a node, by what it is: the walk tries only those
 /// (in rule order) instead of every rule at every node.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct RuleIndex {
     /// Pointer rules whose pattern ends with a member name.
-    pub(crate) by_last_name: FnvMap<String, Vec<usize>>,
+    pub(crate) by_last_name: NameMap<String, Vec<usize>>,
     /// Pointer rules whose pattern ends with an array index.
-    pub(crate) by_last_index: FnvMap<usize, Vec<usize>>,
+    pub(crate) by_last_index: NameMap<usize, Vec<usize>>,
     /// Pointer rules whose pattern ends with `*` or `**`.
     pub(crate) wildcard: Vec<usize>,
     /// Member-class rules, by normalized name.
-    pub(crate) by_key: FnvMap<String, Vec<usize>>,
+    pub(crate) by_key: NameMap<Vec<u8>, Vec<usize>>,
     /// Detector rules.
     pub(crate) detect: Vec<usize>,
+    /// A filter over `by_last_name`'s names ([`name_bit`]): a name whose bit
+    /// is clear is not there, with no hashing.
+    pub(crate) last_names: u64,
+    /// The first bytes of `by_key`'s names that are ASCII: a member whose
+    /// name starts with an ASCII letter or digit absent here has no class
+    /// rule (its normalized name starts with that byte, lowercased).
+    pub(crate) key_firsts: u128,
+}
+
+/// A name's bit in [`RuleIndex::last_names`], from its length and first byte.
+#[inline]
+pub(crate) fn name_bit(name: &[u8]) -> u64 {
+    let first = usize::from(name.first().copied().unwrap_or(0));
+    1 << (name.len().wrapping_mul(7).wrapping_add(first) & 63)
 }
 
 impl RuleIndex {
@@ -143,6 +205,7 @@ impl RuleIndex {
                 Selector::Pointer(_) => match r.pattern.last() {
                     Some(Token::Lit(l)) => {
                         ix.by_last_name.entry(l.clone()).or_default().push(i);
+                        ix.last_names |= name_bit(l.as_bytes());
                         let decimal = (l == "0" || !l.starts_with('0'))
                             && !l.is_empty()
                             && l.bytes().all(|b| b.is_ascii_digit());
@@ -154,7 +217,10 @@ impl RuleIndex {
                 },
                 Selector::Keys(_) => {
                     for k in &r.keys {
-                        let list = ix.by_key.entry(k.clone()).or_default();
+                        if let Some(&b) = k.as_bytes().first().filter(|b| b.is_ascii()) {
+                            ix.key_firsts |= 1 << b;
+                        }
+                        let list = ix.by_key.entry(k.clone().into_bytes()).or_default();
                         if list.last() != Some(&i) {
                             list.push(i);
                         }
@@ -321,7 +387,7 @@ impl RedactionPolicy {
                 &["id", "select", "action", "class", "marker", "keep"],
             )?;
             let rid = text(o, &at, "id", 128)?.to_string();
-            if rules.iter().any(|x: &Rule| x.id == rid) {
+            if rules.iter().any(|x: &Rule| *x.id == *rid) {
                 return Err(Error::at(
                     &format!("{at}/id"),
                     format!("rule id {} is used twice", quote(&rid)),
@@ -433,10 +499,10 @@ impl RedactionPolicy {
                 Some(_) => text(o, &at, "class", 64)?.to_string(),
             };
             rules.push(Rule {
-                id: rid,
+                id: rid.into(),
                 select,
                 action,
-                class,
+                class: class.into(),
                 pattern: pat,
                 keys,
             });
