@@ -432,5 +432,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(stitch, m)?)?;
     m.add_function(wrap_pyfunction!(split_bytes, m)?)?;
+    // The core's bounds on part and bucket counts, for `trustcore.dask`'s
+    // own option checks (one rule, stated once).
+    m.add("_MAX_PARTS", seg::MAX_PARTS)?;
+    m.add("_MAX_BUCKETS", seg::MAX_BUCKETS as u64)?;
     Ok(())
 }

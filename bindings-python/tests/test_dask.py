@@ -151,6 +151,11 @@ def test_gzip_files_and_bad_arguments(cluster, tmp_path):
         tdask.verify([b], reg, client=cluster, frobnicate=1)
     with pytest.raises(tc.OptionsError):
         tdask.verify([b], reg, client=cluster, segments_per_file=0)
+    # The core's bounds, refused before any work is sent.
+    with pytest.raises(tc.OptionsError, match="from 1 to 16777216"):
+        tdask.verify([b], reg, client=cluster, segments_per_file=(1 << 24) + 1)
+    with pytest.raises(tc.OptionsError, match="from 1 to 1048576"):
+        tdask.verify([b], reg, client=cluster, buckets=(1 << 20) + 1)
     with pytest.raises(TypeError):
         tdask.verify([b], 42, client=cluster)
 

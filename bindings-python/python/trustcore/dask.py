@@ -185,17 +185,18 @@ def verify(
     registry = _registry(signers)
     import importlib
 
-    _invalid_option: Any = getattr(importlib.import_module("trustcore._trustcore"),
-                                   "_invalid_option")
-
-    for name, value, none_ok in (("segments_per_file", segments_per_file, False),
-                                 ("segments", segments, True), ("buckets", buckets, True)):
+    native: Any = importlib.import_module("trustcore._trustcore")
+    # The core's bounds: segments are parts of the log, buckets its id shards.
+    for name, value, none_ok, most in (
+            ("segments_per_file", segments_per_file, False, native._MAX_PARTS),
+            ("segments", segments, True, native._MAX_PARTS),
+            ("buckets", buckets, True, native._MAX_BUCKETS)):
         if value is None and none_ok:
             continue
         if not isinstance(value, int) or isinstance(value, bool):
             raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-        if not 1 <= value <= 1 << 20:
-            raise _invalid_option(name, "an integer from 1 to 1048576", value)
+        if not 1 <= value <= most:
+            raise native._invalid_option(name, f"an integer from 1 to {most}", value)
     seg_options = dict(options)
     seg_options.setdefault("threads", 1)
     # Options are read (and refused) here, before any work is sent.
