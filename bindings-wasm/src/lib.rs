@@ -372,6 +372,66 @@ enum JsText {
     Utf16(Vec<u16>),
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The engine's `TextEncoder`.
+    #[wasm_bindgen(js_name = TextEncoder)]
+    type Utf8Encoder;
+
+    #[wasm_bindgen(catch, constructor, js_class = TextEncoder)]
+    fn new() -> Result<Utf8Encoder, JsValue>;
+
+    #[wasm_bindgen(catch, method, js_class = TextEncoder, js_name = encodeInto)]
+    fn encode_into(
+        this: &Utf8Encoder,
+        s: &JsString,
+        dest: &Uint8Array,
+    ) -> Result<EncodeResult, JsValue>;
+
+    /// What `encodeInto` answers.
+    type EncodeResult;
+
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeResult) -> f64;
+}
+
+thread_local! {
+    static ENCODER: Option<Utf8Encoder> = Utf8Encoder::new().ok();
+}
+
+/// A well-formed JS string's UTF-8 bytes, written by the engine's
+/// `TextEncoder.encodeInto` straight into a buffer allocated (fallibly)
+/// here: one native call, where wasm-bindgen's own copy walks the string's
+/// ASCII prefix in JavaScript one code unit at a time. `None` when the
+/// engine has no `TextEncoder` (the caller then takes wasm-bindgen's copy).
+fn encode_utf8(s: &JsString, len: usize, what: &str) -> Result<Option<String>, JsValue> {
+    ENCODER.with(|e| {
+        let Some(e) = e else {
+            return Ok(None);
+        };
+        if len == 0 {
+            return Ok(Some(String::new()));
+        }
+        // A code unit becomes at most 3 UTF-8 bytes (a pair of them, 4).
+        let cap = len
+            .checked_mul(3)
+            .ok_or_else(|| too_large(what, len, "code units"))?;
+        let mut out: Vec<u8> = Vec::new();
+        out.try_reserve_exact(cap)
+            .map_err(|_| too_large(what, len, "code units"))?;
+        out.resize(cap, 0);
+        // SAFETY: the view covers `out`'s initialised bytes and is used at
+        // once, before anything can allocate (and move or grow the memory
+        // it views).
+        let view = unsafe { Uint8Array::view_mut_raw(out.as_mut_ptr(), cap) };
+        let written = e.encode_into(s, &view)?.written();
+        out.truncate((written as usize).min(cap));
+        // The engine writes UTF-8 for a well-formed string; anything else
+        // falls back to the copy below.
+        Ok(String::from_utf8(out).ok())
+    })
+}
+
 /// Reads a JS string (a primitive: its `length` is exact). `what` names it
 /// in the error when it does not fit in memory.
 fn read_string(s: &JsString, what: &str) -> Result<JsText, JsValue> {
@@ -380,6 +440,14 @@ fn read_string(s: &JsString, what: &str) -> Result<JsText, JsValue> {
     // copy) is only used when it cannot replace anything. Engines without
     // `isWellFormed` (before 2023) take the code-unit path.
     if let Ok(true) = is_well_formed(s) {
+        // Below the probe size the engine encodes into a buffer of 3 bytes
+        // per code unit; larger strings take wasm-bindgen's copy, which
+        // holds only what it needs (an ASCII string of 1 GB fits).
+        if len < PROBE_UNITS {
+            if let Some(text) = encode_utf8(s, len as usize, what)? {
+                return Ok(JsText::Str(text));
+            }
+        }
         if len >= PROBE_UNITS {
             // UTF-8 takes at most 3 bytes per code unit, and the copy
             // briefly holds the first guess as well.
