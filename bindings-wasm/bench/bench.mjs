@@ -3,7 +3,9 @@
 // one per line), made by `python3 benches/gen_corpus.py` (run here when
 // missing; TRUSTCORE_CORPUS_DIR points at another folder).
 //
-// Measures two inputs per event: UTF-8 bytes (Uint8Array) and JS strings.
+// Measures two inputs per event, UTF-8 bytes (Uint8Array) and JS strings,
+// in the full module (pkg-node) and the verify module (pkg-verify, the
+// app's), against npm `canonicalize` with `JSON.parse` (#13's peer).
 // BENCH_SECONDS sets the time per measurement (default 3), split into
 // BENCH_ROUNDS rounds (default 5) of which the best is kept.
 //
@@ -18,6 +20,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoDir = join(here, '..', '..');
 const require = createRequire(import.meta.url);
 const wasm = require('../pkg-node/trustcore_wasm.js');
+const verify = await import('../pkg-verify/trustcore_wasm.js');
+verify.initSync({ module: readFileSync(join(here, '..', 'pkg-verify', 'trustcore_wasm_bg.wasm')) });
+const npm = await import('canonicalize');
+const canonicalize = npm.default ?? npm;
 
 const corpusDir = process.env.TRUSTCORE_CORPUS_DIR ?? join(repoDir, 'benches', 'corpus');
 const eventsFile = join(corpusDir, 'events.jsonl');
@@ -65,18 +71,29 @@ function measure(op) {
 }
 
 const avgBytes = totalBytes / lines.length;
+for (let i = 0; i < Math.min(lines.length, 256); i++) {
+  const want = canonicalize(JSON.parse(lines[i]));
+  for (const m of [wasm, verify]) {
+    if (new TextDecoder().decode(m.canonicalizeText(lines[i])) !== want) throw new Error(`event ${i}: canonical forms differ`);
+  }
+}
 const rows = [
-  ['canonicalizeText(Uint8Array)', (i) => wasm.canonicalizeText(asBytes[i])],
-  ['canonicalizeText(string)', (i) => wasm.canonicalizeText(lines[i])],
+  ['npm canonicalize(JSON.parse(string))', (i) => canonicalize(JSON.parse(lines[i]))],
+  ['full: canonicalizeText(Uint8Array)', (i) => wasm.canonicalizeText(asBytes[i])],
+  ['full: canonicalizeText(string)', (i) => wasm.canonicalizeText(lines[i])],
+  ['verify: canonicalizeText(Uint8Array)', (i) => verify.canonicalizeText(asBytes[i])],
+  ['verify: canonicalizeText(string)', (i) => verify.canonicalizeText(lines[i])],
 ];
 
 console.log(`trustcore-wasm ${wasm.version()}, Node ${process.version}`);
 console.log(`corpus: ${eventsFile} (${lines.length} events, ${avgBytes.toFixed(0)} bytes average)`);
 console.log('');
-console.log('| input | ops/s | MB/s |');
-console.log('|---|---:|---:|');
+console.log('| input | ops/s | MB/s | vs npm |');
+console.log('|---|---:|---:|---:|');
+let peer = 0;
 for (const [name, op] of rows) {
   const opsPerSec = measure(op);
+  peer ||= opsPerSec;
   const mbPerSec = (opsPerSec * avgBytes) / 1e6;
-  console.log(`| ${name} | ${Math.round(opsPerSec).toLocaleString('en-US')} | ${mbPerSec.toFixed(1)} |`);
+  console.log(`| ${name} | ${Math.round(opsPerSec).toLocaleString('en-US')} | ${mbPerSec.toFixed(1)} | ${(opsPerSec / peer).toFixed(2)}× |`);
 }
