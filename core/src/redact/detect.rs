@@ -443,4 +443,29 @@ mod tests {
             }
         }
     }
+
+    proptest::proptest! {
+        // Cheap (6 detectors on short strings), so many cases: the edges of
+        // each condition are a few strings among many.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        // The quick conditions in `matches` only ever reject what the full
+        // check rejects too: on strings shaped like each detector's values
+        // (and near misses), the two answers agree.
+        #[test]
+        fn quick_conditions_never_change_an_answer(
+            s in proptest::prop_oneof![
+                "[a-z.]{0,6}@[a-z-]{0,6}(\\.[a-z]{1,3}){0,3}",
+                "\\+?[0-9]{6,17}",
+                "[0-9]{1,3}(\\.[0-9]{1,4}){0,4}",
+                "[0-9a-fA-F:.]{0,46}",
+                "[0-9]{1,5}([ -][0-9]{1,5}){0,6}",
+                "[A-Z]{1,2}[0-9]{0,2}[A-Z0-9 ]{0,40}",
+                ".{0,20}",
+            ]
+        ) {
+            for d in super::Detector::ALL {
+                proptest::prop_assert_eq!(d.matches(&s), d.full_check(&s), "{:?} on {:?}", d, s);
+            }
+        }
+    }
 }
