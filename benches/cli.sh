@@ -19,7 +19,7 @@ pg_start >/dev/null
 trap pg_stop EXIT
 db="${TRUSTCORE_PG_URL%/*}/tc_bench"
 psql -q "$TRUSTCORE_PG_URL" -c "DROP DATABASE IF EXISTS tc_bench" -c "CREATE DATABASE tc_bench"
-psql -q "$db" -f sql/migrations/0001_audit_events.sql
+psql -q -1 "$db" -f sql/migrations/0001_audit_events.sql
 psql -q "$db" -c "$(cat "$DIR/copy.sql")" < "$DIR/events.csv"
 psql -q "$db" -c "VACUUM ANALYZE audit_events"
 
