@@ -436,9 +436,9 @@ fn encode_utf8(s: &JsString, len: usize, what: &str) -> Result<Option<String>, J
 /// in the error when it does not fit in memory.
 fn read_string(s: &JsString, what: &str) -> Result<JsText, JsValue> {
     let len = s.length();
-    // `isWellFormed` is one call; wasm-bindgen's String conversion (one bulk
-    // copy) is only used when it cannot replace anything. Engines without
-    // `isWellFormed` (before 2023) take the code-unit path.
+    // `isWellFormed` is one call; a UTF-8 copy (which would replace a lone
+    // surrogate) is only made when it cannot replace anything. Engines
+    // without `isWellFormed` (before 2023) take the code-unit path.
     if let Ok(true) = is_well_formed(s) {
         // Below the probe size the engine encodes into a buffer of 3 bytes
         // per code unit; larger strings take wasm-bindgen's copy, which
@@ -447,8 +447,7 @@ fn read_string(s: &JsString, what: &str) -> Result<JsText, JsValue> {
             if let Some(text) = encode_utf8(s, len as usize, what)? {
                 return Ok(JsText::Str(text));
             }
-        }
-        if len >= PROBE_UNITS {
+        } else {
             // UTF-8 takes at most 3 bytes per code unit, and the copy
             // briefly holds the first guess as well.
             probe(

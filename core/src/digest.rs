@@ -158,7 +158,6 @@ impl Digest {
         &self.bytes
     }
 
-    /// Lowercase hex without the algorithm prefix.
     /// The `<algorithm>:<hex>` text (what `to_string` gives), written into
     /// a string of its exact size.
     pub fn to_text(&self) -> String {
@@ -174,41 +173,41 @@ impl Digest {
     /// thousand: a redaction record has one per redacted value).
     fn hex_bytes(&self) -> [u8; 64] {
         let mut hex = [0u8; 64];
-        for (i, &b) in self.bytes.iter().enumerate() {
-            let [hi, lo] = HEX_PAIRS[usize::from(b)];
-            hex[2 * i] = hi;
-            hex[2 * i + 1] = lo;
-        }
+        hex_into(&self.bytes, &mut hex);
         hex
     }
 
-    /// Bare lowercase hex.
+    /// Lowercase hex without the algorithm prefix.
     pub fn hex(&self) -> String {
         hex_lower(&self.bytes)
     }
 }
 
-const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
-
-/// Each byte's two hex digits.
+/// Each byte's two lowercase hex digits.
 static HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut t = [[0u8; 2]; 256];
     let mut i = 0;
     while i < 256 {
-        t[i] = [HEX_DIGITS[i >> 4], HEX_DIGITS[i & 15]];
+        t[i] = [DIGITS[i >> 4], DIGITS[i & 15]];
         i += 1;
     }
     t
 };
 
+/// Writes `bytes` as lowercase hex into the first `2 * bytes.len()` bytes
+/// of `out`.
+fn hex_into(bytes: &[u8], out: &mut [u8]) {
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
+    }
+}
+
 /// Lowercase hex, without `hex::encode`'s per-character iterator (it shows
 /// in profiles where many digests are written).
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(HEX_DIGITS[usize::from(b >> 4)]);
-        out.push(HEX_DIGITS[usize::from(b & 15)]);
-    }
+    let mut out = vec![0u8; bytes.len() * 2];
+    hex_into(bytes, &mut out);
     // Only ASCII digits and letters were written.
     String::from_utf8(out).unwrap_or_default()
 }

@@ -89,16 +89,11 @@ pub(crate) fn canonical_bytes(v: &Value) -> Vec<u8> {
 /// The commitment to a value at a pointer with a salt:
 /// `sha256:` of the canonical JSON `[salt (base64url), pointer, value]`.
 pub fn commitment(salt: &[u8], pointer: &str, value: &Value) -> String {
-    commitment_of(salt, pointer, &canonical_bytes(value))
+    commitment_in(&mut Vec::new(), salt, pointer, &canonical_bytes(value))
 }
 
-/// [`commitment`] from the value's canonical bytes: the canonical form of
-/// the array is written directly.
-fn commitment_of(salt: &[u8], pointer: &str, value: &[u8]) -> String {
-    commitment_in(&mut Vec::new(), salt, pointer, value)
-}
-
-/// [`commitment_of`] with the array written into a reused buffer.
+/// [`commitment`] from the value's canonical bytes, the canonical form of
+/// the array written directly into `text` (a buffer the walk reuses).
 fn commitment_in(text: &mut Vec<u8>, salt: &[u8], pointer: &str, value: &[u8]) -> String {
     text.clear();
     text.reserve(value.len() + pointer.len() + 40);
@@ -455,7 +450,7 @@ impl<'a> Apply<'_, 'a> {
     /// `start` (its comma, when `n > 0`) with its own bytes from `own`:
     /// when it was removed, its bytes leave `out`, with the comma before it
     /// when something before it stayed, or else with the comma after it
-    /// (`skip_comma`: the next one's comma, cut when it is written).
+    /// (`skip`: the next one's comma, cut by [`Self::comma`] when written).
     fn after(
         &mut self,
         kept: bool,
