@@ -44,6 +44,7 @@ export declare class AppendPlan {
    * the core's `AppendPlan::stamp` says) and `newId` (a
    * UUID, for the id). Errors: `SqlError` `unwritable_row` (the table's
    * last row cannot be read, a timestamp a `timestamptz` cannot keep),
+   * `invalid_count` (a count outside 0 to 2^63-1),
    * `ChainError` `invalid_event` / `ts_regression`, `TimestampError`,
    * `CanonicalJsonError`.
    */

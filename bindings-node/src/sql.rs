@@ -194,37 +194,41 @@ pub struct AppendPlan {
 }
 
 /// The head row's count from the head query (`bigint`, which `pg` gives as
-/// a string).
-fn count_arg(env: &Env, value: Unknown<'_>) -> napi::Result<i64> {
+/// a string), as an integer; whether it is a row count is the core's
+/// decision (`SqlError` `invalid_count`).
+fn count_arg(env: &Env, value: Unknown<'_>) -> napi::Result<i128> {
     let bad = |env: &Env| {
         invalid_argument(
             env,
             format!(
-                "count must be the head query's row count (a string, number or bigint), got {}",
+                "count must be the head query's row count (an integer string, number or bigint), got {}",
                 describe(value)
             ),
         )
     };
     match type_of(value)? {
         ValueType::String => string_arg(env, value, "count")?
-            .parse::<i64>()
+            .parse::<i128>()
             .map_err(|_| bad(env)),
         ValueType::Number => {
             let n = f64::from_unknown(value)?;
-            if n.fract() == 0.0 && (0.0..9.007_199_254_740_992e15).contains(&n) {
-                Ok(n as i64)
+            // Integers a double holds exactly; 2^53 and beyond may be
+            // another integer rounded.
+            if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
+                Ok(n as i128)
             } else {
                 Err(bad(env))
             }
         }
         ValueType::BigInt => {
-            let b = BigInt::from_unknown(value)?;
-            let (v, lossless) = b.get_i64();
-            if lossless {
-                Ok(v)
-            } else {
-                Err(bad(env))
-            }
+            let (negative, magnitude, lossless) = BigInt::from_unknown(value)?.get_u128();
+            // Beyond i128 is beyond every count: saturated, and refused
+            // as such.
+            let v = i128::try_from(magnitude)
+                .ok()
+                .filter(|_| lossless)
+                .unwrap_or(i128::MAX);
+            Ok(if negative { -v } else { v })
         }
         _ => Err(bad(env)),
     }
@@ -298,6 +302,7 @@ impl AppendPlan {
     /// the core's `AppendPlan::stamp` says) and `newId` (a
     /// UUID, for the id). Errors: `SqlError` `unwritable_row` (the table's
     /// last row cannot be read, a timestamp a `timestamptz` cannot keep),
+    /// `invalid_count` (a count outside 0 to 2^63-1),
     /// `ChainError` `invalid_event` / `ts_regression`, `TimestampError`,
     /// `CanonicalJsonError`.
     #[napi(

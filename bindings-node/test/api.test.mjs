@@ -150,3 +150,15 @@ test('an exception thrown by an options getter propagates unchanged', () => {
   const options = { get maxDepth() { throw boom; } };
   assert.throws(() => canonicalizeText('1', options), (err) => err === boom);
 });
+
+test('AppendPlan: a head count that is no row count is the core\'s SqlError invalid_count, whatever integer type carries it', () => {
+  const cols = [['id', 'uuid'], ['seq', 'bigint'], ['ts', 'timestamp with time zone'], ['event_type', 'text'], ['actor', 'text'], ['payload', 'jsonb'], ['prev_hash', 'text'], ['hash', 'text'], ['signer_id', 'text'], ['signature', 'text']];
+  const plan = trustcore.AppendPlan.create('trustcore/v1', 'audit_events', cols);
+  const key = trustcore.SecretKey.fromSeed(Buffer.alloc(32, 7));
+  const prepare = (count) => plan.prepare(null, count, 's1', key.publicKey(), { event_type: 'x', actor: 'a', payload: 0 }, { now: '2026-12-07T00:00:00Z', newId: '6f1c2a4e-0000-4000-8000-000000000001' });
+  for (const count of [-1, '-1', -1n, 2n ** 63n, String(2n ** 63n), 2n ** 64n + 8n, -(2n ** 200n), 2n ** 200n]) {
+    assert.throws(() => prepare(count), (e) => e.name === 'SqlError' && e.code === 'invalid_count' && /row count/.test(e.message), String(count));
+  }
+  for (const count of [0, '0', 0n, 2n ** 63n - 1n]) assert.equal(typeof prepare(count), 'object');
+  for (const count of [1.5, 2 ** 60, '1e3', null]) assertCode(() => prepare(count), 'invalid_argument');
+});

@@ -341,6 +341,18 @@ pub(crate) fn str_string(s: &Bound<'_, PyString>) -> PyResult<Str> {
     }
 }
 
+/// A TypeError for what is not an `int` (a float, a str, ...).
+fn int_only(obj: &Borrowed<'_, '_, PyAny>) -> PyResult<()> {
+    if obj.is_instance_of::<PyInt>() {
+        Ok(())
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "expected int, not {}",
+            type_name(obj)
+        )))
+    }
+}
+
 /// An `int` argument (an index or a size) as the core's `u64`. An `int`
 /// outside 0..=2^64-1 is read as 2^64-1, which is beyond every index and
 /// size the core accepts, so the core refuses it with its own code
@@ -353,13 +365,28 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Uint {
     type Error = PyErr;
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if !obj.is_instance_of::<PyInt>() {
-            return Err(PyTypeError::new_err(format!(
-                "expected int, not {}",
-                type_name(&obj)
-            )));
-        }
+        int_only(&obj)?;
         Ok(Uint(obj.extract::<u64>().unwrap_or(u64::MAX)))
+    }
+}
+
+/// An `int` argument that may be negative (a row count from a query) as
+/// an `i128`: an `int` beyond it is read as the nearest end, beyond every
+/// value the core accepts, so the core refuses it with its own code
+/// (`invalid_count`), never `OverflowError`. Another type is a TypeError.
+#[derive(Clone, Copy)]
+pub(crate) struct Int(pub i128);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Int {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        int_only(&obj)?;
+        Ok(Int(match obj.extract::<i128>() {
+            Ok(v) => v,
+            Err(_) if obj.lt(0)? => i128::MIN,
+            Err(_) => i128::MAX,
+        }))
     }
 }
 

@@ -231,12 +231,12 @@ impl PyAppendPlan {
         &self,
         py: Python<'py>,
         row: Option<Str>,
-        count: i64,
+        count: crate::Int,
     ) -> PyResult<Bound<'py, PyAny>> {
         let h = raise(
             py,
             self.plan
-                .head(&self.profile, row.as_ref().map(|r| r.0.as_str()), count),
+                .head(&self.profile, row.as_ref().map(|r| r.0.as_str()), count.0),
         )?;
         to_py(py, &h.to_value())
     }
@@ -254,11 +254,17 @@ impl PyAppendPlan {
     /// is behind it (another writer's finer clock, or a clock that stepped
     /// back), so a stamped append never fails with ``ts_regression``.
     #[pyo3(signature = (row, count, now))]
-    fn stamp(&self, py: Python<'_>, row: Option<Str>, count: i64, now: Str) -> PyResult<String> {
+    fn stamp(
+        &self,
+        py: Python<'_>,
+        row: Option<Str>,
+        count: crate::Int,
+        now: Str,
+    ) -> PyResult<String> {
         let h = raise(
             py,
             self.plan
-                .head(&self.profile, row.as_ref().map(|r| r.0.as_str()), count),
+                .head(&self.profile, row.as_ref().map(|r| r.0.as_str()), count.0),
         )?;
         raise(py, self.plan.stamp(&self.profile, &h, &now.0))
     }

@@ -199,3 +199,26 @@ def test_large_input_from_threads():
     for t in threads:
         t.join()
     assert results == [expected] * 8
+
+
+AUDIT_COLUMNS = [("id", "uuid"), ("seq", "bigint"), ("ts", "timestamp with time zone"),
+                 ("event_type", "text"), ("actor", "text"), ("payload", "jsonb"),
+                 ("prev_hash", "text"), ("hash", "text"), ("signer_id", "text"),
+                 ("signature", "text")]
+
+
+@pytest.mark.parametrize("count", [-1, 2**63, 2**64 + 8, -(2**200), 2**200])
+def test_a_head_count_that_is_no_row_count_is_the_cores_sql_error(count):
+    """Any int reaches the core, which refuses what a count(*) cannot be
+    (found by the boundary fuzzer: 2**64 + 8 was an OverflowError)."""
+    plan = trustcore.AppendPlan("trustcore/v1", trustcore.Table("audit_events"), AUDIT_COLUMNS)
+    for call in (lambda: plan.head(None, count),
+                 lambda: plan.stamp(None, count, "2026-12-07T00:00:00Z")):
+        with pytest.raises(trustcore.SqlError) as e:
+            call()
+        assert e.value.code == "invalid_count"
+        assert "row count" in str(e.value)
+    assert plan.head(None, 2**63 - 1)["seq"] == 0
+    assert plan.stamp(None, 0, "2026-12-07T00:00:00Z") == "2026-12-07T00:00:00Z"
+    with pytest.raises(TypeError):
+        plan.head(None, 1.0)

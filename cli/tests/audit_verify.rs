@@ -285,7 +285,7 @@ fn append(c: &mut postgres::Client, profile: &Arc<ChainProfile>, table: &str, n:
         let head_row = tx.query_one(plan.head_sql.as_str(), &[]).unwrap();
         let last: Option<&str> = head_row.get(0);
         let count: i64 = head_row.get(1);
-        let head = plan.head(profile, last, count).unwrap();
+        let head = plan.head(profile, last, count.into()).unwrap();
         let mut w = ChainWriter::with_options(
             "kernel-signer",
             key().public_key(),

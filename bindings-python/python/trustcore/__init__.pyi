@@ -1468,11 +1468,13 @@ class AppendPlan:
     @property
     def profile(self) -> str: ...
     def head(self, row: str | None, count: int) -> ChainHead:
-        """The writer's head from ``head_sql``'s answer (last row's JSON or None, row count)."""
+        """The writer's head from ``head_sql``'s answer (last row's JSON or None, row count;
+        SqlError ``invalid_count`` outside 0 to 2**63-1)."""
     def body_ts(self, ts: str) -> str:
         """A body's ts as the table gives it back (SqlError ``unwritable_row`` beyond microseconds)."""
     def stamp(self, row: str | None, count: int, now: str) -> str:
-        """The ts of a row appended at ``now`` on top of that head: never before the head's ts."""
+        """The ts of a row appended at ``now`` on top of that head: never before the head's ts
+        (SqlError ``invalid_count`` as for ``head``)."""
     def params(self, row: str) -> list[str | None]:
         """The INSERT's text parameters for a row the writer returned."""
 

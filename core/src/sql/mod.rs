@@ -38,6 +38,9 @@ stable_codes! {
         ColumnType = "column_type",
         /// A row that cannot be written to the table as it is typed.
         UnwritableRow = "unwritable_row",
+        /// A head query's row count that is not one (negative, or beyond a
+        /// `bigint`).
+        InvalidCount = "invalid_count",
     }
 }
 
@@ -542,13 +545,26 @@ impl AppendPlan {
     }
 
     /// The writer's head from the answer of `head_sql` (the last row's JSON
-    /// or none, and the row count).
+    /// or none, and the row count). A count outside a `bigint`'s 0 to
+    /// 2^63-1 is `invalid_count` (it is wide so that a binding hands over
+    /// whatever integer it was given, and this is the one place that
+    /// refuses it).
     pub fn head(
         &self,
         profile: &ChainProfile,
         row: Option<&str>,
-        count: i64,
+        count: i128,
     ) -> Result<Head, crate::Error> {
+        let Some(count) = u64::try_from(count).ok().filter(|&n| n <= i64::MAX as u64) else {
+            return Err(Error::new(
+                ErrorCode::InvalidCount,
+                format!(
+                    "count {count} is not a row count: the head query's count(*) is 0 to {}",
+                    i64::MAX
+                ),
+            )
+            .into());
+        };
         let Some(text) = row else {
             return Ok(Head::default());
         };
@@ -569,7 +585,7 @@ impl AppendPlan {
             .map_err(|e| Error::new(ErrorCode::UnwritableRow, e.message().to_string()))?;
         Ok(Head {
             hash: r.hash(),
-            seq: r.seq().unwrap_or(count.max(0) as u64),
+            seq: r.seq().unwrap_or(count),
             ts: Some(match profile.timestamp {
                 TimeFormat::Rfc3339 => r.ts().to_string(),
                 TimeFormat::Postgres => at.to_string(),

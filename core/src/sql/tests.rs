@@ -167,3 +167,17 @@ fn a_stamped_append_never_goes_before_its_head() {
     // What the caller's clock gives is still checked.
     assert!(a.stamp(&p, &h, "2026-12-07T00:56:57.0670071Z").is_err());
 }
+
+#[test]
+fn a_head_count_is_a_row_count() {
+    let p = ChainProfile::trustcore_v1();
+    let t = Table::parse("audit_events").unwrap();
+    let a = AppendPlan::new(&p, &t, &types(&p)).unwrap();
+    assert_eq!(a.head(&p, None, 0).unwrap(), Head::default());
+    assert_eq!(a.head(&p, None, i64::MAX.into()).unwrap(), Head::default());
+    for bad in [-1, i64::MIN.into(), i128::from(i64::MAX) + 1, i128::MAX] {
+        let e = a.head(&p, None, bad).unwrap_err();
+        assert_eq!(e.code(), "invalid_count", "{e}");
+        assert!(e.to_string().contains("row count"), "{e}");
+    }
+}
