@@ -41,7 +41,8 @@ impl Naming {
                     if c == '_' {
                         upper = true;
                     } else if upper {
-                        out.extend(c.to_uppercase());
+                        // Names are the code's own ASCII snake_case.
+                        out.push(c.to_ascii_uppercase());
                         upper = false;
                     } else {
                         out.push(c);
@@ -240,7 +241,8 @@ impl<'v> Reader<'v> {
         let squash = |s: &str| -> String {
             s.chars()
                 .filter(|c| *c != '_' && *c != '-')
-                .flat_map(char::to_lowercase)
+                // The known names are ASCII: only ASCII letters can match.
+                .map(|c| c.to_ascii_lowercase())
                 .collect()
         };
         let hint = known

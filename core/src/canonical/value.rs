@@ -210,7 +210,7 @@ pub fn describe_js_object(constructor_name: Option<&str>) -> String {
                 format!("a {n}")
             }
             "Number" | "String" | "Boolean" => {
-                format!("a boxed {} (new {n}(...))", n.to_lowercase())
+                format!("a boxed {} (new {n}(...))", n.to_ascii_lowercase())
             }
             _ if n.ends_with("Array") => format!("a {n}"),
             _ => format!("an instance of {n}"),
