@@ -12,12 +12,14 @@
 //!   and time, hashes it into the record tree and the batch digest; verify
 //!   re-canonicalizes every line, compares, and recomputes both, then checks
 //!   the signature and the trace range.
-//! * `redact/20-rules`: one ~1 KB trace under a 20-rule policy (pointer,
-//!   `**`, member-class and detector rules; remove, replace, mask,
-//!   pseudonymize), giving the redacted canonical bytes and the record with
-//!   its salted commitments. Before criterion runs, the bench times 100,000
-//!   single redactions with `Instant` and prints p50 / p99 / p99.9, then
-//!   the same with the record also written as canonical JSON text.
+//! * `redact/20-rules/text` and `/tree`: one ~1 KB trace under a 20-rule
+//!   policy (pointer, `**`, member-class and detector rules; remove,
+//!   replace, mask, pseudonymize), giving the redacted canonical bytes and
+//!   the record with its salted commitments, from the trace's JSON text
+//!   (`redact_text`) and from a parsed `serde_json` tree (`redact`). Before
+//!   criterion runs, the bench times 100,000 single redactions of each with
+//!   `Instant` and prints p50 / p90 / p99 / p99.9, then the text one with
+//!   the record also written as canonical JSON text.
 
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use serde_json::Value;
@@ -94,32 +96,41 @@ fn redaction(c: &mut Criterion) {
     let p = policy();
     let keys = RedactionKeys::from_bytes(&[7; 32], Some(&[8; 32])).unwrap();
     let docs: Vec<Value> = (0..1000).map(trace).collect();
-    let size = docs[0].to_string().len();
+    let texts: Vec<String> = docs.iter().map(Value::to_string).collect();
+    let size = texts[0].len();
     let r = redact::redact(&docs[0], &p, &keys).unwrap();
+    assert_eq!(
+        redact::redact_text(texts[0].as_bytes(), &p, &keys).unwrap(),
+        r
+    );
     let entries = r.record.redactions.len();
-    // Single calls, timed one by one, for the tail.
-    let mut times: Vec<u128> = (0..100_000)
-        .map(|i| {
-            let d = &docs[i % docs.len()];
-            let t0 = Instant::now();
-            black_box(redact::redact(d, &p, &keys).unwrap());
-            t0.elapsed().as_nanos()
-        })
-        .collect();
-    // The same with the record written as canonical JSON text too (what a
-    // service stores, and what the Node binding hands to JavaScript).
-    let mut with_text: Vec<u128> = (0..100_000)
-        .map(|i| {
-            let d = &docs[i % docs.len()];
-            let t0 = Instant::now();
-            let r = redact::redact(d, &p, &keys).unwrap();
-            black_box(r.record.to_canonical_json());
-            t0.elapsed().as_nanos()
-        })
-        .collect();
+    // Single calls, timed one by one, for the tail: from the trace's JSON
+    // text (what a service reads), from a parsed `serde_json` tree, and
+    // from text with the record also written as canonical JSON text (what
+    // a service stores, and what the Node binding hands to JavaScript).
+    let time = |f: &dyn Fn(usize)| -> Vec<u128> {
+        (0..100_000)
+            .map(|i| {
+                let t0 = Instant::now();
+                f(i % docs.len());
+                t0.elapsed().as_nanos()
+            })
+            .collect()
+    };
+    let mut from_text = time(&|i| {
+        black_box(redact::redact_text(texts[i].as_bytes(), &p, &keys).unwrap());
+    });
+    let mut from_tree = time(&|i| {
+        black_box(redact::redact(&docs[i], &p, &keys).unwrap());
+    });
+    let mut with_record_text = time(&|i| {
+        let r = redact::redact_text(texts[i].as_bytes(), &p, &keys).unwrap();
+        black_box(r.record.to_canonical_json());
+    });
     for (what, times) in [
-        ("redact", &mut times),
-        ("redact + record text", &mut with_text),
+        ("redact_text", &mut from_text),
+        ("redact (serde_json tree)", &mut from_tree),
+        ("redact_text + record text", &mut with_record_text),
     ] {
         times.sort_unstable();
         let q = |f: f64| {
@@ -135,7 +146,14 @@ fn redaction(c: &mut Criterion) {
     }
     let mut g = c.benchmark_group("redact");
     g.throughput(Throughput::Bytes(size as u64));
-    g.bench_function("20-rules", |b| {
+    g.bench_function("20-rules/text", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % docs.len();
+            black_box(redact::redact_text(texts[i].as_bytes(), &p, &keys).unwrap())
+        })
+    });
+    g.bench_function("20-rules/tree", |b| {
         let mut i = 0;
         b.iter(|| {
             i = (i + 1) % docs.len();

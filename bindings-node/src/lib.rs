@@ -336,7 +336,7 @@ fn buffer<'e>(env: &'e Env, bytes: &[u8]) -> napi::Result<BufferSlice<'e>> {
 }
 
 /// Runs a text-path core call on JSON text given as bytes or a string.
-fn with_text<T, E: Into<trustcore::Error>>(
+pub(crate) fn with_text<T, E: Into<trustcore::Error>>(
     env: &Env,
     text: &Text<'_>,
     on_bytes: impl FnOnce(&[u8]) -> Result<T, E>,

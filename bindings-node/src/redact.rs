@@ -11,7 +11,7 @@
 use crate::signing::{bytes_arg, class_arg, string_arg};
 use crate::{
     array_items, describe, invalid_argument, js_to_json, text_arg, text_to_json, type_of,
-    utf16_units, Json, OrThrow, Text,
+    utf16_units, with_text, Json, OrThrow, Text,
 };
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, JsValue, Object, Unknown};
 use napi::{Env, ValueType};
@@ -19,15 +19,19 @@ use napi_derive::napi;
 use std::sync::Arc;
 use trustcore::redact as rd;
 
-/// A document: a JS value (the value rules of `canonicalize`), or JSON
-/// text (a string or UTF-8 bytes, strict I-JSON).
-fn document_arg(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<serde_json::Value> {
-    let is_text = match type_of(value)? {
+/// Whether an argument is JSON text: a string or bytes.
+fn is_text(value: Unknown<'_>) -> napi::Result<bool> {
+    Ok(match type_of(value)? {
         ValueType::String => true,
         ValueType::Object => value.is_typedarray()?,
         _ => false,
-    };
-    if is_text {
+    })
+}
+
+/// A document: a JS value (the value rules of `canonicalize`), or JSON
+/// text (a string or UTF-8 bytes, strict I-JSON).
+fn document_arg(env: &Env, value: Unknown<'_>, what: &str) -> napi::Result<serde_json::Value> {
+    if is_text(value)? {
         let text = text_arg(env, value, what)?;
         text_to_json(env, &text)
     } else {
@@ -129,12 +133,7 @@ factory_only!(RedactionPolicy, "loadRedactionPolicy");
     ts_args_type = "policy: object | string | Uint8Array"
 )]
 pub fn load_redaction_policy(env: &Env, policy: Unknown<'_>) -> napi::Result<RedactionPolicy> {
-    let is_text = match type_of(policy)? {
-        ValueType::String => true,
-        ValueType::Object => policy.is_typedarray()?,
-        _ => false,
-    };
-    let inner = if is_text {
+    let inner = if is_text(policy)? {
         let bytes = match text_arg(env, policy, "policy")? {
             Text::Bytes(b) => b.to_vec(),
             Text::Str(s) => trustcore::canonical::wtf8_from_utf16(&utf16_units(s)?),
@@ -217,8 +216,20 @@ pub fn redact<'e>(
 ) -> napi::Result<Object<'e>> {
     let policy = class_arg::<RedactionPolicy>(env, policy, "policy")?;
     let keys = keys_arg(env, keys)?;
-    let doc = document_arg(env, document, "document")?;
-    let r = rd::redact(&doc, &policy.inner, &keys).or_throw(env)?;
+    let p = &policy.inner;
+    // Text is redacted as text (no tree: the core reads the redaction off
+    // the canonical bytes); a JS value is read into a core value first.
+    let r = if is_text(document)? {
+        let text = text_arg(env, document, "document")?;
+        with_text(
+            env,
+            &text,
+            |b| rd::redact_text(b, p, &keys),
+            |u| rd::redact_text(&trustcore::canonical::wtf8_from_utf16(u), p, &keys),
+        )?
+    } else {
+        rd::redact(&js_to_json(env, document)?, p, &keys).or_throw(env)?
+    };
     // Built member by member: a copied Buffer (an external one costs more
     // to make than a ~1 KB document takes to redact) and the record.
     let mut out = Object::new(env)?;

@@ -19,8 +19,13 @@ use crate::{json_value, not_text, Str};
 
 /// A JSON document argument: a value (dict, list, ...) or JSON text (`str`
 /// or bytes, strict I-JSON).
+/// Whether an argument is JSON text: `str` or bytes-like.
+fn is_text(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(obj.is_instance_of::<PyString>() || crate::Bytes::from_py(obj)?.is_some())
+}
+
 fn doc_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    if obj.is_instance_of::<PyString>() || crate::Bytes::from_py(obj)?.is_some() {
+    if is_text(obj)? {
         return with_json(py, obj, |b| {
             let c = trustcore::canonical::canonicalize_text(b)?;
             Ok(serde_json::from_slice(&c).unwrap_or(Value::Null))
@@ -39,7 +44,7 @@ fn load(py: Python<'_>, doc: &Bound<'_, PyAny>) -> PyResult<tr::RedactionPolicy>
         let v = json_value(doc)?;
         return core(py, tr::RedactionPolicy::from_value(&v));
     }
-    if doc.is_instance_of::<PyString>() || crate::Bytes::from_py(doc)?.is_some() {
+    if is_text(doc)? {
         return with_json(py, doc, tr::RedactionPolicy::from_json);
     }
     Err(not_text(
@@ -176,9 +181,15 @@ fn redact<'py>(
     policy: &PyRedactionPolicy,
     keys: &PyRedactionKeys,
 ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyAny>)> {
-    let v = doc_arg(py, doc)?;
     let (p, k) = (&policy.0, &keys.0);
-    let r = raise(py, py.detach(|| tr::redact(&v, p, k)))?;
+    // Text is redacted as text (no tree: the core reads the redaction off
+    // the canonical bytes); a dict is read into a core value first.
+    let r = if is_text(doc)? {
+        with_json(py, doc, |b| tr::redact_text(b, p, k))?
+    } else {
+        let v = json_value(doc)?;
+        raise(py, py.detach(|| tr::redact(&v, p, k)))?
+    };
     Ok((
         PyBytes::new(py, &r.redacted),
         to_py(py, &r.record.to_value())?,

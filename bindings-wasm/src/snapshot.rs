@@ -414,7 +414,7 @@ export function commit(record: unknown, policy: RedactionPolicy, saltKey: Uint8A
         salt_key: JsValue,
         pseudonym_key: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let doc = json_value_arg(&document, "document")?;
+        let doc = doc_bytes(&document, "document")?;
         let salt = key32(&salt_key, "saltKey")?;
         let pseud = if pseudonym_key.is_undefined() || pseudonym_key.is_null() {
             None
@@ -423,7 +423,8 @@ export function commit(record: unknown, policy: RedactionPolicy, saltKey: Uint8A
         };
         let keys =
             trustcore::redact::RedactionKeys::from_bytes(&salt, pseud.as_deref()).or_throw()?;
-        let r = trustcore::redact::redact(&doc, &policy.inner, &keys).or_throw()?;
+        // Redacted as canonical text: no value tree.
+        let r = trustcore::redact::redact_text(&doc, &policy.inner, &keys).or_throw()?;
         let out = js_sys::Object::new();
         crate::set(&out, "redacted", &bytes_out(&r.redacted));
         crate::set(&out, "record", &to_js(&r.record.to_value())?);

@@ -147,16 +147,35 @@ fn redactions_give_the_bytes_and_the_record() {
             canon(&c["record"]),
             "{id} record bytes"
         );
+        // From the document's JSON text: the same bytes and record.
+        let text = document(&doc, c).to_string();
+        let from_text = redact::redact_text(
+            text.as_bytes(),
+            &ps[s(&c["policy"])],
+            &keys(&doc, c).unwrap(),
+        )
+        .unwrap_or_else(|e| panic!("{id} from text: {e}"));
+        assert_eq!(from_text, r, "{id} from text");
     }
     for c in cases(&doc, "redactErrors") {
         let id = s(&c["id"]);
         let code = match keys(&doc, c) {
             Err(e) => e.code().as_str().to_string(),
-            Ok(k) => redact::redact(document(&doc, c), &ps[s(&c["policy"])], &k)
-                .err()
-                .unwrap_or_else(|| panic!("{id} redacts"))
-                .code()
-                .to_string(),
+            Ok(k) => {
+                let p = &ps[s(&c["policy"])];
+                let code = redact::redact(document(&doc, c), p, &k)
+                    .err()
+                    .unwrap_or_else(|| panic!("{id} redacts"))
+                    .code()
+                    .to_string();
+                // From text, the same refusal.
+                let text = document(&doc, c).to_string();
+                let e = redact::redact_text(text.as_bytes(), p, &k)
+                    .err()
+                    .unwrap_or_else(|| panic!("{id} redacts from text"));
+                assert_eq!(e.code(), code, "{id} from text");
+                code
+            }
         };
         assert_eq!(code, s(&c["code"]), "{id}");
     }

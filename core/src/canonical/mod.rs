@@ -37,10 +37,9 @@ mod strings;
 mod value;
 
 pub use number::{format_f64, integer_text_to_f64};
-/// JCS string escaping, for modules that write canonical records directly.
-pub(crate) use strings::write_escaped;
 pub use strings::{cmp_utf16, string_from_utf16, wtf8_from_utf16};
-pub(crate) use value::write_value;
+/// JCS string escaping, for modules that write canonical records directly.
+pub(crate) use strings::{scan_plain, write_escaped};
 pub use value::{
     canonicalize_source, canonicalize_value, describe_js_object, Key, SourceValue, ValueSource,
 };

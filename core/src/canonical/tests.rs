@@ -282,24 +282,69 @@ fn host_values_get_codes_and_readable_paths() {
 
 #[cfg(test)]
 mod capture {
-    use super::super::{canonicalize_text_capturing, canonicalize_value, Options};
+    use super::super::{
+        canonicalize_source, canonicalize_text, canonicalize_text_capturing, canonicalize_value,
+        Options,
+    };
     use proptest::prelude::*;
     use serde_json::Value;
 
     fn json_value() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
+        values(false)
+    }
+
+    /// Values; `hard`: also floats, integers JSON cannot hold exactly and
+    /// names whose UTF-8 and UTF-16 orders differ.
+    fn values(hard: bool) -> impl Strategy<Value = Value> {
+        let plain = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::from),
             (-1000i64..1000).prop_map(Value::from),
             "[a-z\u{e9}\u{1F600}\"\\\\ ]{0,6}".prop_map(Value::from),
         ];
-        leaf.prop_recursive(3, 24, 5, |inner| {
+        let leaf = if hard {
+            prop_oneof![
+                4 => plain,
+                1 => prop_oneof![Just(1.5e300), Just(-0.0), Just(5e-324), Just(0.1)].prop_map(Value::from),
+                1 => prop_oneof![Just(9_007_199_254_740_993u64), Just(u64::MAX)].prop_map(Value::from),
+            ]
+            .boxed()
+        } else {
+            plain.boxed()
+        };
+        let names = if hard {
+            "[a-e\u{e9}\u{ff61}\u{1F600}]{0,3}"
+        } else {
+            "[a-e\u{e9}]{0,3}"
+        };
+        leaf.prop_recursive(3, 24, 5, move |inner| {
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
-                proptest::collection::btree_map("[a-e\u{e9}]{0,3}", inner, 0..5)
+                proptest::collection::btree_map(names, inner, 0..5)
                     .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
+    }
+
+    proptest! {
+        // The direct `serde_json::Value` writer gives the general walk's
+        // bytes, or its error with the same code and path, and the text
+        // path's bytes (names above U+E000 sort differently in UTF-16:
+        // U+1F600's surrogates come before U+FF61).
+        #[test]
+        fn value_writer_is_the_general_walk(v in values(true)) {
+            let direct = canonicalize_value(&v, &Options::default());
+            let general = canonicalize_source(&&v, &Options::default());
+            match (&direct, &general) {
+                (Ok(a), Ok(b)) => {
+                    prop_assert_eq!(a, b);
+                    let text = canonicalize_text(v.to_string().as_bytes()).unwrap();
+                    prop_assert_eq!(a, &text);
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                _ => prop_assert!(false, "{:?} against {:?}", direct, general),
+            }
+        }
     }
 
     proptest! {

@@ -90,7 +90,90 @@ pub fn canonicalize_source<S: ValueSource>(value: &S, options: &Options) -> Resu
 /// parsed), so this is for values built in memory; for text use
 /// [`super::canonicalize_text`], which rejects duplicates.
 pub fn canonicalize_value(value: &serde_json::Value, options: &Options) -> Result<Vec<u8>, Error> {
-    canonicalize_source(&value, options)
+    let mut out = Vec::with_capacity(256);
+    match write_json(value, &mut out, 0, options.max_depth()) {
+        Ok(()) => Ok(out),
+        // The error, with its path, as the general walk gives it.
+        Err(()) => canonicalize_source(&value, options),
+    }
+}
+
+/// [`write`] for a `serde_json::Value`, read directly rather than one
+/// level at a time: the same number, string and depth rules (the same
+/// functions), but an object whose map already iterates in canonical order
+/// (a `BTreeMap` of names below U+E000, which is nearly every document) is
+/// written as it iterates, with nothing collected or sorted. On any error
+/// the caller runs the general walk, which names the error's path.
+fn write_json(
+    v: &serde_json::Value,
+    out: &mut Vec<u8>,
+    depth: usize,
+    max_depth: usize,
+) -> Result<(), ()> {
+    use serde_json::Value as V;
+    match v {
+        V::Null => out.extend_from_slice(b"null"),
+        V::Bool(true) => out.extend_from_slice(b"true"),
+        V::Bool(false) => out.extend_from_slice(b"false"),
+        V::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                write_integer(out, false, u, u as f64).map_err(drop)?
+            } else if let Some(i) = n.as_i64() {
+                write_integer(out, i < 0, i.unsigned_abs(), i as f64).map_err(drop)?
+            } else {
+                write_f64(out, n.as_f64().unwrap_or(f64::NAN)).map_err(drop)?
+            }
+        }
+        V::String(s) => write_escaped(out, s.as_bytes()),
+        V::Array(items) => {
+            check_depth(depth, max_depth).map_err(drop)?;
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_json(item, out, depth + 1, max_depth)?;
+            }
+            out.push(b']');
+        }
+        V::Object(m) => {
+            check_depth(depth, max_depth).map_err(drop)?;
+            let mut names = m.keys();
+            let in_order = match names.next() {
+                Some(first) => names
+                    .try_fold(first, |prev, k| {
+                        // ASCII names: byte order is UTF-16 order.
+                        let less = if prev.is_ascii() && k.is_ascii() {
+                            prev.as_bytes() < k.as_bytes()
+                        } else {
+                            cmp_utf16(prev, k) == std::cmp::Ordering::Less
+                        };
+                        less.then_some(k)
+                    })
+                    .is_some(),
+                None => true,
+            };
+            let mut sorted: Vec<(&String, &serde_json::Value)>;
+            let members: &mut dyn Iterator<Item = (&String, &serde_json::Value)> = if in_order {
+                &mut m.iter()
+            } else {
+                sorted = m.iter().collect();
+                sorted.sort_by(|a, b| cmp_utf16(a.0, b.0));
+                &mut sorted.into_iter()
+            };
+            out.push(b'{');
+            for (i, (name, val)) in members.enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_escaped(out, name.as_bytes());
+                out.push(b':');
+                write_json(val, out, depth + 1, max_depth)?;
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
 }
 
 impl ValueSource for &serde_json::Value {
@@ -117,12 +200,6 @@ impl ValueSource for &serde_json::Value {
             ),
         })
     }
-}
-
-/// Writes the canonical form of a value already known to canonicalize (a
-/// part of a document that was canonicalized whole) at the end of `out`.
-pub(crate) fn write_value(value: &serde_json::Value, out: &mut Vec<u8>) -> Result<(), Error> {
-    write(&value, out, 0, super::MAX_DEPTH_LIMIT)
 }
 
 fn write<S: ValueSource>(

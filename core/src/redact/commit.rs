@@ -12,7 +12,7 @@
 //! * Salts are 16 bytes of HMAC-SHA-256 under the caller's salt key and the
 //!   value's pointer: the same record, policy and key give the same bytes.
 
-use super::apply::{canonical_bytes, not_an_object, salt, sorted, Walker};
+use super::apply::{canonical_bytes, not_an_object, sorted, Keyed, Walker};
 use super::policy::{RedactionPolicy, Step};
 use super::{Error, ErrorCode};
 use crate::text::quote;
@@ -42,7 +42,8 @@ fn disclosure(parts: Value) -> String {
 
 struct Commit<'p, 'a> {
     w: Walker<'p, 'a>,
-    salt_key: [u8; 32],
+    /// The salt key's HMAC, its pads hashed once (no copy of the key).
+    salts: Keyed,
     disclosures: Vec<String>,
 }
 
@@ -60,8 +61,8 @@ impl<'a> Commit<'_, 'a> {
                 let mut digests = Vec::new();
                 for (k, child) in sorted(m) {
                     self.w.path.push(Step::Name(k));
-                    if self.w.rule_for(Some(k), child).is_some() {
-                        let s = salt(&self.salt_key, &self.w.pointer());
+                    if self.w.rule_for(Some(k), child.as_str()).is_some() {
+                        let s = self.salts.salt(&self.w.pointer());
                         let d = disclosure(json!([URL_SAFE_NO_PAD.encode(s), k, child]));
                         digests.push(digest_of(&d));
                         self.disclosures.push(d);
@@ -89,8 +90,8 @@ impl<'a> Commit<'_, 'a> {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, child) in items.iter().enumerate() {
                     self.w.path.push(Step::Index(i));
-                    if self.w.rule_for(None, child).is_some() {
-                        let s = salt(&self.salt_key, &self.w.pointer());
+                    if self.w.rule_for(None, child.as_str()).is_some() {
+                        let s = self.salts.salt(&self.w.pointer());
                         let d = disclosure(json!([URL_SAFE_NO_PAD.encode(s), child]));
                         out.push(json!({"...": digest_of(&d)}));
                         self.disclosures.push(d);
@@ -136,7 +137,7 @@ pub fn commit(
     }
     let mut c = Commit {
         w: Walker::new(policy),
-        salt_key: *salt_key,
+        salts: Keyed::new(salt_key),
         disclosures: Vec::new(),
     };
     let out = c.children(record)?;

@@ -64,7 +64,7 @@ impl Detector {
         let (b, n) = (s.as_bytes(), s.len());
         let first = b.first().copied().unwrap_or(0);
         let maybe = match self {
-            Detector::Email => (3..=254).contains(&n),
+            Detector::Email => (3..=254).contains(&n) && b.contains(&b'@'),
             Detector::PhoneE164 => first == b'+' && (9..=16).contains(&n),
             Detector::Ipv4 => first.is_ascii_digit() && (7..=15).contains(&n),
             Detector::Ipv6 => (2..=45).contains(&n),

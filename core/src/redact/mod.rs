@@ -11,8 +11,10 @@
 //!   ([`detect`]: email, E.164 phone, IPv4, IPv6, card numbers with the
 //!   Luhn check, IBAN with its checksum). Nothing is skipped because it sits
 //!   in an array or deep inside an object.
-//! - [`redact`] is deterministic: the same document, policy and keys give
-//!   the same redacted bytes and the same record in every language. The
+//! - [`redact`] (a `serde_json` value) and [`redact_text`] (JSON text, with
+//!   no tree built: the redaction is read off the canonical bytes) are
+//!   deterministic: the same document, policy and keys give the same
+//!   redacted bytes and the same record in every language. The
 //!   record names every redacted value (pointer in the original, rule,
 //!   class, action) with a salted commitment, so a privileged reader holding
 //!   the value and the salt key can prove it was the one removed. Salts and
@@ -33,7 +35,8 @@ pub mod detect;
 mod policy;
 
 pub use apply::{
-    commitment, proves, redact, RedactedValue, Redaction, RedactionKeys, RedactionRecord,
+    commitment, proves, redact, redact_text, RedactedValue, Redaction, RedactionKeys,
+    RedactionRecord,
 };
 pub use commit::{commit, disclose, Committed};
 pub use policy::{Action, RedactionPolicy, Rule, Selector, POLICY_TYPE, RECORD_TYPE};
