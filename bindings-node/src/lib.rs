@@ -733,7 +733,7 @@ fn with_value<'env, T>(
 }
 
 /// Canonical bytes of a JS value with the value rules.
-fn canonical_value(
+pub(crate) fn canonical_value(
     env: &Env,
     value: Unknown<'_>,
     options: &trustcore::canonical::Options,

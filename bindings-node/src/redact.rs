@@ -10,8 +10,8 @@
 
 use crate::signing::{bytes_arg, class_arg, string_arg};
 use crate::{
-    array_items, describe, invalid_argument, js_to_json, text_arg, text_to_json, type_of,
-    utf16_units, with_text, Json, OrThrow, Text,
+    array_items, canonical_value, describe, invalid_argument, js_to_json, text_arg, text_to_json,
+    type_of, utf16_units, with_text, Json, OrThrow, Text,
 };
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, JsValue, Object, Unknown};
 use napi::{Env, ValueType};
@@ -217,8 +217,8 @@ pub fn redact<'e>(
     let policy = class_arg::<RedactionPolicy>(env, policy, "policy")?;
     let keys = keys_arg(env, keys)?;
     let p = &policy.inner;
-    // Text is redacted as text (no tree: the core reads the redaction off
-    // the canonical bytes); a JS value is read into a core value first.
+    // Text is redacted as text, and a JS value as its canonical bytes: no
+    // tree either way (the core reads the redaction off canonical bytes).
     let r = if is_text(document)? {
         let text = text_arg(env, document, "document")?;
         with_text(
@@ -228,7 +228,8 @@ pub fn redact<'e>(
             |u| rd::redact_text(&trustcore::canonical::wtf8_from_utf16(u), p, &keys),
         )?
     } else {
-        rd::redact(&js_to_json(env, document)?, p, &keys).or_throw(env)?
+        let canonical = canonical_value(env, document, &Default::default())?;
+        rd::redact_text(&canonical, p, &keys).or_throw(env)?
     };
     // Built member by member: a copied Buffer (an external one costs more
     // to make than a ~1 KB document takes to redact) and the record.

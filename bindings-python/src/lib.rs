@@ -733,7 +733,7 @@ impl<'a, 'py> ValueSource for PyValue<'a, 'py> {
 }
 
 /// Runs a value-path core call, re-raising a Python error met on the way.
-fn with_value<'py, T>(
+pub(crate) fn with_value<'py, T>(
     obj: &Bound<'py, PyAny>,
     f: impl FnOnce(&PyValue<'_, 'py>) -> Result<T, trustcore::Error>,
 ) -> PyResult<T> {

@@ -182,13 +182,13 @@ fn redact<'py>(
     keys: &PyRedactionKeys,
 ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyAny>)> {
     let (p, k) = (&policy.0, &keys.0);
-    // Text is redacted as text (no tree: the core reads the redaction off
-    // the canonical bytes); a dict is read into a core value first.
+    // Text is redacted as text, and a dict as its canonical bytes: no tree
+    // either way (the core reads the redaction off canonical bytes).
     let r = if is_text(doc)? {
         with_json(py, doc, |b| tr::redact_text(b, p, k))?
     } else {
-        let v = json_value(doc)?;
-        raise(py, py.detach(|| tr::redact(&v, p, k)))?
+        let canonical = crate::with_value(doc, |v| trustcore::ffi::canonicalize_value(v, None))?;
+        raise(py, py.detach(|| tr::redact_text(&canonical, p, k)))?
     };
     Ok((
         PyBytes::new(py, &r.redacted),
