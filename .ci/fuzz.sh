@@ -14,7 +14,13 @@ for t in $targets; do
   echo "fuzz: $t for ${secs}s"
   log="$(mktemp)"
   rc=0
-  RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" -- -max_total_time="$secs" >"$log" 2>&1 || rc=$?
+  # The target's corpus (kept between runs, gitignored) and its checked-in
+  # seeds (core/fuzz/seeds/<target>/: documents from the vectors, so a
+  # short run starts from inputs that reach past the first parse).
+  dirs=("corpus/$t")
+  mkdir -p "corpus/$t"
+  [ -d "seeds/$t" ] && dirs+=("seeds/$t")
+  RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" "${dirs[@]}" -- -max_total_time="$secs" >"$log" 2>&1 || rc=$?
   grep -E '^Done [0-9]+ runs' "$log" | tail -1 || true
   if [ "$rc" -ne 0 ]; then
     tail -60 "$log"
