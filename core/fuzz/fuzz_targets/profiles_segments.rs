@@ -1,11 +1,13 @@
-//! Chain profiles and segment summaries (what Dask workers hand back) on
-//! untrusted bytes: never panic. A profile that loads writes a document
-//! that loads back to the same profile, and every built-in profile reads
-//! any row without panicking; a segment, summary, request or answer that
-//! reads writes what reads back to itself.
+//! Chain profiles, segment summaries (what Dask workers hand back), saved
+//! verifier states and heads on untrusted bytes: never panic. A profile
+//! that loads writes a document that loads back to the same profile, and
+//! every built-in profile reads any row without panicking; a segment,
+//! summary, request, answer, state or head that reads writes what reads
+//! back to itself.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use trustcore::chain::segment::{Segment, SegmentAnswer, SegmentRequest, SegmentSummary};
+use trustcore::chain::{Head, TreeHead, VerifierState};
 use trustcore::profile::{ChainProfile, BUILTIN_NAMES};
 
 fuzz_target!(|data: &[u8]| {
@@ -32,5 +34,14 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(a) = SegmentAnswer::from_value(&v) {
         assert_eq!(SegmentAnswer::from_value(&a.to_value()).expect("a written answer reads"), a);
+    }
+    if let Ok(s) = VerifierState::from_value(&v) {
+        assert_eq!(VerifierState::from_value(&s.to_value()).expect("a written state reads"), s);
+    }
+    if let Ok(h) = Head::from_value(&v) {
+        assert_eq!(Head::from_value(&h.to_value()).expect("a written head reads"), h);
+    }
+    if let Ok(h) = TreeHead::from_value(&v) {
+        assert_eq!(TreeHead::from_value(&h.to_value()).expect("a written tree head reads"), h);
     }
 });
