@@ -520,6 +520,11 @@ impl<'py> Input<'py> {
     }
 }
 
+/// Whether an argument is JSON text: `str` or bytes-like.
+pub(crate) fn is_json_text(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(obj.is_instance_of::<PyString>() || Bytes::from_py(obj)?.is_some())
+}
+
 fn not_text(arg: &str, obj: &Bound<'_, PyAny>, expected: &str) -> PyErr {
     PyTypeError::new_err(format!("{arg} must be {expected}, not {}", type_name(obj)))
 }

@@ -19,13 +19,8 @@ use crate::{json_value, not_text, Str};
 
 /// A JSON document argument: a value (dict, list, ...) or JSON text (`str`
 /// or bytes, strict I-JSON).
-/// Whether an argument is JSON text: `str` or bytes-like.
-fn is_text(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
-    Ok(obj.is_instance_of::<PyString>() || crate::Bytes::from_py(obj)?.is_some())
-}
-
 fn doc_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    if is_text(obj)? {
+    if crate::is_json_text(obj)? {
         return with_json(py, obj, |b| {
             let c = trustcore::canonical::canonicalize_text(b)?;
             Ok(serde_json::from_slice(&c).unwrap_or(Value::Null))
@@ -44,7 +39,7 @@ fn load(py: Python<'_>, doc: &Bound<'_, PyAny>) -> PyResult<tr::RedactionPolicy>
         let v = json_value(doc)?;
         return core(py, tr::RedactionPolicy::from_value(&v));
     }
-    if is_text(doc)? {
+    if crate::is_json_text(doc)? {
         return with_json(py, doc, tr::RedactionPolicy::from_json);
     }
     Err(not_text(
@@ -184,7 +179,7 @@ fn redact<'py>(
     let (p, k) = (&policy.0, &keys.0);
     // Text is redacted as text, and a dict as its canonical bytes: no tree
     // either way (the core reads the redaction off canonical bytes).
-    let r = if is_text(doc)? {
+    let r = if crate::is_json_text(doc)? {
         with_json(py, doc, |b| tr::redact_text(b, p, k))?
     } else {
         let canonical = crate::with_value(doc, |v| trustcore::ffi::canonicalize_value(v, None))?;

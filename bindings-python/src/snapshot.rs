@@ -11,7 +11,7 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict};
 use serde_json::Value;
 use trustcore::options::Naming;
 use trustcore::snapshot as ts;
@@ -33,7 +33,7 @@ pub(crate) fn snapshot_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<t
         let v = json_value(obj)?;
         return raise(py, ts::Snapshot::from_value(&v));
     }
-    if obj.is_instance_of::<PyString>() || crate::Bytes::from_py(obj)?.is_some() {
+    if crate::is_json_text(obj)? {
         return with_json(py, obj, ts::Snapshot::from_json);
     }
     Err(not_text(
@@ -85,14 +85,13 @@ impl PySnapshotBuilder {
         record: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let b = self.0.as_mut().ok_or_else(|| finished(py, "builder"))?;
-        let line =
-            if record.is_instance_of::<PyString>() || crate::Bytes::from_py(record)?.is_some() {
-                let text = row_bytes(record, "record")?;
-                raise(py, b.push_text(&text).map(<[u8]>::to_vec))?
-            } else {
-                let v = json_value(record)?;
-                raise(py, b.push_value(&v).map(<[u8]>::to_vec))?
-            };
+        let line = if crate::is_json_text(record)? {
+            let text = row_bytes(record, "record")?;
+            raise(py, b.push_text(&text).map(<[u8]>::to_vec))?
+        } else {
+            let v = json_value(record)?;
+            raise(py, b.push_value(&v).map(<[u8]>::to_vec))?
+        };
         Ok(PyBytes::new(py, &line))
     }
 

@@ -8,7 +8,19 @@
 use libfuzzer_sys::fuzz_target;
 use trustcore::chain::segment::{Segment, SegmentAnswer, SegmentRequest, SegmentSummary};
 use trustcore::chain::{Head, TreeHead, VerifierState};
+use serde_json::Value;
 use trustcore::profile::{ChainProfile, BUILTIN_NAMES};
+
+/// What reads from `v` writes a value that reads back to itself.
+fn round_trip<T: PartialEq + std::fmt::Debug, E: std::fmt::Debug>(
+    v: &Value,
+    read: impl Fn(&Value) -> Result<T, E>,
+    write: impl Fn(&T) -> Value,
+) {
+    if let Ok(x) = read(v) {
+        assert_eq!(read(&write(&x)).expect("what was written reads back"), x);
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(p) = ChainProfile::from_json(data) {
@@ -25,23 +37,11 @@ fuzz_target!(|data: &[u8]| {
         let profile = ChainProfile::builtin(name).expect("built-in profiles exist");
         let _ = profile.read_row(&canonical);
     }
-    let v: serde_json::Value = serde_json::from_slice(&canonical).expect("canonical text parses");
-    if let Ok(s) = SegmentSummary::from_value(&v) {
-        assert_eq!(SegmentSummary::from_value(&s.to_value()).expect("a written summary reads"), s);
-    }
-    if let Ok(r) = SegmentRequest::from_value(&v) {
-        assert_eq!(SegmentRequest::from_value(&r.to_value()).expect("a written request reads"), r);
-    }
-    if let Ok(a) = SegmentAnswer::from_value(&v) {
-        assert_eq!(SegmentAnswer::from_value(&a.to_value()).expect("a written answer reads"), a);
-    }
-    if let Ok(s) = VerifierState::from_value(&v) {
-        assert_eq!(VerifierState::from_value(&s.to_value()).expect("a written state reads"), s);
-    }
-    if let Ok(h) = Head::from_value(&v) {
-        assert_eq!(Head::from_value(&h.to_value()).expect("a written head reads"), h);
-    }
-    if let Ok(h) = TreeHead::from_value(&v) {
-        assert_eq!(TreeHead::from_value(&h.to_value()).expect("a written tree head reads"), h);
-    }
+    let v: Value = serde_json::from_slice(&canonical).expect("canonical text parses");
+    round_trip(&v, SegmentSummary::from_value, SegmentSummary::to_value);
+    round_trip(&v, SegmentRequest::from_value, SegmentRequest::to_value);
+    round_trip(&v, SegmentAnswer::from_value, SegmentAnswer::to_value);
+    round_trip(&v, VerifierState::from_value, VerifierState::to_value);
+    round_trip(&v, Head::from_value, Head::to_value);
+    round_trip(&v, TreeHead::from_value, TreeHead::to_value);
 });

@@ -33,13 +33,14 @@
 
 mod number;
 mod parser;
+pub(crate) mod read;
 mod strings;
 mod value;
 
 pub use number::{format_f64, integer_text_to_f64};
-pub use strings::{cmp_utf16, string_from_utf16, wtf8_from_utf16};
 /// JCS string escaping, for modules that write canonical records directly.
-pub(crate) use strings::{scan_plain, write_escaped};
+pub(crate) use strings::write_escaped;
+pub use strings::{cmp_utf16, string_from_utf16, wtf8_from_utf16};
 pub use value::{
     canonicalize_source, canonicalize_value, describe_js_object, Key, SourceValue, ValueSource,
 };

@@ -6,6 +6,7 @@ use super::doc::{
     ChainProfile, Genesis, HashEncoding, HashInput, Role, SigEncoding, SignedForm, TimeFormat,
 };
 
+use crate::canonical::read::{skip_value, string_of};
 use crate::digest::Digest;
 use crate::envelope;
 use crate::text::quote;
@@ -119,42 +120,6 @@ fn hex_exact<const N: usize>(s: &str) -> Option<[u8; N]> {
     let mut out = [0u8; N];
     hex::decode_to_slice(s, &mut out).ok()?;
     Some(out)
-}
-
-/// Steps over one JSON value of canonical text from `i`; returns where it
-/// ends (before the `,` or `}` after it).
-fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    while let Some(&c) = b.get(i) {
-        if in_string {
-            match c {
-                b'\\' => i += 1,
-                b'"' => in_string = false,
-                _ => {}
-            }
-        } else {
-            match c {
-                b'"' => in_string = true,
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' if depth == 0 => return Some(i),
-                b'}' | b']' => depth -= 1,
-                b',' if depth == 0 => return Some(i),
-                _ => {}
-            }
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The string a canonical JSON value spells, or `None` if it is not one.
-fn string_of(span: &[u8]) -> Option<Cow<'_, str>> {
-    let inner = span.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
-    if !inner.contains(&b'\\') {
-        return std::str::from_utf8(inner).ok().map(Cow::Borrowed);
-    }
-    serde_json::from_slice::<String>(span).ok().map(Cow::Owned)
 }
 
 impl ChainProfile {

@@ -33,13 +33,12 @@ mod apply;
 mod commit;
 pub mod detect;
 mod policy;
+mod scan;
 
-pub use apply::{
-    commitment, proves, redact, redact_text, RedactedValue, Redaction, RedactionKeys,
-    RedactionRecord,
-};
+pub use apply::{commitment, proves, RedactedValue, Redaction, RedactionKeys, RedactionRecord};
 pub use commit::{commit, disclose, Committed};
 pub use policy::{Action, RedactionPolicy, Rule, Selector, POLICY_TYPE, RECORD_TYPE};
+pub use scan::{redact, redact_text};
 
 use crate::text::quote;
 
