@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """What each crate costs in a WASM module, from twiggy's per-item sizes.
 
-    twiggy top -n 1000000 --format json target/wasm-verify/wasm32-unknown-unknown/wasm/trustcore_wasm.wasm > /tmp/top.json
-    python3 bench/size.py /tmp/top.json            # a Markdown table (crates, then trustcore's modules)
+    bash bench/size.sh                       # the shipped verify module, named (runs this script)
+    python3 bench/size.py <twiggy top --format json output>
 
-The input is the module cargo writes (with its name section, before
-wasm-bindgen and wasm-opt): each function is attributed to the crate its
-path starts with (`alloc::collections::btree::…` is `alloc`, generic code
-instantiated for our types included), data segments to "(data)". The
-shares carry over to the shipped module, which wasm-opt shrinks as a whole.
+The input is best the module as shipped with its names kept (`size.sh`):
+each function is attributed to the crate its path starts with
+(`alloc::collections::btree::…` is `alloc`, generic code instantiated for
+our types included), data segments to "(data)", and an exported function's
+shim, with the binding and core code wasm-opt inlined into it, to
+"(exports)". On the module cargo writes (before wasm-bindgen and wasm-opt)
+the table also counts wasm-bindgen's descriptors and code wasm-opt removes.
 """
 import collections
 import json
@@ -34,6 +36,8 @@ def main():
         m = re.match(r"^[<&\s]*(?:mut |dyn )?([a-z_][a-z0-9_]*)::(?:([a-z_][a-z0-9_]*)::)?(?:([a-zA-Z_][a-zA-Z0-9_]*))?", plain)
         if name.startswith("data"):
             key = "(data: strings, tables)"
+        elif name.endswith(" shim"):
+            key = "(exports: shims and the code inlined into them)"
         elif m:
             key = m.group(1)
             if key == "trustcore" and m.group(2):
@@ -41,7 +45,7 @@ def main():
             if key in ("core", "alloc"):
                 generic["%s::%s::%s" % (key, m.group(2) or "", m.group(3) or "")] += size
         else:
-            key = "(the rest: exported shims, impls for std types)"
+            key = "(the rest: impls for std types, closures)"
         crates[key] += size
     total = sum(crates.values())
     print("| crate | bytes | share |\n|---|---:|---:|")

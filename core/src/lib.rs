@@ -147,6 +147,7 @@ pub mod redact;
 pub mod registry;
 pub mod sign;
 pub mod snapshot;
+mod sort;
 pub mod sql;
 pub mod text;
 pub mod time;

@@ -251,7 +251,7 @@ impl<'v> Reader<'v> {
             .map(|n| format!("; did you mean {n:?}?"))
             .unwrap_or_else(|| {
                 let mut list = known.clone();
-                list.sort();
+                crate::sort::sort(&mut list);
                 list.dedup();
                 format!("; the options are {}", list.join(", "))
             });

@@ -325,7 +325,9 @@ impl<'a> Parser<'a> {
         if !frame.sorted {
             let (input, keys) = (self.input, &self.keys);
             let members = &mut self.members[frame.members_start..];
-            members.sort_by(|a, b| cmp_utf16_bytes(key_of(input, keys, a), key_of(input, keys, b)));
+            crate::sort::sort_by(members, |a, b| {
+                cmp_utf16_bytes(key_of(input, keys, a), key_of(input, keys, b))
+            });
             // A stable sort keeps equal names in input order: the second of
             // each equal pair is the duplicate; report the earliest one.
             let dup = members

@@ -158,7 +158,7 @@ fn write_json(
                 &mut m.iter()
             } else {
                 sorted = m.iter().collect();
-                sorted.sort_by(|a, b| cmp_utf16(a.0, b.0));
+                crate::sort::sort_by(&mut sorted, |a, b| cmp_utf16(a.0, b.0));
                 &mut sorted.into_iter()
             };
             out.push(b'{');
@@ -253,7 +253,7 @@ fn write<S: ValueSource>(
                 };
                 named.push((name, val));
             }
-            named.sort_by(|a, b| cmp_utf16(&a.0, &b.0));
+            crate::sort::sort_by(&mut named, |a, b| cmp_utf16(&a.0, &b.0));
             if let Some(w) = named.windows(2).find(|w| w[0].0 == w[1].0) {
                 return Err(Error::new(
                     ErrorCode::DuplicateKey,

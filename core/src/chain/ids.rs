@@ -66,7 +66,7 @@ impl IdSet {
     /// into room added at the end).
     pub(super) fn merge_recent(&mut self) {
         let mut batch: Vec<u128> = self.recent.drain().collect();
-        batch.sort_unstable();
+        crate::sort::sort_unstable(&mut batch);
         let old = self.len;
         let new_len = old + batch.len();
         while self.blocks.len() * Self::BLOCK < new_len {

@@ -101,7 +101,9 @@ pub fn replay_with<R: AsRef<[u8]>>(rows: &[R], start: &Head, profile: &ChainProf
         .map(|(prev, mut list)| {
             // By hash, then by the canonical row: the order never depends
             // on the input's.
-            list.sort_by(|a, b| (a.1.hash(), &a.0).cmp(&(b.1.hash(), &b.0)));
+            crate::sort::sort_by(&mut list, |a, b| {
+                (a.1.hash(), &a.0).cmp(&(b.1.hash(), &b.0))
+            });
             (prev, list.into_iter().map(|(_, e)| e).collect())
         })
         .collect();
@@ -132,7 +134,7 @@ pub fn replay_with<R: AsRef<[u8]>>(rows: &[R], start: &Head, profile: &ChainProf
         .flatten()
         .map(|e| e.id().to_string())
         .collect();
-    orphans.sort();
+    crate::sort::sort(&mut orphans);
     Replay {
         events,
         forks,

@@ -125,7 +125,9 @@ pub fn impact<R: AsRef<[u8]>>(
             "responsible": resp,
         }));
     }
-    counts.sort_by(|a, b| record_order(&a.0 .0, a.0 .1, &b.0 .0, b.0 .1));
+    crate::sort::sort_by(&mut counts, |a, b| {
+        record_order(&a.0 .0, a.0 .1, &b.0 .0, b.0 .1)
+    });
     let policies: Vec<Value> = counts
         .into_iter()
         .map(|((id, v), n)| {

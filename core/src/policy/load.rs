@@ -162,7 +162,9 @@ impl PolicySet {
                 }
             }
         }
-        policies.sort_by(|a, b| record_order(&a.id, a.version, &b.id, b.version));
+        crate::sort::sort_by(&mut policies, |a, b| {
+            record_order(&a.id, a.version, &b.id, b.version)
+        });
         let rbac_pos = match &rbac {
             Some(r) => policies.partition_point(|p| {
                 record_order(&p.id, p.version, &r.id, r.version) == Ordering::Less

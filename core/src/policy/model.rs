@@ -225,7 +225,7 @@ impl PolicySet {
     /// Paths point into the candidate document.
     pub fn check_update(&self, candidate: &PolicySet) -> Result<(), Error> {
         let mut cand: Vec<&Policy> = candidate.policies.iter().collect();
-        cand.sort_by_key(|p| p.index);
+        crate::sort::sort_by_key(&mut cand, |p| p.index);
         for p in cand {
             let at = format!("/policies/{}", p.index);
             match self.policy(&p.id, p.version) {
@@ -268,7 +268,7 @@ impl PolicySet {
             }
         }
         let mut old: Vec<&Policy> = self.policies.iter().collect();
-        old.sort_by_key(|p| p.index);
+        crate::sort::sort_by_key(&mut old, |p| p.index);
         for p in old {
             if candidate.policy(&p.id, p.version).is_none()
                 && !matches!(p.state, State::Draft | State::Deprecated)

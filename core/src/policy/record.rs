@@ -276,7 +276,7 @@ impl PolicyCheck {
         evidence: &mut [Evidence<'_>],
         buf: &mut Vec<u8>,
     ) -> PolicyCheck {
-        evidence.sort_unstable_by(|a, b| canonical::cmp_utf16(a.0, b.0));
+        crate::sort::sort_unstable_by(evidence, |a, b| canonical::cmp_utf16(a.0, b.0));
         let a = buf;
         a.clear();
         a.push(b'{');

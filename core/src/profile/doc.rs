@@ -670,7 +670,7 @@ impl ChainProfile {
         }
         // Canonical member order: by the UTF-16 code units of the names
         // (ASCII here, so bytes).
-        all.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut all, |a, b| a.0.cmp(&b.0));
         self.members = all
             .into_iter()
             .enumerate()
@@ -777,7 +777,7 @@ impl ChainProfile {
                 hashed.push(&c.payload);
             }
         }
-        hashed.sort();
+        crate::sort::sort(&mut hashed);
         let signed: Vec<&str> = match self.signs {
             // Each of these commits to the hash, hence to what it covers.
             SignedForm::HashInput | SignedForm::Digest | SignedForm::DigestText => hashed.clone(),
@@ -785,7 +785,7 @@ impl ChainProfile {
                 let mut s = hashed.clone();
                 if !s.contains(&c.signer.as_str()) {
                     s.push(&c.signer);
-                    s.sort();
+                    crate::sort::sort(&mut s);
                 }
                 s
             }

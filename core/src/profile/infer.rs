@@ -136,7 +136,7 @@ pub fn infer_profile<R: AsRef<[u8]>>(
     for name in builtin::BUILTIN_NAMES {
         if let Some(p) = ChainProfile::builtin(name).ok().filter(|p| {
             let mut n: Vec<&str> = p.column_names();
-            n.sort();
+            crate::sort::sort(&mut n);
             n.iter().all(|c| keys.iter().any(|k| k == c))
         }) {
             if !layouts.contains(&p.columns) {

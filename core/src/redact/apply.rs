@@ -338,7 +338,7 @@ impl<'p, 'a> Walker<'p, 'a> {
 /// Members of an object in canonical (UTF-16) order.
 pub(crate) fn sorted(m: &Map<String, Value>) -> Vec<(&String, &Value)> {
     let mut v: Vec<(&String, &Value)> = m.iter().collect();
-    v.sort_by(|a, b| cmp_utf16(a.0, b.0));
+    crate::sort::sort_by(&mut v, |a, b| cmp_utf16(a.0, b.0));
     v
 }
 

@@ -81,7 +81,7 @@ impl<'a> Commit<'_, 'a> {
                     self.w.path.pop();
                 }
                 if !digests.is_empty() {
-                    digests.sort();
+                    crate::sort::sort(&mut digests);
                     out.insert("_sd".into(), digests.into());
                 }
                 Value::Object(out)

@@ -535,12 +535,12 @@ pub fn duplicates<'a>(
 
 /// Every entry after the first of its id in (segment, row) order.
 fn repeated(mut entries: Vec<(u128, u32, u64)>) -> Vec<(u32, u64)> {
-    entries.sort_unstable();
+    crate::sort::sort_unstable(&mut entries);
     let mut out: Vec<(u32, u64)> = entries
         .windows(2)
         .filter(|w| w[0].0 == w[1].0)
         .map(|w| (w[1].1, w[1].2))
         .collect();
-    out.sort_unstable();
+    crate::sort::sort_unstable(&mut out);
     out
 }

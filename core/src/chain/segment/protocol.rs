@@ -230,7 +230,7 @@ impl Segment {
             .filter(|(it, _)| it.range)
             .map(|(_, l)| cut(*l))
             .collect();
-        cuts.sort_unstable();
+        crate::sort::sort_unstable(&mut cuts);
         cuts.dedup();
         // One pass over the leaves, keeping the range at each cut.
         let mut range = CompactRange::new(request.offset);
