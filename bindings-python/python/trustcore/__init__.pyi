@@ -621,7 +621,7 @@ class ChainVerifier:
         threads: int | None = None,
         max_row_bytes: int | None = 1048576,
         max_breaks: int | None = 1000,
-    profile: _Profile | None = None,
+        profile: _Profile | None = None,
     ) -> ChainVerifier:
         """Options are read by the core (OptionsError for an unknown or bad one)."""
     @staticmethod
@@ -637,7 +637,7 @@ class ChainVerifier:
         threads: int | None = None,
         max_row_bytes: int | None = 1048576,
         max_breaks: int | None = 1000,
-    profile: _Profile | None = None,
+        profile: _Profile | None = None,
     ) -> ChainVerifier:
         """Continues from a saved, unedited :meth:`state` (ChainError ``invalid_state`` otherwise)."""
     @staticmethod
@@ -653,7 +653,7 @@ class ChainVerifier:
         threads: int | None = None,
         max_row_bytes: int | None = 1048576,
         max_breaks: int | None = 1000,
-    profile: _Profile | None = None,
+        profile: _Profile | None = None,
     ) -> ChainVerifier:
         """Verifies only the rows after a trusted ``head``."""
     def feed(self, chunk: _Text) -> None:
