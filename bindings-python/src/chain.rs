@@ -27,7 +27,7 @@ use crate::signing::{
     bytes_arg, core, py_repr, raise, signer_answer, to_py, PyPublicKey, PySecretKey,
     PySignerRegistry,
 };
-use crate::{json_value, not_text, str_text, type_name, with_value, Str, Text, Uint};
+use crate::{json_value, not_text, str_text, type_name, with_value, Guarded, Str, Text, Uint};
 
 /// A dict argument as a JSON value (TypeError naming `what` otherwise).
 fn dict_value(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
@@ -324,13 +324,27 @@ impl PyChainWriter {
 // ---- Verifier ---------------------------------------------------------------
 
 /// Verifies an audit chain fed as JSONL chunks or one row at a time.
-#[pyclass(name = "ChainVerifier", module = "trustcore")]
-pub struct PyChainVerifier(Option<tc::ChainVerifier>);
+#[pyclass(name = "ChainVerifier", module = "trustcore", frozen)]
+pub struct PyChainVerifier(Guarded<Option<tc::ChainVerifier>>);
 
 impl PyChainVerifier {
-    fn live(&mut self, py: Python<'_>) -> PyResult<&mut tc::ChainVerifier> {
-        self.0.as_mut().ok_or_else(|| finished(py))
+    fn wrap(v: tc::ChainVerifier) -> Self {
+        PyChainVerifier(Guarded::new(
+            Some(v),
+            "ChainVerifier",
+            ErrorKind::Chain,
+            tc::ErrorCode::InvalidState.as_str(),
+        ))
     }
+}
+
+/// The verifier of an open `ChainVerifier` (ChainError `invalid_state` once
+/// it has finished).
+fn live<'g>(
+    py: Python<'_>,
+    state: &'g mut Option<tc::ChainVerifier>,
+) -> PyResult<&'g mut tc::ChainVerifier> {
+    state.as_mut().ok_or_else(|| finished(py))
 }
 
 #[pymethods]
@@ -354,10 +368,10 @@ impl PyChainVerifier {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let options = verify_options(py, options)?;
-        Ok(PyChainVerifier(Some(tc::ChainVerifier::new(
+        Ok(PyChainVerifier::wrap(tc::ChainVerifier::new(
             registry.0.clone(),
             options,
-        ))))
+        )))
     }
 
     /// Continues from a saved `state()` (refused, ChainError
@@ -381,7 +395,7 @@ impl PyChainVerifier {
             py,
             tc::ChainVerifier::resume(registry.0.clone(), options, state),
         )?;
-        Ok(PyChainVerifier(Some(v)))
+        Ok(PyChainVerifier::wrap(v))
     }
 
     /// A verifier for the rows after a trusted `head` (`{"hash", "seq",
@@ -403,13 +417,14 @@ impl PyChainVerifier {
             py,
             tc::ChainVerifier::resume(registry.0.clone(), options, state),
         )?;
-        Ok(PyChainVerifier(Some(v)))
+        Ok(PyChainVerifier::wrap(v))
     }
 
     /// Feeds a chunk of JSONL (`bytes`-like, or `str`); lines may span
     /// chunks, `\r\n` and blank lines are accepted.
-    fn feed(&mut self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
-        let v = self.live(py)?;
+    fn feed(&self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
+        let mut state = self.0.write(py)?;
+        let v = live(py, &mut state)?;
         if let Ok(b) = chunk.cast::<PyBytes>() {
             // `bytes` is immutable and referenced here: the slice stays
             // valid without the GIL.
@@ -425,8 +440,9 @@ impl PyChainVerifier {
     /// Feeds one row: its text (one JSONL line without its newline, `str`
     /// or bytes) or a row dict (as `replay` returns them), canonicalized
     /// by the core.
-    fn feed_row(&mut self, py: Python<'_>, row: &Bound<'_, PyAny>) -> PyResult<()> {
-        let v = self.live(py)?;
+    fn feed_row(&self, py: Python<'_>, row: &Bound<'_, PyAny>) -> PyResult<()> {
+        let mut state = self.0.write(py)?;
+        let v = live(py, &mut state)?;
         if let Ok(b) = row.cast::<PyBytes>() {
             let data = b.as_bytes();
             py.detach(|| v.push_row(data));
@@ -440,16 +456,18 @@ impl PyChainVerifier {
     /// Checks everything fed so far (a partial last line stays buffered)
     /// and returns the resumable state (`trustcore.chain-verifier-state/v2`,
     /// with its integrity `check`) as a JSON-serializable dict.
-    fn state<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = self.live(py)?;
+    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let mut state = self.0.write(py)?;
+        let v = live(py, &mut state)?;
         let state = py.detach(|| v.state().to_value());
         to_py(py, &state)
     }
 
     /// The breaks kept so far (at most `max_breaks`; checks pending rows
     /// first).
-    fn breaks<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = self.live(py)?;
+    fn breaks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let mut state = self.0.write(py)?;
+        let v = live(py, &mut state)?;
         let breaks: Vec<Value> = py.detach(|| v.breaks().iter().map(tc::Break::to_value).collect());
         to_py(py, &Value::Array(breaks))
     }
@@ -459,17 +477,17 @@ impl PyChainVerifier {
     /// "head", "rows", "count", "breaks", "break_count", "break_counts",
     /// "merkle"}`. The verifier cannot be used afterwards (ChainError
     /// `invalid_state`).
-    fn finish<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = self.0.take().ok_or_else(|| finished(py))?;
+    fn finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v = self.0.write(py)?.take().ok_or_else(|| finished(py))?;
         let report = py.detach(|| v.finish().to_value());
         to_py(py, &report)
     }
 
     fn __repr__(&self) -> String {
-        match &self.0 {
+        self.0.repr(|v| match v {
             Some(_) => "ChainVerifier(open)".to_owned(),
             None => "ChainVerifier(finished)".to_owned(),
-        }
+        })
     }
 }
 

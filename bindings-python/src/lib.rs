@@ -247,6 +247,63 @@ pub(crate) fn misuse_err(
     )
 }
 
+/// The state of a Python object whose methods release the GIL while they
+/// work on it (`ChainVerifier.feed`, `SegmentVerifier.push_bytes`, …).
+/// pyo3's own borrow check would refuse another thread's call meanwhile
+/// with a bare `RuntimeError: Already borrowed`; this refuses it with the
+/// object's error class, the code its `finish()`ed state has (`code`) and
+/// the core's message ([`ffi::in_use_message`]), and leaves the object as
+/// it was. Calls that only read may overlap.
+pub(crate) struct Guarded<T> {
+    state: std::sync::RwLock<T>,
+    class: &'static str,
+    kind: trustcore::ErrorKind,
+    code: &'static str,
+}
+
+impl<T> Guarded<T> {
+    pub(crate) fn new(
+        state: T,
+        class: &'static str,
+        kind: trustcore::ErrorKind,
+        code: &'static str,
+    ) -> Self {
+        Guarded {
+            state: std::sync::RwLock::new(state),
+            class,
+            kind,
+            code,
+        }
+    }
+
+    fn refused<G>(&self, py: Python<'_>, e: std::sync::TryLockError<G>) -> PyErr {
+        let message = match e {
+            std::sync::TryLockError::WouldBlock => ffi::in_use_message(self.class),
+            std::sync::TryLockError::Poisoned(_) => ffi::broken_message(self.class),
+        };
+        misuse_err(py, self.kind, self.code, &message)
+    }
+
+    /// The state, for a call that changes it.
+    pub(crate) fn write(&self, py: Python<'_>) -> PyResult<std::sync::RwLockWriteGuard<'_, T>> {
+        self.state.try_write().map_err(|e| self.refused(py, e))
+    }
+
+    /// The state, for a call that only reads it.
+    pub(crate) fn read(&self, py: Python<'_>) -> PyResult<std::sync::RwLockReadGuard<'_, T>> {
+        self.state.try_read().map_err(|e| self.refused(py, e))
+    }
+
+    /// `describe` of the state for `repr()`, which never raises: `in use`
+    /// while another call holds it.
+    pub(crate) fn repr(&self, describe: impl FnOnce(&T) -> String) -> String {
+        match self.state.try_read() {
+            Ok(state) => describe(&state),
+            Err(_) => format!("{}(in use)", self.class),
+        }
+    }
+}
+
 /// Calls a remote signer (the caller's KMS / signing-proxy function) with
 /// the prepared message. If it raises, the error every binding uses is
 /// raised instead (EnvelopeError `remote_signer_failed`, from the core),

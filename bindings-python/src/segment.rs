@@ -20,7 +20,7 @@ use trustcore::options::Naming;
 use trustcore::ErrorKind;
 
 use crate::signing::{bytes_arg, core, raise, to_py, PySignerRegistry};
-use crate::{iter_arg, not_text, Str, Uint};
+use crate::{iter_arg, not_text, Guarded, Str, Uint};
 
 fn verify_options(
     py: Python<'_>,
@@ -81,13 +81,27 @@ fn finished(py: Python<'_>) -> PyErr {
 
 /// Verifies one segment of a log: rows of a file, a byte range of one
 /// (`for_bytes`), or rows of a table.
-#[pyclass(name = "SegmentVerifier", module = "trustcore")]
-pub struct PySegmentVerifier(Option<seg::SegmentVerifier>);
+#[pyclass(name = "SegmentVerifier", module = "trustcore", frozen)]
+pub struct PySegmentVerifier(Guarded<Option<seg::SegmentVerifier>>);
 
 impl PySegmentVerifier {
-    fn live(&mut self, py: Python<'_>) -> PyResult<&mut seg::SegmentVerifier> {
-        self.0.as_mut().ok_or_else(|| finished(py))
+    fn wrap(v: seg::SegmentVerifier) -> Self {
+        PySegmentVerifier(Guarded::new(
+            Some(v),
+            "SegmentVerifier",
+            ErrorKind::Chain,
+            tc::ErrorCode::InvalidState.as_str(),
+        ))
     }
+}
+
+/// The verifier of an open `SegmentVerifier` (ChainError `invalid_state`
+/// once it has finished).
+fn live<'g>(
+    py: Python<'_>,
+    state: &'g mut Option<seg::SegmentVerifier>,
+) -> PyResult<&'g mut seg::SegmentVerifier> {
+    state.as_mut().ok_or_else(|| finished(py))
 }
 
 #[pymethods]
@@ -103,10 +117,10 @@ impl PySegmentVerifier {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let o = verify_options(py, options)?;
-        Ok(PySegmentVerifier(Some(seg::SegmentVerifier::new(
+        Ok(PySegmentVerifier::wrap(seg::SegmentVerifier::new(
             registry.0.clone(),
             o,
-        ))))
+        )))
     }
 
     /// A verifier of the byte range `[start, end)` of a JSONL file: it owns
@@ -123,30 +137,33 @@ impl PySegmentVerifier {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let o = verify_options(py, options)?;
-        Ok(PySegmentVerifier(Some(seg::SegmentVerifier::for_bytes(
+        Ok(PySegmentVerifier::wrap(seg::SegmentVerifier::for_bytes(
             registry.0.clone(),
             o,
             start.0,
             end.0,
-        ))))
+        )))
     }
 
     /// False once a byte-range segment has all its lines (always True for
     /// other segments until `finish`).
     #[getter]
-    fn needs_more(&mut self, py: Python<'_>) -> PyResult<bool> {
-        Ok(self.live(py)?.needs_more())
+    fn needs_more(&self, py: Python<'_>) -> PyResult<bool> {
+        let state = self.0.read(py)?;
+        Ok(state.as_ref().ok_or_else(|| finished(py))?.needs_more())
     }
 
     /// Rows fed so far.
     #[getter]
-    fn rows_fed(&mut self, py: Python<'_>) -> PyResult<u64> {
-        Ok(self.live(py)?.rows_fed())
+    fn rows_fed(&self, py: Python<'_>) -> PyResult<u64> {
+        let state = self.0.read(py)?;
+        Ok(state.as_ref().ok_or_else(|| finished(py))?.rows_fed())
     }
 
     /// Feeds JSONL bytes (lines may span chunks), without the GIL.
-    fn push_bytes(&mut self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
-        let v = self.live(py)?;
+    fn push_bytes(&self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
+        let mut state = self.0.write(py)?;
+        let v = live(py, &mut state)?;
         if let Ok(b) = chunk.cast::<PyBytes>() {
             let data = b.as_bytes();
             py.detach(|| v.push_bytes(data));
@@ -158,8 +175,9 @@ impl PySegmentVerifier {
     }
 
     /// Feeds one row: its text (`str` or bytes) or a row dict.
-    fn push_row(&mut self, py: Python<'_>, row: &Bound<'_, PyAny>) -> PyResult<()> {
-        let v = self.live(py)?;
+    fn push_row(&self, py: Python<'_>, row: &Bound<'_, PyAny>) -> PyResult<()> {
+        let mut state = self.0.write(py)?;
+        let v = live(py, &mut state)?;
         if let Ok(b) = row.cast::<PyBytes>() {
             let data = b.as_bytes();
             py.detach(|| v.push_row(data));
@@ -172,8 +190,9 @@ impl PySegmentVerifier {
 
     /// Feeds many rows (texts, bytes or row dicts) in one call: the rows
     /// are read with the GIL, verified without it.
-    fn push_rows(&mut self, py: Python<'_>, rows: &Bound<'_, PyAny>) -> PyResult<()> {
-        let v = self.live(py)?;
+    fn push_rows(&self, py: Python<'_>, rows: &Bound<'_, PyAny>) -> PyResult<()> {
+        let mut state = self.0.write(py)?;
+        let v = live(py, &mut state)?;
         let mut data = Vec::new();
         for (i, r) in iter_arg(rows, "rows", "a list of rows")?.enumerate() {
             data.push(crate::chain::row_bytes(&r?, &format!("rows[{i}]"))?);
@@ -184,8 +203,9 @@ impl PySegmentVerifier {
 
     /// Feeds rows as a PostgreSQL table returned them (`SelectPlan`'s
     /// text; numbers get JSON's spelling back, see `trustcore::sql::table_row`).
-    fn push_table_rows(&mut self, py: Python<'_>, rows: &Bound<'_, PyAny>) -> PyResult<()> {
-        let v = self.live(py)?;
+    fn push_table_rows(&self, py: Python<'_>, rows: &Bound<'_, PyAny>) -> PyResult<()> {
+        let mut state = self.0.write(py)?;
+        let v = live(py, &mut state)?;
         let mut data = Vec::new();
         for (i, r) in iter_arg(rows, "rows", "a list of str")?.enumerate() {
             data.push(crate::chain::row_bytes(&r?, &format!("rows[{i}]"))?);
@@ -198,16 +218,16 @@ impl PySegmentVerifier {
     }
 
     /// Ends the segment (the verifier cannot be used afterwards).
-    fn finish(&mut self, py: Python<'_>) -> PyResult<PySegment> {
-        let v = self.0.take().ok_or_else(|| finished(py))?;
+    fn finish(&self, py: Python<'_>) -> PyResult<PySegment> {
+        let v = self.0.write(py)?.take().ok_or_else(|| finished(py))?;
         Ok(PySegment(py.detach(|| v.finish())))
     }
 
     fn __repr__(&self) -> String {
-        match &self.0 {
+        self.0.repr(|v| match v {
             Some(v) => format!("SegmentVerifier(rows_fed={})", v.rows_fed()),
             None => "SegmentVerifier(finished)".to_owned(),
-        }
+        })
     }
 }
 

@@ -22,7 +22,7 @@ use crate::signing::{
     algorithm, bytes_arg, py_repr, raise, signer_answer, to_py, with_json, PyPublicKey,
     PySecretKey, PySignerRegistry,
 };
-use crate::{json_value, not_text, options_value, Str, Uint};
+use crate::{json_value, not_text, options_value, Guarded, Str, Uint};
 
 /// Snapshot metadata given as a `Snapshot`, a dict or JSON text.
 pub(crate) fn snapshot_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<ts::Snapshot> {
@@ -372,8 +372,8 @@ fn check_snapshot_event(
 /// Verifies a batch against its signed metadata, fed in chunks of JSONL
 /// (lines may span chunks). Memory is one line (at most 16 MiB) whatever
 /// the batch size.
-#[pyclass(name = "SnapshotVerifier", module = "trustcore")]
-pub struct PySnapshotVerifier(Option<ts::SnapshotVerifier>);
+#[pyclass(name = "SnapshotVerifier", module = "trustcore", frozen)]
+pub struct PySnapshotVerifier(Guarded<Option<ts::SnapshotVerifier>>);
 
 #[pymethods]
 impl PySnapshotVerifier {
@@ -386,16 +386,19 @@ impl PySnapshotVerifier {
         registry: &PySignerRegistry,
     ) -> PyResult<Self> {
         let snap = snapshot_arg(py, metadata)?;
-        Ok(PySnapshotVerifier(Some(ts::SnapshotVerifier::new(
-            snap,
-            registry.0.clone(),
-        ))))
+        Ok(PySnapshotVerifier(Guarded::new(
+            Some(ts::SnapshotVerifier::new(snap, registry.0.clone())),
+            "SnapshotVerifier",
+            ErrorKind::Snapshot,
+            ts::ErrorCode::InvalidSnapshot.as_str(),
+        )))
     }
 
     /// Feeds a chunk of the batch (bytes-like or str), with the GIL
     /// released while the core reads it.
-    fn feed(&mut self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
-        let v = self.0.as_mut().ok_or_else(|| finished(py, "verifier"))?;
+    fn feed(&self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
+        let mut state = self.0.write(py)?;
+        let v = state.as_mut().ok_or_else(|| finished(py, "verifier"))?;
         if let Ok(b) = chunk.cast::<PyBytes>() {
             let data = b.as_bytes();
             py.detach(|| v.push_bytes(data));
@@ -410,17 +413,21 @@ impl PySnapshotVerifier {
     /// "records", "failures": [{"code", "line"?, "message"}],
     /// "failure_counts"}` (lines from 1). The verifier cannot be used
     /// afterwards.
-    fn finish<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = self.0.take().ok_or_else(|| finished(py, "verifier"))?;
+    fn finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v = self
+            .0
+            .write(py)?
+            .take()
+            .ok_or_else(|| finished(py, "verifier"))?;
         let r = py.detach(|| v.finish().to_value_named(Naming::Snake));
         to_py(py, &r)
     }
 
     fn __repr__(&self) -> String {
-        match &self.0 {
+        self.0.repr(|v| match v {
             Some(_) => "SnapshotVerifier(open)".to_owned(),
             None => "SnapshotVerifier(finished)".to_owned(),
-        }
+        })
     }
 }
 

@@ -256,6 +256,44 @@ def test_streaming_chunks_and_rows_match_one_call():
     assert v.finish() == want
 
 
+def test_a_verifier_in_use_by_another_thread_refuses_with_a_code_and_is_unchanged():
+    # One thread feeds a large chunk (verified with the GIL released) while
+    # the other calls the same verifier: a call that overlaps is refused with
+    # ChainError invalid_state and the core's message (not pyo3's bare
+    # "Already borrowed"), and changes nothing, so the report is the
+    # one-thread report.
+    _, rows = chain(2000)
+    text = ("\n".join(rows) + "\n").encode()
+    v = tc.ChainVerifier(registry())
+    refused = []
+    done = threading.Event()
+
+    def feed():
+        try:
+            while True:
+                try:
+                    v.feed(text)
+                    return
+                except tc.ChainError as e:
+                    refused.append(e)
+        finally:
+            done.set()
+
+    t = threading.Thread(target=feed)
+    t.start()
+    while not done.is_set():
+        try:
+            v.breaks()
+        except tc.ChainError as e:
+            refused.append(e)
+    t.join()
+    assert refused, "no call overlapped the feed"
+    for e in refused:
+        assert e.code == "invalid_state", e
+        assert "this ChainVerifier is in use by a call that has not returned" in str(e)
+    assert v.finish() == tc.verify_jsonl(text, registry())
+
+
 def test_verifier_breaks_state_resume_and_finish_once():
     _, rows = chain(20)
     rows[3] = rows[3].replace('"n":4', '"n":40')

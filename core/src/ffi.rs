@@ -12,6 +12,25 @@ use crate::Error;
 /// Library version, shared by the crate and every package.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// Why a method of a binding's object (`class`: the name users see, e.g.
+/// `ChainVerifier`) cannot run: another call on the same object has not
+/// returned. In Python that is another thread calling while the first call
+/// works with the GIL released. Every binding refuses such a call with this
+/// message and code `invalid_state` of the object's error class, and the
+/// object is unchanged by the refused call.
+pub fn in_use_message(class: &str) -> String {
+    format!(
+        "this {class} is in use by a call that has not returned (another thread); \
+         call it from one thread at a time, behind a lock when threads share it"
+    )
+}
+
+/// Why a method of a binding's object cannot run after an internal error
+/// (a panic) interrupted a call on it: its state may be half-updated.
+pub fn broken_message(class: &str) -> String {
+    format!("this {class} cannot be used after an internal error interrupted a call on it; create another")
+}
+
 /// Builds options from an optional depth limit (default 128), given as the
 /// host's number (a JS number; a Python int converts exactly in the valid
 /// range). Anything but an integer in 1..=1024 is `invalid_option`, with the
