@@ -16,8 +16,8 @@ use crate::signing::{
     PublicKey, SecretKey, SignerRegistry,
 };
 use crate::{
-    array_items, canonical_value, describe, invalid_argument, is_nullish, js_to_json, named_error,
-    options_value, text_arg, type_of, utf16_units, Json, OrThrow, Text, NAMING,
+    array_items, canonical_value, coded_error, describe, invalid_argument, is_nullish, js_to_json,
+    named_error, options_value, text_arg, type_of, utf16_units, Json, OrThrow, Text, NAMING,
 };
 use napi::bindgen_prelude::{AsyncTask, Buffer, FromNapiValue, JsValue, PromiseRaw, Unknown};
 use napi::{Env, Task, ValueType};
@@ -630,11 +630,11 @@ impl ChainVerifier {
     fn live(&mut self, env: &Env) -> napi::Result<&mut tc::ChainVerifier> {
         match self.inner.as_mut() {
             Some(v) => Ok(v),
-            None => Err(named_error(
+            None => Err(coded_error(
                 env,
                 "ChainError",
                 tc::ErrorCode::InvalidState.as_str(),
-                "this ChainVerifier has finished; create or resume another",
+                &trustcore::ffi::finished_message("ChainVerifier"),
             )),
         }
     }

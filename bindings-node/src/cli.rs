@@ -264,7 +264,7 @@ impl CliRun {
     fn live(&mut self, env: &Env) -> napi::Result<&mut tc::Run> {
         match self.inner.as_mut() {
             Some(r) => Ok(r),
-            None => Err(crate::named_error(
+            None => Err(crate::coded_error(
                 env,
                 "CliError",
                 tc::ErrorCode::Usage.as_str(),

@@ -1120,6 +1120,13 @@ fn json_from_canonical(env: &Env, bytes: &[u8]) -> napi::Result<serde_json::Valu
         .map_err(|e| invalid_argument(env, format!("unreadable value: {e}")))
 }
 
+/// Throws an error of one of trustcore's classes (`ChainError`, …) with
+/// `code`, written like the core's errors: the message, then `[code]`
+/// (as in Python and WASM).
+pub(crate) fn coded_error(env: &Env, name: &str, code: &str, message: &str) -> napi::Error {
+    named_error(env, name, code, &format!("{message} [{code}]"))
+}
+
 /// Throws an `Error` of a given `name` and `code`, for conditions the
 /// binding itself detects (a file that cannot be read).
 pub(crate) fn named_error(env: &Env, name: &str, code: &str, message: &str) -> napi::Error {

@@ -13,7 +13,7 @@
 use crate::chain::{report_json, row_bytes, verify_options};
 use crate::signing::{bytes_arg, class_arg, string_arg, SignerRegistry};
 use crate::{
-    array_items, describe, invalid_argument, named_error, options_value, type_of, Json, OrThrow,
+    array_items, coded_error, describe, invalid_argument, options_value, type_of, Json, OrThrow,
     NAMING,
 };
 use napi::bindgen_prelude::{Buffer, FromNapiValue, JsObjectValue, JsValue, Object, Unknown};
@@ -23,7 +23,7 @@ use trustcore::chain as tc;
 use trustcore::chain::segment as seg;
 
 fn invalid_state(env: &Env, message: &str) -> napi::Error {
-    named_error(
+    coded_error(
         env,
         "ChainError",
         tc::ErrorCode::InvalidState.as_str(),
@@ -86,7 +86,7 @@ impl SegmentVerifier {
     fn live(&mut self, env: &Env) -> napi::Result<&mut seg::SegmentVerifier> {
         self.inner
             .as_mut()
-            .ok_or_else(|| invalid_state(env, "this SegmentVerifier has finished; create another"))
+            .ok_or_else(|| invalid_state(env, &trustcore::ffi::finished_message("SegmentVerifier")))
     }
 }
 

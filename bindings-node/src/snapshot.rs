@@ -18,7 +18,7 @@ use crate::signing::{
     PublicKey, SecretKey, SignerRegistry,
 };
 use crate::{
-    buffer, canonical_value, js_to_json, named_error, options_value, text_arg, type_of,
+    buffer, canonical_value, coded_error, js_to_json, options_value, text_arg, type_of,
     utf16_units, Json, OrThrow, Text, NAMING,
 };
 use napi::bindgen_prelude::{Buffer, BufferSlice, JsValue, PromiseRaw, Unknown};
@@ -68,11 +68,11 @@ fn report_json(r: &snap::SnapshotReport) -> Json {
 }
 
 fn finished(env: &Env, what: &str) -> napi::Error {
-    named_error(
+    coded_error(
         env,
         "SnapshotError",
         snap::ErrorCode::InvalidSnapshot.as_str(),
-        &format!("this {what} has finished; create another"),
+        &trustcore::ffi::finished_message(what),
     )
 }
 
@@ -593,7 +593,7 @@ pub fn check_snapshot_event(
     let row = row_bytes(env, row, "row")?;
     let profile = trustcore::profile::ChainProfile::trustcore_v1();
     let row = trustcore::chain::Row::read(&row, &profile).map_err(|(reason, message)| {
-        named_error(
+        coded_error(
             env,
             "SnapshotError",
             snap::ErrorCode::EventMismatch.as_str(),

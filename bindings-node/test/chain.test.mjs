@@ -381,6 +381,8 @@ test('a finished verifier refuses more input; argument errors', () => {
   v.finish();
   assertCode(() => v.feed('x'), 'invalid_state', { name: 'ChainError' });
   assertCode(() => v.finish(), 'invalid_state');
+  // The core's sentence, the same in Python and WASM.
+  assert.throws(() => v.feed('x'), { message: 'this ChainVerifier has finished (finish() was called); create or resume another [invalid_state]' });
   const w = ChainVerifier.create(registry);
   assertCode(() => w.feed(42), 'invalid_argument');
   assertCode(() => w.feed(new Uint16Array(2)), 'invalid_argument');

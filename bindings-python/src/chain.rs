@@ -110,7 +110,7 @@ fn finished(py: Python<'_>) -> PyErr {
         py,
         ErrorKind::Chain,
         tc::ErrorCode::InvalidState.as_str(),
-        "the verifier has finished (finish() was called); create a new one",
+        &trustcore::ffi::finished_message("ChainVerifier"),
     )
 }
 

@@ -49,7 +49,7 @@ fn finished(py: Python<'_>, what: &str) -> PyErr {
         py,
         ErrorKind::Snapshot,
         ts::ErrorCode::InvalidSnapshot.as_str(),
-        &format!("the {what} has finished (finish() was called); create a new one"),
+        &trustcore::ffi::finished_message(what),
     )
 }
 
@@ -84,7 +84,10 @@ impl PySnapshotBuilder {
         py: Python<'py>,
         record: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let b = self.0.as_mut().ok_or_else(|| finished(py, "builder"))?;
+        let b = self
+            .0
+            .as_mut()
+            .ok_or_else(|| finished(py, "SnapshotBuilder"))?;
         let line = if crate::is_json_text(record)? {
             let text = row_bytes(record, "record")?;
             raise(py, b.push_text(&text).map(<[u8]>::to_vec))?
@@ -101,7 +104,7 @@ impl PySnapshotBuilder {
         Ok(self
             .0
             .as_ref()
-            .ok_or_else(|| finished(py, "builder"))?
+            .ok_or_else(|| finished(py, "SnapshotBuilder"))?
             .count())
     }
 
@@ -114,7 +117,10 @@ impl PySnapshotBuilder {
         snapshot_id: Str,
         ts: Str,
     ) -> PyResult<PyUnsignedSnapshot> {
-        let b = self.0.take().ok_or_else(|| finished(py, "builder"))?;
+        let b = self
+            .0
+            .take()
+            .ok_or_else(|| finished(py, "SnapshotBuilder"))?;
         raise(py, b.finish(&snapshot_id.0, &ts.0)).map(PyUnsignedSnapshot)
     }
 
@@ -398,7 +404,9 @@ impl PySnapshotVerifier {
     /// released while the core reads it.
     fn feed(&self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
         let mut state = self.0.write(py)?;
-        let v = state.as_mut().ok_or_else(|| finished(py, "verifier"))?;
+        let v = state
+            .as_mut()
+            .ok_or_else(|| finished(py, "SnapshotVerifier"))?;
         if let Ok(b) = chunk.cast::<PyBytes>() {
             let data = b.as_bytes();
             py.detach(|| v.push_bytes(data));
@@ -418,7 +426,7 @@ impl PySnapshotVerifier {
             .0
             .write(py)?
             .take()
-            .ok_or_else(|| finished(py, "verifier"))?;
+            .ok_or_else(|| finished(py, "SnapshotVerifier"))?;
         let r = py.detach(|| v.finish().to_value_named(Naming::Snake));
         to_py(py, &r)
     }

@@ -319,6 +319,8 @@ def test_verifier_breaks_state_resume_and_finish_once():
         with pytest.raises(tc.ChainError, match="finished") as e:
             call()
         assert e.value.code == "invalid_state"
+        # The core's sentence, the same in Node and WASM.
+        assert e.value.message == "this ChainVerifier has finished (finish() was called); create or resume another"
     assert repr(v) == "ChainVerifier(finished)"
     with pytest.raises(tc.ChainError) as e:
         tc.ChainVerifier.resume(registry(), {"type": "nope"})

@@ -314,7 +314,7 @@ fn finished() -> JsValue {
     crate::named_error(
         "ChainError",
         "invalid_state",
-        "this ChainVerifier has finished; create or resume another",
+        &trustcore::ffi::finished_message("ChainVerifier"),
     )
 }
 

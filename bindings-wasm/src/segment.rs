@@ -84,7 +84,7 @@ fn finished() -> JsValue {
     crate::named_error(
         "ChainError",
         "invalid_state",
-        "this SegmentVerifier has finished; create another",
+        &trustcore::ffi::finished_message("SegmentVerifier"),
     )
 }
 

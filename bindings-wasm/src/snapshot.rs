@@ -187,7 +187,7 @@ fn finished() -> JsValue {
     crate::named_error(
         "SnapshotError",
         "invalid_snapshot",
-        "this SnapshotVerifier has finished; create another",
+        &trustcore::ffi::finished_message("SnapshotVerifier"),
     )
 }
 
@@ -458,7 +458,7 @@ export function commit(record: unknown, policy: RedactionPolicy, saltKey: Uint8A
         crate::named_error(
             "SnapshotError",
             "invalid_snapshot",
-            "this SnapshotBuilder has finished; create another",
+            &trustcore::ffi::finished_message("SnapshotBuilder"),
         )
     }
 

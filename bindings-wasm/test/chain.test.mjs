@@ -62,7 +62,12 @@ test('a finished verifier throws ChainError invalid_state', () => {
   v.feed(good.jsonl);
   v.finish();
   for (const call of [() => v.feed('x'), () => v.feedRow('x'), () => v.state(), () => v.breaks(), () => v.finish()]) {
-    assert.throws(call, { name: 'ChainError', code: 'invalid_state' });
+    assert.throws(call, {
+      name: 'ChainError',
+      code: 'invalid_state',
+      // The core's sentence, the same in Node and Python.
+      message: 'this ChainVerifier has finished (finish() was called); create or resume another [invalid_state]',
+    });
   }
 });
 

@@ -13,6 +13,20 @@ use crate::Error;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Why a method of a binding's object (`class`: the name users see, e.g.
+/// `ChainVerifier`) cannot run: `finish()` was called on it. Every binding
+/// refuses such a call with this message and the code its class documents
+/// (`invalid_state`, `invalid_snapshot`). A chain verifier can also be
+/// resumed from a saved state.
+pub fn finished_message(class: &str) -> String {
+    let again = if class == "ChainVerifier" {
+        "create or resume another"
+    } else {
+        "create another"
+    };
+    format!("this {class} has finished (finish() was called); {again}")
+}
+
+/// Why a method of a binding's object (`class`: the name users see, e.g.
 /// `ChainVerifier`) cannot run: another call on the same object has not
 /// returned. In Python that is another thread calling while the first call
 /// works with the GIL released. Every binding refuses such a call with this
