@@ -99,6 +99,10 @@ test(`a ${EVENTS}-event export, 2 workers: the one-pass report, field by field; 
   assert.match(await page.textContent('#verdict'), /^Valid/);
   assert.equal(await page.textContent('#r-count'), t.thousands(EVENTS));
   assert.match(await page.textContent('#progress-text'), /events\/s/);
+  // No breaks: no empty table, only the heading that says so.
+  assert.equal(await page.textContent('#breaks-h'), 'Breaks: none');
+  assert.equal(await page.isVisible('#breaks-head'), false);
+  assert.equal(await page.isVisible('#breaks'), false);
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: `${artifacts}app-result.png`, fullPage: true });
   const png = readFileSync(`${artifacts}app-result.png`);
@@ -128,6 +132,7 @@ test('a tampered export shows the break at the right row, with the row and why',
   assert.equal(report.breaks[0].position, TAMPERED_ROW);
   assert.equal(report.breaks[0].reason, 'hash_mismatch');
   assert.match(await page.textContent('#verdict'), /^Invalid: 1 break/);
+  assert.equal(await page.isVisible('#breaks-head'), true);
   const row = page.locator('#breaks .vrow').first();
   assert.match(await row.textContent(), new RegExp(`${t.thousands(TAMPERED_ROW)}.*hash_mismatch`));
   await row.click();
