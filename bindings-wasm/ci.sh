@@ -4,7 +4,7 @@
 # check the dependency graph and the verify module's size, run the Node
 # tests, type-check the declarations, fuzz the boundary (FUZZ_SECONDS,
 # default 30), write the cross-binding report dump, run the headless-browser
-# test and the app's Playwright suite (screenshot: ../target/artifacts/app-result.png). Idempotent, non-interactive; exits non-zero on any
+# test and the app's Playwright suite (screenshots: ../target/artifacts/app-{result,policy,snapshot,narrow}.png). Idempotent, non-interactive; exits non-zero on any
 # failure.
 #
 #   bindings-wasm/ci.sh
@@ -81,7 +81,7 @@ if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
 fi
 node --test --test-concurrency=1 test/browser/app.test.mjs </dev/null 2>&1 | tee ../target/app-test.log | grep -E '^(# (tests|pass|fail) |not ok|# THROUGHPUT )|^\s+(error|expected|actual):' || true
 grep -q '^# fail 0$' ../target/app-test.log
-test -s ../target/artifacts/app-result.png
+for shot in app-result app-policy app-snapshot app-narrow; do test -s "../target/artifacts/$shot.png"; done
 grep -q '^# THROUGHPUT {' ../target/app-test.log
 
 step "done in $((SECONDS - start))s"

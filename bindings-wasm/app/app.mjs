@@ -547,18 +547,46 @@ async function runSnapshot() {
   }
 }
 
-function renderValue(value, disclosed, pointer = '') {
-  // A JSON value as nested lists; members that a disclosure brought back are highlighted.
+/** How many of a redacted node's digests the view does not open:
+ * an object's `_sd` digests not disclosed, an array's `{"...": digest}`
+ * elements not disclosed. `rec` is the node in the signed record. */
+function undisclosed(rec, view) {
+  if (Array.isArray(rec) && Array.isArray(view)) {
+    const slots = rec.filter((e) => e !== null && typeof e === 'object' && !Array.isArray(e) && Object.keys(e).length === 1 && '...' in e).length;
+    return slots - (view.length - (rec.length - slots));
+  }
+  if (rec !== null && typeof rec === 'object' && view !== null && typeof view === 'object' && Array.isArray(rec._sd)) {
+    const brought = Object.keys(view).filter((k) => !(k in rec)).length;
+    return rec._sd.length - brought;
+  }
+  return 0;
+}
+
+function renderValue(value, disclosed, pointer = '', rec = undefined) {
+  // A JSON value as nested lists; members that a disclosure brought back
+  // are highlighted, and each level says how many values stay hidden.
   const li = document.createElement('li');
   if (value !== null && typeof value === 'object') {
     const ul = document.createElement('ul');
+    // Array elements line up with the record's only when none is hidden.
+    const lined = Array.isArray(rec) && Array.isArray(value) && rec.length === value.length;
     for (const [k, v] of Object.entries(value)) {
-      const child = renderValue(v, disclosed, `${pointer}/${k}`);
+      const sub = rec === undefined || rec === null || typeof rec !== 'object' ? undefined
+        : Array.isArray(rec) ? (lined ? rec[k] : undefined) : rec[k];
+      const child = renderValue(v, disclosed, `${pointer}/${k}`, sub);
       const key = document.createElement('span');
       key.textContent = `${k}: `;
       if (disclosed.has(`${pointer}/${k}`)) key.className = 'disclosed';
       child.prepend(key);
       ul.appendChild(child);
+    }
+    const hidden = rec === undefined ? 0 : undisclosed(rec, value);
+    if (hidden > 0) {
+      const note = document.createElement('li');
+      note.className = 'hidden-note';
+      note.textContent = `${fmt(hidden)} digest${hidden === 1 ? '' : 's'} not disclosed`;
+      note.title = 'The signed record holds this many digests here that none of the disclosures given opens: hidden values (or decoys, which some producers add).';
+      ul.appendChild(note);
     }
     li.appendChild(ul);
   } else {
@@ -604,7 +632,7 @@ async function runTrace() {
       r.failures.map((f) => `${f.code}: ${f.message}`));
     const ul = document.createElement('ul');
     ul.className = 'tree';
-    ul.appendChild(renderValue(view, shown));
+    ul.appendChild(renderValue(view, shown, '', redacted));
     box.appendChild(ul);
     box.dataset.view = JSON.stringify(view);
     box.dataset.hidden = String(JSON.stringify(redacted).length);

@@ -75,6 +75,15 @@ async function verifyExport(file, { signers = 'signers.json', workers = 2 } = {}
   return JSON.parse(await page.evaluate(() => document.body.dataset.lastRun));
 }
 
+/** A full-page screenshot kept as a CI artifact (target/artifacts/), checked to be a real picture. */
+async function keepScreenshot(name) {
+  mkdirSync(artifacts, { recursive: true });
+  const path = `${artifacts}${name}`;
+  await page.screenshot({ path, fullPage: true });
+  assert.equal(readFileSync(path).subarray(1, 4).toString(), 'PNG');
+  assert.ok(statSync(path).size > 20_000, `the screenshot ${name} is not empty`);
+}
+
 async function downloadedReport() {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-btn')]);
   return JSON.parse(readFileSync(await download.path(), 'utf8'));
@@ -103,11 +112,7 @@ test(`a ${EVENTS}-event export, 2 workers: the one-pass report, field by field; 
   assert.equal(await page.textContent('#breaks-h'), 'Breaks: none');
   assert.equal(await page.isVisible('#breaks-head'), false);
   assert.equal(await page.isVisible('#breaks'), false);
-  mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: `${artifacts}app-result.png`, fullPage: true });
-  const png = readFileSync(`${artifacts}app-result.png`);
-  assert.equal(png.subarray(1, 4).toString(), 'PNG');
-  assert.ok(statSync(`${artifacts}app-result.png`).size > 20_000, 'the screenshot is not empty');
+  await keepScreenshot('app-result.png');
   figures.events = EVENTS;
   figures.twoWorkers = m2.eventsPerSecond;
   figures.twoWorkersMs = m2.ms;
@@ -248,6 +253,7 @@ test('a policy denial explained: the evaluation path as a tree, evidence highlig
   assert.ok(leaf.length > 0);
   assert.deepEqual(evidence.map((e) => e.trim()), leaf.map((e) => `${e.pointer} = ${JSON.stringify(e.value)}`));
   assert.equal(await page.locator('#policy-result .tree li').count(), want.evaluationPath.length);
+  await keepScreenshot('app-policy.png');
 });
 
 test('a snapshot and a redacted trace verified with a subset of disclosures', async () => {
@@ -269,6 +275,10 @@ test('a snapshot and a redacted trace verified with a subset of disclosures', as
   assert.equal(view.reviewer.phone, undefined, 'not disclosed: not shown');
   assert.equal(view.steps[0].user.email, undefined);
   assert.equal(await page.locator('#trace-result .disclosed').count(), 1);
+  // What stays hidden is said where it sits: the reviewer's phone, the user's email.
+  assert.deepEqual(await page.locator('#trace-result .hidden-note').allTextContents(),
+    ['1 digest not disclosed', '1 digest not disclosed']);
+  await keepScreenshot('app-snapshot.png');
 });
 
 test('drag and drop: a signers file dropped on its zone loads like a picked one', async () => {
@@ -299,6 +309,7 @@ test('usable: labels on every input, keyboard reachable, readable narrow', async
   await page.setViewportSize({ width: 380, height: 800 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `${overflow}px wider than a 380px window`);
+  await keepScreenshot('app-narrow.png');
   await page.setViewportSize({ width: 1280, height: 800 });
 });
 
