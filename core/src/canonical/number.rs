@@ -110,8 +110,9 @@ pub(crate) fn check_integer(literal: &str, v: f64) -> Result<(), Error> {
         Err(out_of_range(
             literal,
             &format!(
-                "it is beyond ±(2^53−1) and not exactly the double {es}; \
-                 send it as a string, or as {es} if that value is meant"
+                "it is beyond ±(2^53−1) and not written as its double is written ({es}), \
+                 so it may mean a value a double cannot hold; send it as a string, \
+                 or as {es} if that value is meant"
             ),
         ))
     }
