@@ -304,6 +304,58 @@ impl<T> Guarded<T> {
     }
 }
 
+/// The state of a Python object that threads may share and whose methods
+/// release the GIL while they read it (a `MerkleTree` handing out proofs
+/// while another thread appends): calls take turns, a call that finds the
+/// state in use waits for it with the GIL released, and nothing is refused.
+/// (pyo3's own borrow check refused the second call with a bare
+/// `RuntimeError: Already borrowed`.)
+pub(crate) struct Shared<T> {
+    state: std::sync::RwLock<T>,
+    class: &'static str,
+}
+
+impl<T: Send + Sync> Shared<T> {
+    pub(crate) fn new(state: T, class: &'static str) -> Self {
+        Shared {
+            state: std::sync::RwLock::new(state),
+            class,
+        }
+    }
+
+    /// After a panic interrupted a call on it, the state may be
+    /// half-updated: refused (the panic itself was already raised).
+    fn broken(&self) -> PyErr {
+        pyo3::exceptions::PyRuntimeError::new_err(ffi::broken_message(self.class))
+    }
+
+    /// The state, for a call that only reads it.
+    pub(crate) fn read(&self, py: Python<'_>) -> PyResult<std::sync::RwLockReadGuard<'_, T>> {
+        loop {
+            match self.state.try_read() {
+                Ok(state) => return Ok(state),
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    py.detach(|| drop(self.state.read()));
+                }
+                Err(std::sync::TryLockError::Poisoned(_)) => return Err(self.broken()),
+            }
+        }
+    }
+
+    /// The state, for a call that changes it.
+    pub(crate) fn write(&self, py: Python<'_>) -> PyResult<std::sync::RwLockWriteGuard<'_, T>> {
+        loop {
+            match self.state.try_write() {
+                Ok(state) => return Ok(state),
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    py.detach(|| drop(self.state.write()));
+                }
+                Err(std::sync::TryLockError::Poisoned(_)) => return Err(self.broken()),
+            }
+        }
+    }
+}
+
 /// Calls a remote signer (the caller's KMS / signing-proxy function) with
 /// the prepared message. If it raises, the error every binding uses is
 /// raised instead (EnvelopeError `remote_signer_failed`, from the core),

@@ -14,7 +14,7 @@ use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use trustcore::merkle::{self as tm, Hash};
 
 use crate::signing::{bytes_arg, py_repr, to_py, PyPublicKey, PySecretKey};
-use crate::{not_text, str_string, str_text, to_py_err, Str, Text, Uint};
+use crate::{not_text, str_string, str_text, to_py_err, Shared, Str, Text, Uint};
 
 /// Trees at least this large build and prove without the GIL.
 const DETACH_LEAVES: u64 = 4096;
@@ -124,8 +124,8 @@ fn verify_consistency(
 // ---- Tree -------------------------------------------------------------------
 
 /// An RFC 6962 Merkle tree held in memory (every level), from leaf data.
-#[pyclass(name = "MerkleTree", module = "trustcore")]
-pub struct PyMerkleTree(tm::Tree);
+#[pyclass(name = "MerkleTree", module = "trustcore", frozen)]
+pub struct PyMerkleTree(Shared<tm::Tree>);
 
 #[pymethods]
 impl PyMerkleTree {
@@ -152,35 +152,35 @@ impl PyMerkleTree {
         } else {
             tm::Tree::from_leaf_data(&data)
         };
-        Ok(PyMerkleTree(tree))
+        Ok(PyMerkleTree(Shared::new(tree, "MerkleTree")))
     }
 
     /// Appends a leaf by its data.
-    fn push(&mut self, data: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn push(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
         let b = bytes_arg(data, "data")?;
-        self.0.push(b.as_slice());
+        self.0.write(py)?.push(b.as_slice());
         Ok(())
     }
 
     /// The number of leaves.
     #[getter]
-    fn size(&self) -> u64 {
-        self.0.size()
+    fn size(&self, py: Python<'_>) -> PyResult<u64> {
+        Ok(self.0.read(py)?.size())
     }
 
     /// The leaf hashes, in order.
     fn leaf_hashes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        hash_list(py, self.0.leaf_hashes())
+        hash_list(py, self.0.read(py)?.leaf_hashes())
     }
 
     /// The root of the whole tree (`SHA-256("")` when empty).
-    fn root<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.root())
+    fn root<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(py, &self.0.read(py)?.root()))
     }
 
     /// The root of the tree of the first `size` leaves.
     fn root_at<'py>(&self, py: Python<'py>, size: Uint) -> PyResult<Bound<'py, PyBytes>> {
-        let t = &self.0;
+        let t = &*self.0.read(py)?;
         let r = merkle(py, py.detach(|| t.root_at(size.0)))?;
         Ok(PyBytes::new(py, &r))
     }
@@ -193,7 +193,7 @@ impl PyMerkleTree {
         index: Uint,
         size: Uint,
     ) -> PyResult<Bound<'py, PyList>> {
-        let t = &self.0;
+        let t = &*self.0.read(py)?;
         let proof = merkle(py, py.detach(|| t.inclusion_proof(index.0, size.0)))?;
         hash_list(py, &proof)
     }
@@ -206,7 +206,7 @@ impl PyMerkleTree {
         old_size: Uint,
         new_size: Uint,
     ) -> PyResult<Bound<'py, PyList>> {
-        let t = &self.0;
+        let t = &*self.0.read(py)?;
         let proof = merkle(
             py,
             py.detach(|| t.consistency_proof(old_size.0, new_size.0)),
@@ -214,12 +214,12 @@ impl PyMerkleTree {
         hash_list(py, &proof)
     }
 
-    fn __len__(&self) -> usize {
-        self.0.leaf_hashes().len()
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        Ok(self.0.read(py)?.leaf_hashes().len())
     }
 
-    fn __repr__(&self) -> String {
-        format!("MerkleTree(size={})", self.0.size())
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("MerkleTree(size={})", self.0.read(py)?.size()))
     }
 }
 

@@ -6,6 +6,8 @@ import hashlib
 import json
 import pickle
 
+import threading
+
 import pytest
 
 import trustcore as tc
@@ -222,3 +224,38 @@ def test_one_event_against_a_signed_checkpoint():
     assert e.value.code == "no_trusted_signature"
     with pytest.raises(TypeError):
         tc.verify_event_in_checkpoint(rows[0], 0, "not a list", note, keys, reg)
+
+
+def test_a_tree_shared_by_threads_appends_and_proves_without_errors():
+    # One thread appends while another hands out proofs and roots (computed
+    # with the GIL released): calls take turns (no "Already borrowed"), and
+    # the tree ends as the tree of every leaf in order.
+    leaves = [i.to_bytes(4, "big") for i in range(200_000)]
+    tree = tc.MerkleTree(leaves[:1000])
+    errors = []
+    done = threading.Event()
+
+    def append():
+        try:
+            for d in leaves[1000:]:
+                tree.push(d)
+        except Exception as e:  # noqa: BLE001 - any error fails the test below
+            errors.append(e)
+        finally:
+            done.set()
+
+    t = threading.Thread(target=append)
+    t.start()
+    proofs = 0
+    while not done.is_set():
+        try:
+            size = tree.size
+            assert tc.verify_inclusion(tc.leaf_hash(leaves[7]), 7, size, tree.inclusion_proof(7, size), tree.root_at(size))
+            proofs += 1
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+            break
+    t.join()
+    assert errors == []
+    assert proofs > 0
+    assert tree.size == len(leaves) and tree.root() == tc.MerkleTree(leaves).root()
