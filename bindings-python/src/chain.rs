@@ -104,16 +104,6 @@ fn row_body_arg(obj: &Bound<'_, PyAny>) -> PyResult<serde_json::Map<String, Valu
     }
 }
 
-/// The ChainError every method of a finished verifier raises.
-fn finished(py: Python<'_>) -> PyErr {
-    crate::misuse_err(
-        py,
-        ErrorKind::Chain,
-        tc::ErrorCode::InvalidState.as_str(),
-        &trustcore::ffi::finished_message("ChainVerifier"),
-    )
-}
-
 // ---- Writer -----------------------------------------------------------------
 
 /// An event prepared for a (possibly remote) signer.
@@ -338,15 +328,6 @@ impl PyChainVerifier {
     }
 }
 
-/// The verifier of an open `ChainVerifier` (ChainError `invalid_state` once
-/// it has finished).
-fn live<'g>(
-    py: Python<'_>,
-    state: &'g mut Option<tc::ChainVerifier>,
-) -> PyResult<&'g mut tc::ChainVerifier> {
-    state.as_mut().ok_or_else(|| finished(py))
-}
-
 #[pymethods]
 impl PyChainVerifier {
     /// A verifier for a chain from its first event. Options (the core's
@@ -424,7 +405,7 @@ impl PyChainVerifier {
     /// chunks, `\r\n` and blank lines are accepted.
     fn feed(&self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
         let mut state = self.0.write(py)?;
-        let v = live(py, &mut state)?;
+        let v = self.0.open(py, &mut state)?;
         if let Ok(b) = chunk.cast::<PyBytes>() {
             // `bytes` is immutable and referenced here: the slice stays
             // valid without the GIL.
@@ -442,7 +423,7 @@ impl PyChainVerifier {
     /// by the core.
     fn feed_row(&self, py: Python<'_>, row: &Bound<'_, PyAny>) -> PyResult<()> {
         let mut state = self.0.write(py)?;
-        let v = live(py, &mut state)?;
+        let v = self.0.open(py, &mut state)?;
         if let Ok(b) = row.cast::<PyBytes>() {
             let data = b.as_bytes();
             py.detach(|| v.push_row(data));
@@ -458,7 +439,7 @@ impl PyChainVerifier {
     /// with its integrity `check`) as a JSON-serializable dict.
     fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let mut state = self.0.write(py)?;
-        let v = live(py, &mut state)?;
+        let v = self.0.open(py, &mut state)?;
         let state = py.detach(|| v.state().to_value());
         to_py(py, &state)
     }
@@ -467,7 +448,7 @@ impl PyChainVerifier {
     /// first).
     fn breaks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let mut state = self.0.write(py)?;
-        let v = live(py, &mut state)?;
+        let v = self.0.open(py, &mut state)?;
         let breaks: Vec<Value> = py.detach(|| v.breaks().iter().map(tc::Break::to_value).collect());
         to_py(py, &Value::Array(breaks))
     }
@@ -478,7 +459,7 @@ impl PyChainVerifier {
     /// "merkle"}`. The verifier cannot be used afterwards (ChainError
     /// `invalid_state`).
     fn finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = self.0.write(py)?.take().ok_or_else(|| finished(py))?;
+        let v = self.0.take(py)?;
         let report = py.detach(|| v.finish().to_value());
         to_py(py, &report)
     }

@@ -304,6 +304,30 @@ impl<T> Guarded<T> {
     }
 }
 
+/// An object that `finish()` consumes: its state is `None` afterwards, and
+/// every call then raises the object's error with its code and the core's
+/// sentence ([`ffi::finished_message`]).
+impl<T> Guarded<Option<T>> {
+    fn finished(&self, py: Python<'_>) -> PyErr {
+        misuse_err(py, self.kind, self.code, &ffi::finished_message(self.class))
+    }
+
+    /// The open object in `state` (a guard from [`Self::write`]).
+    pub(crate) fn open<'g>(&self, py: Python<'_>, state: &'g mut Option<T>) -> PyResult<&'g mut T> {
+        state.as_mut().ok_or_else(|| self.finished(py))
+    }
+
+    /// The open object in `state` (a guard from [`Self::read`]).
+    pub(crate) fn open_ref<'g>(&self, py: Python<'_>, state: &'g Option<T>) -> PyResult<&'g T> {
+        state.as_ref().ok_or_else(|| self.finished(py))
+    }
+
+    /// The open object, taken out for `finish()`.
+    pub(crate) fn take(&self, py: Python<'_>) -> PyResult<T> {
+        self.write(py)?.take().ok_or_else(|| self.finished(py))
+    }
+}
+
 /// The state of a Python object that threads may share and whose methods
 /// release the GIL while they read it (a `MerkleTree` handing out proofs
 /// while another thread appends): calls take turns, a call that finds the
@@ -329,30 +353,31 @@ impl<T: Send + Sync> Shared<T> {
         pyo3::exceptions::PyRuntimeError::new_err(ffi::broken_message(self.class))
     }
 
-    /// The state, for a call that only reads it.
-    pub(crate) fn read(&self, py: Python<'_>) -> PyResult<std::sync::RwLockReadGuard<'_, T>> {
+    /// Takes the lock with `attempt`; while it is held elsewhere, waits
+    /// for it with `wait` without the GIL, then attempts again.
+    fn turn<'s, G>(
+        &'s self,
+        py: Python<'_>,
+        attempt: impl Fn(&'s std::sync::RwLock<T>) -> std::sync::TryLockResult<G>,
+        wait: impl Fn(&std::sync::RwLock<T>) + Sync,
+    ) -> PyResult<G> {
         loop {
-            match self.state.try_read() {
+            match attempt(&self.state) {
                 Ok(state) => return Ok(state),
-                Err(std::sync::TryLockError::WouldBlock) => {
-                    py.detach(|| drop(self.state.read()));
-                }
+                Err(std::sync::TryLockError::WouldBlock) => py.detach(|| wait(&self.state)),
                 Err(std::sync::TryLockError::Poisoned(_)) => return Err(self.broken()),
             }
         }
     }
 
+    /// The state, for a call that only reads it.
+    pub(crate) fn read(&self, py: Python<'_>) -> PyResult<std::sync::RwLockReadGuard<'_, T>> {
+        self.turn(py, std::sync::RwLock::try_read, |s| drop(s.read()))
+    }
+
     /// The state, for a call that changes it.
     pub(crate) fn write(&self, py: Python<'_>) -> PyResult<std::sync::RwLockWriteGuard<'_, T>> {
-        loop {
-            match self.state.try_write() {
-                Ok(state) => return Ok(state),
-                Err(std::sync::TryLockError::WouldBlock) => {
-                    py.detach(|| drop(self.state.write()));
-                }
-                Err(std::sync::TryLockError::Poisoned(_)) => return Err(self.broken()),
-            }
-        }
+        self.turn(py, std::sync::RwLock::try_write, |s| drop(s.write()))
     }
 }
 

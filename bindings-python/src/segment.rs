@@ -70,15 +70,6 @@ fn jsonl_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     }
 }
 
-fn finished(py: Python<'_>) -> PyErr {
-    crate::misuse_err(
-        py,
-        ErrorKind::Chain,
-        tc::ErrorCode::InvalidState.as_str(),
-        &trustcore::ffi::finished_message("SegmentVerifier"),
-    )
-}
-
 /// Verifies one segment of a log: rows of a file, a byte range of one
 /// (`for_bytes`), or rows of a table.
 #[pyclass(name = "SegmentVerifier", module = "trustcore", frozen)]
@@ -93,15 +84,6 @@ impl PySegmentVerifier {
             tc::ErrorCode::InvalidState.as_str(),
         ))
     }
-}
-
-/// The verifier of an open `SegmentVerifier` (ChainError `invalid_state`
-/// once it has finished).
-fn live<'g>(
-    py: Python<'_>,
-    state: &'g mut Option<seg::SegmentVerifier>,
-) -> PyResult<&'g mut seg::SegmentVerifier> {
-    state.as_mut().ok_or_else(|| finished(py))
 }
 
 #[pymethods]
@@ -150,20 +132,20 @@ impl PySegmentVerifier {
     #[getter]
     fn needs_more(&self, py: Python<'_>) -> PyResult<bool> {
         let state = self.0.read(py)?;
-        Ok(state.as_ref().ok_or_else(|| finished(py))?.needs_more())
+        Ok(self.0.open_ref(py, &state)?.needs_more())
     }
 
     /// Rows fed so far.
     #[getter]
     fn rows_fed(&self, py: Python<'_>) -> PyResult<u64> {
         let state = self.0.read(py)?;
-        Ok(state.as_ref().ok_or_else(|| finished(py))?.rows_fed())
+        Ok(self.0.open_ref(py, &state)?.rows_fed())
     }
 
     /// Feeds JSONL bytes (lines may span chunks), without the GIL.
     fn push_bytes(&self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
         let mut state = self.0.write(py)?;
-        let v = live(py, &mut state)?;
+        let v = self.0.open(py, &mut state)?;
         if let Ok(b) = chunk.cast::<PyBytes>() {
             let data = b.as_bytes();
             py.detach(|| v.push_bytes(data));
@@ -177,7 +159,7 @@ impl PySegmentVerifier {
     /// Feeds one row: its text (`str` or bytes) or a row dict.
     fn push_row(&self, py: Python<'_>, row: &Bound<'_, PyAny>) -> PyResult<()> {
         let mut state = self.0.write(py)?;
-        let v = live(py, &mut state)?;
+        let v = self.0.open(py, &mut state)?;
         if let Ok(b) = row.cast::<PyBytes>() {
             let data = b.as_bytes();
             py.detach(|| v.push_row(data));
@@ -192,7 +174,7 @@ impl PySegmentVerifier {
     /// are read with the GIL, verified without it.
     fn push_rows(&self, py: Python<'_>, rows: &Bound<'_, PyAny>) -> PyResult<()> {
         let mut state = self.0.write(py)?;
-        let v = live(py, &mut state)?;
+        let v = self.0.open(py, &mut state)?;
         let mut data = Vec::new();
         for (i, r) in iter_arg(rows, "rows", "a list of rows")?.enumerate() {
             data.push(crate::chain::row_bytes(&r?, &format!("rows[{i}]"))?);
@@ -205,7 +187,7 @@ impl PySegmentVerifier {
     /// text; numbers get JSON's spelling back, see `trustcore::sql::table_row`).
     fn push_table_rows(&self, py: Python<'_>, rows: &Bound<'_, PyAny>) -> PyResult<()> {
         let mut state = self.0.write(py)?;
-        let v = live(py, &mut state)?;
+        let v = self.0.open(py, &mut state)?;
         let mut data = Vec::new();
         for (i, r) in iter_arg(rows, "rows", "a list of str")?.enumerate() {
             data.push(crate::chain::row_bytes(&r?, &format!("rows[{i}]"))?);
@@ -219,7 +201,7 @@ impl PySegmentVerifier {
 
     /// Ends the segment (the verifier cannot be used afterwards).
     fn finish(&self, py: Python<'_>) -> PyResult<PySegment> {
-        let v = self.0.write(py)?.take().ok_or_else(|| finished(py))?;
+        let v = self.0.take(py)?;
         Ok(PySegment(py.detach(|| v.finish())))
     }
 

@@ -404,9 +404,7 @@ impl PySnapshotVerifier {
     /// released while the core reads it.
     fn feed(&self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
         let mut state = self.0.write(py)?;
-        let v = state
-            .as_mut()
-            .ok_or_else(|| finished(py, "SnapshotVerifier"))?;
+        let v = self.0.open(py, &mut state)?;
         if let Ok(b) = chunk.cast::<PyBytes>() {
             let data = b.as_bytes();
             py.detach(|| v.push_bytes(data));
@@ -422,11 +420,7 @@ impl PySnapshotVerifier {
     /// "failure_counts"}` (lines from 1). The verifier cannot be used
     /// afterwards.
     fn finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = self
-            .0
-            .write(py)?
-            .take()
-            .ok_or_else(|| finished(py, "SnapshotVerifier"))?;
+        let v = self.0.take(py)?;
         let r = py.detach(|| v.finish().to_value_named(Naming::Snake));
         to_py(py, &r)
     }
