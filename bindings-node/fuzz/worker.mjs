@@ -14,6 +14,16 @@ import { fileURLToPath } from 'node:url';
 import { generator, label, rng, PlantedError } from './values.mjs';
 import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
+import { types } from 'node:util';
+
+/**
+ * A plain object the harness may read or copy: never a fuzz Proxy, whose
+ * traps (getPrototypeOf, getOwnPropertyDescriptor, ...) throw in the
+ * harness rather than in the call under test.
+ */
+function isPlainData(v) {
+  return v !== null && typeof v === 'object' && !types.isProxy(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -396,7 +406,7 @@ async function main() {
       // one member of an object argument) replaced by random values, an
       // argument dropped or one added.
       args = template(p, self);
-      const own = new Set(args.filter((a) => a !== null && typeof a === 'object' && Object.getPrototypeOf(a) === Object.prototype));
+      const own = new Set(args.filter(isPlainData));
       const changes = mode === 0 ? 0 : 1 + r.int(2);
       for (let c = 0; c < changes; c++) {
         const k = r.int(args.length + 1);
@@ -419,7 +429,7 @@ async function main() {
     if (target.id === 'verifyFd' && typeof args[0] === 'number' && Number.isInteger(args[0]) && args[0] >= 0 && args[0] < 2 ** 31) args[0] = gfd;
     // verifyFileParallel starts a worker thread per part (up to 64): more
     // than a few would make a call slower than the limit by design.
-    if (target.id === 'verifyFileParallel' && args[2] !== null && typeof args[2] === 'object' && Object.getPrototypeOf(args[2]) === Object.prototype) {
+    if (target.id === 'verifyFileParallel' && isPlainData(args[2])) {
       const d = Object.getOwnPropertyDescriptor(args[2], 'workers');
       if (d && 'value' in d && typeof d.value === 'number' && d.value > 4) args[2] = { ...args[2], workers: 2 };
     }
