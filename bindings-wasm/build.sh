@@ -126,10 +126,9 @@ log "compiling the verify module"
 raw_verify="$(compile verify)"
 
 # --- glue for Node and for the web, then wasm-opt ---------------------------
+source "$here/wasm-opt-features.sh"
 optimize() {
-    "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-        --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-        "$1" -o "$1.opt"
+    "$wasm_opt" -Oz "${wasm_opt_features[@]}" "$1" -o "$1.opt"
     mv "$1.opt" "$1"
 }
 for flavor in node web verify; do

@@ -27,8 +27,7 @@ const kept = names.filter((n) => keep.test(n));
 fs.writeFileSync(graph, JSON.stringify(kept.map((n) => ({ name: `e_${n}`, root: true, export: n }))));
 console.error(`dce.sh: keeping ${kept.length} of ${names.length} exports`);
 JS
-features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-    --enable-mutable-globals --enable-reference-types --enable-multivalue)
-"$here/node_modules/.bin/wasm-metadce" "${features[@]}" -f "$out/graph.json" "$module" -o "$out/dce.wasm" >/dev/null
-"$here/node_modules/.bin/wasm-opt" -Oz "${features[@]}" "$out/dce.wasm" -o "$out/opt.wasm"
+source "$here/wasm-opt-features.sh"
+"$here/node_modules/.bin/wasm-metadce" "${wasm_opt_features[@]}" -f "$out/graph.json" "$module" -o "$out/dce.wasm" >/dev/null
+"$here/node_modules/.bin/wasm-opt" -Oz "${wasm_opt_features[@]}" "$out/dce.wasm" -o "$out/opt.wasm"
 printf '%s bytes gzipped, %s raw\n' "$(gzip -9c "$out/opt.wasm" | wc -c)" "$(wc -c < "$out/opt.wasm")"

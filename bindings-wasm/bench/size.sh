@@ -16,8 +16,8 @@ raw="$here/../target/wasm-$flavor/wasm32-unknown-unknown/wasm/trustcore_wasm.was
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 "$tools/bin/wasm-bindgen" --keep-debug --target web --out-dir "$out" --out-name m "$raw"
-"$here/node_modules/.bin/wasm-opt" -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+source "$here/wasm-opt-features.sh"
+"$here/node_modules/.bin/wasm-opt" -Oz -g "${wasm_opt_features[@]}" \
     "$out/m_bg.wasm" -o "$out/named.wasm"
 "$tools/bin/twiggy" top -n 1000000 --format json "$out/named.wasm" > "$out/top.json"
 python3 "$here/bench/size.py" "$out/top.json"
