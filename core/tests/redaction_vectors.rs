@@ -234,11 +234,14 @@ fn commitment_forms_and_disclosures() {
             Some(name) => &committed[s(name)],
             None => &c["committed"],
         };
-        match (
-            redact::disclose(record, &strs(&c["disclosures"])),
-            c.get("error"),
-        ) {
-            (Ok(view), None) => assert_eq!(view, c["expected"], "{id}"),
+        let given = strs(&c["disclosures"]);
+        match (redact::disclose_report(record, &given), c.get("error")) {
+            (Ok(r), None) => {
+                assert_eq!(r.view, c["expected"], "{id}");
+                assert_eq!(r.to_value()["opened"], c["opened"], "{id}: opened");
+                assert_eq!(r.to_value()["hidden"], c["hidden"], "{id}: hidden");
+                assert_eq!(redact::disclose(record, &given).ok(), Some(r.view), "{id}");
+            }
             (Err(e), Some(code)) => {
                 assert_eq!(e.code(), s(code), "{id}: {e}");
                 codes.insert(e.code());

@@ -419,6 +419,21 @@ proptest! {
         let has_rev = text.contains("rev@example.org");
         let gave_rev = some.iter().any(|d| String::from_utf8(base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(d).unwrap()).unwrap().contains("rev@example.org"));
         prop_assert_eq!(has_rev, gave_rev);
+        // The report: each given disclosure opened once, at a pointer that
+        // resolves in the view; every other digest counted where it sits.
+        let r = redact::disclose_report(&c.record, &some).unwrap();
+        prop_assert_eq!(&r.view, &view);
+        prop_assert_eq!(r.opened.len(), some.len());
+        for p in &r.opened {
+            prop_assert!(view.pointer(p).is_some(), "{} not in the view", p);
+        }
+        let left: u64 = r.hidden.iter().map(|h| h.digests).sum();
+        prop_assert_eq!(left as usize, all.len() - some.len());
+        for h in &r.hidden {
+            prop_assert!(view.pointer(&h.pointer).is_some_and(|n| n.is_object() || n.is_array()));
+        }
+        let everything = redact::disclose_report(&c.record, &all).unwrap();
+        prop_assert!(everything.hidden.is_empty());
     }
 }
 

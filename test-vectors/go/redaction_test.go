@@ -105,6 +105,8 @@ type redactionVectors struct {
 		Committed   json.RawMessage `json:"committed"`
 		Disclosures []string        `json:"disclosures"`
 		Expected    json.RawMessage `json:"expected"`
+		Opened      []string        `json:"opened"`
+		Hidden      json.RawMessage `json:"hidden"`
 		Error       string          `json:"error"`
 	} `json:"disclosures"`
 	Snapshots []struct {
@@ -416,15 +418,26 @@ func readDisclosure(d string) (disclosed, error) {
 
 // goDisclose is docs/redaction.md "Disclosing", in Go.
 func goDisclose(committed any, disclosures []string) (any, error) {
+	view, _, _, err := goDiscloseReport(committed, disclosures)
+	return view, err
+}
+
+// goDiscloseReport is goDisclose with docs/redaction.md "What a view opened,
+// and what it left hidden": the walk notes, by view pointer, the values a
+// disclosure put back and the unopened digests; a walk of the finished view
+// in canonical order then lists them in document order.
+func goDiscloseReport(committed any, disclosures []string) (any, []string, []any, error) {
+	opened := map[string]bool{}
+	left := map[string]int{}
 	byDigest := map[string]disclosed{}
 	for _, d := range disclosures {
 		x, err := readDisclosure(d)
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		dg := discloseDigest(d)
 		if _, dup := byDigest[dg]; dup {
-			return nil, discloseErr("duplicate_digest")
+			return nil, nil, nil, discloseErr("duplicate_digest")
 		}
 		byDigest[dg] = x
 	}
@@ -436,8 +449,8 @@ func goDisclose(committed any, disclosures []string) (any, error) {
 		seen[dg] = true
 		return nil
 	}
-	var walk func(v any) (any, error)
-	walk = func(v any) (any, error) {
+	var walk func(v any, at string) (any, error)
+	walk = func(v any, at string) (any, error) {
 		switch x := v.(type) {
 		case map[string]any:
 			out := map[string]any{}
@@ -449,7 +462,7 @@ func goDisclose(committed any, disclosures []string) (any, error) {
 			}
 			sort.Strings(keys) // byte order of UTF-8: code point order
 			for _, k := range keys {
-				c, err := walk(x[k])
+				c, err := walk(x[k], at+jsonPointer(k))
 				if err != nil {
 					return nil, err
 				}
@@ -470,6 +483,7 @@ func goDisclose(committed any, disclosures []string) (any, error) {
 					}
 					d, ok := byDigest[dg]
 					if !ok {
+						left[at]++
 						continue
 					}
 					delete(byDigest, dg)
@@ -479,7 +493,8 @@ func goDisclose(committed any, disclosures []string) (any, error) {
 					if _, there := out[d.name]; there {
 						return nil, discloseErr("claim_collision")
 					}
-					c, err := walk(d.value)
+					opened[at+jsonPointer(d.name)] = true
+					c, err := walk(d.value, at+jsonPointer(d.name))
 					if err != nil {
 						return nil, err
 					}
@@ -497,13 +512,16 @@ func goDisclose(committed any, disclosures []string) (any, error) {
 						}
 						d, ok := byDigest[dg]
 						if !ok {
+							left[at]++
 							continue
 						}
 						delete(byDigest, dg)
 						if d.named {
 							return nil, discloseErr("invalid_disclosure")
 						}
-						c, err := walk(d.value)
+						here := at + "/" + strconv.Itoa(len(out))
+						opened[here] = true
+						c, err := walk(d.value, here)
 						if err != nil {
 							return nil, err
 						}
@@ -511,7 +529,7 @@ func goDisclose(committed any, disclosures []string) (any, error) {
 						continue
 					}
 				}
-				c, err := walk(e)
+				c, err := walk(e, at+"/"+strconv.Itoa(len(out)))
 				if err != nil {
 					return nil, err
 				}
@@ -521,14 +539,35 @@ func goDisclose(committed any, disclosures []string) (any, error) {
 		}
 		return v, nil
 	}
-	out, err := walk(committed)
+	out, err := walk(committed, "")
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if len(byDigest) > 0 {
-		return nil, discloseErr("unreferenced_disclosure")
+		return nil, nil, nil, discloseErr("unreferenced_disclosure")
 	}
-	return out, nil
+	openedList, hiddenList := []string{}, []any{}
+	var order func(v any, at string)
+	order = func(v any, at string) {
+		if opened[at] {
+			openedList = append(openedList, at)
+		}
+		if n := left[at]; n > 0 {
+			hiddenList = append(hiddenList, map[string]any{"pointer": at, "digests": json.Number(strconv.Itoa(n))})
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			for _, k := range utf16Sorted(x) {
+				order(x[k], at+jsonPointer(k))
+			}
+		case []any:
+			for i, e := range x {
+				order(e, at+"/"+strconv.Itoa(i))
+			}
+		}
+	}
+	order(out, "")
+	return out, openedList, hiddenList, nil
 }
 
 // digestPlaces maps each digest of a committed document to the pointer of
@@ -630,7 +669,7 @@ func TestRedactionDisclosures(t *testing.T) {
 		} else {
 			committed = mustDecode(t, c.Committed)
 		}
-		got, err := goDisclose(committed, c.Disclosures)
+		got, opened, hidden, err := goDiscloseReport(committed, c.Disclosures)
 		switch {
 		case c.Error != "":
 			codes[c.Error] = true
@@ -641,6 +680,10 @@ func TestRedactionDisclosures(t *testing.T) {
 			t.Errorf("%s: Go refuses: %v", c.ID, err)
 		case !reflect.DeepEqual(got, mustDecode(t, c.Expected)):
 			t.Errorf("%s: the view differs", c.ID)
+		case !reflect.DeepEqual(opened, c.Opened):
+			t.Errorf("%s: opened: Go %q, vector %q", c.ID, opened, c.Opened)
+		case !reflect.DeepEqual(any(hidden), mustDecode(t, c.Hidden)):
+			t.Errorf("%s: hidden: Go %v, vector %s", c.ID, hidden, c.Hidden)
 		}
 	}
 	for _, code := range []string{"invalid_disclosure", "duplicate_digest", "unreferenced_disclosure", "claim_collision"} {

@@ -137,6 +137,10 @@ check("signers.schema.json", json.loads(rd["registry"]), "redaction.json registr
 for c in rd["commitments"]:
     check("redaction-committed.schema.json", {"record": json.loads(c["committed"]), "disclosures": c["disclosures"]},
           "redaction.json commitments " + c["id"])
+for c in rd["disclosures"]:
+    if "expected" in c:
+        check("disclosed-view.schema.json", {"view": c["expected"], "opened": c["opened"], "hidden": c["hidden"]},
+              "redaction.json disclosures " + c["id"])
 for c in rd["snapshots"]:
     check("snapshot.schema.json", json.loads(c["metadata"]), "redaction.json snapshots " + c["id"])
     for i, line in enumerate(c["lines"]):

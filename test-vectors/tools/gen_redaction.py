@@ -516,7 +516,18 @@ def read_disclosure(d):
     raise RedactError("invalid_disclosure")
 
 
-def disclose(committed, disclosures):
+def pointer(path):
+    return "".join("/" + (str(t) if isinstance(t, int) else t.replace("~", "~0").replace("/", "~1")) for t in path)
+
+
+def doc_order(path):
+    # A node before its children, members in UTF-16 order, elements by index.
+    return tuple((1, t) if isinstance(t, int) else (0, t.encode("utf-16-be")) for t in path)
+
+
+def disclose_report(committed, disclosures):
+    """The view, the pointers of the values disclosures brought back, and
+    the nodes that keep unopened digests (pointer, how many)."""
     by_digest = {}
     for d in disclosures:
         parsed = read_disclosure(d)
@@ -524,20 +535,22 @@ def disclose(committed, disclosures):
             raise RedactError("duplicate_digest")
         by_digest[digest_of(d)] = parsed
     seen = set()
+    opened, hidden = [], []
 
     def met(dg):
         if dg in seen:
             raise RedactError("duplicate_digest")
         seen.add(dg)
 
-    def walk(v):
+    def walk(v, path):
         if isinstance(v, dict):
             out = {}
             for k in sorted((k for k in v if k != "_sd"), key=lambda k: k.encode("utf-8")):
-                out[k] = walk(v[k])
+                out[k] = walk(v[k], path + [k])
             if "_sd" in v:
                 if not isinstance(v["_sd"], list):
                     raise RedactError("invalid_disclosure")
+                left = 0
                 for dg in v["_sd"]:
                     if not isinstance(dg, str):
                         raise RedactError("invalid_disclosure")
@@ -548,10 +561,16 @@ def disclose(committed, disclosures):
                             raise RedactError("invalid_disclosure")
                         if name in out:
                             raise RedactError("claim_collision")
-                        out[name] = walk(value)
+                        opened.append(path + [name])
+                        out[name] = walk(value, path + [name])
+                    else:
+                        left += 1
+                if left:
+                    hidden.append((path, left))
             return out
         if isinstance(v, list):
             out = []
+            left = 0
             for x in v:
                 if isinstance(x, dict) and len(x) == 1 and isinstance(x.get("..."), str):
                     dg = x["..."]
@@ -560,16 +579,27 @@ def disclose(committed, disclosures):
                         name, value = by_digest.pop(dg)
                         if name is not None:
                             raise RedactError("invalid_disclosure")
-                        out.append(walk(value))
+                        opened.append(path + [len(out)])
+                        out.append(walk(value, path + [len(out)]))
+                    else:
+                        left += 1
                 else:
-                    out.append(walk(x))
+                    out.append(walk(x, path + [len(out)]))
+            if left:
+                hidden.append((path, left))
             return out
         return v
 
-    out = walk(committed)
+    out = walk(committed, [])
     if by_digest:
         raise RedactError("unreferenced_disclosure")
-    return out
+    opened.sort(key=doc_order)
+    hidden.sort(key=lambda h: doc_order(h[0]))
+    return out, [pointer(p) for p in opened], [{"pointer": pointer(p), "digests": n} for p, n in hidden]
+
+
+def disclose(committed, disclosures):
+    return disclose_report(committed, disclosures)[0]
 
 
 # ---- the cases ------------------------------------------------------------------------
@@ -1026,9 +1056,9 @@ def main():
     # ---- disclosures
     def add_disclosure(cid, desc, committed, given, code=None):
         try:
-            view = disclose(committed, given)
+            view, opened, hidden = disclose_report(committed, given)
             assert code is None, (cid, "discloses")
-            out = {"expected": view}
+            out = {"expected": view, "opened": opened, "hidden": hidden}
         except RedactError as e:
             assert e.code == code, (cid, e.code, code)
             out = {"error": e.code}
@@ -1160,17 +1190,18 @@ def main():
         if cid.startswith("trace@"):
             continue
         c, ds = commits[cid]
-        doc["disclosures"].append({"id": "all/" + cid, "description": "every disclosure of " + cid, "commitment": cid,
-                                   "disclosures": ds, "expected": disclose(c, ds)})
-        doc["disclosures"].append({"id": "none/" + cid, "description": "no disclosure of " + cid, "commitment": cid,
-                                   "disclosures": [], "expected": disclose(c, [])})
+        for label, given in (("all", ds), ("none", [])):
+            view, opened, hidden = disclose_report(c, given)
+            doc["disclosures"].append({"id": label + "/" + cid, "description": ("every" if given else "no") + " disclosure of " + cid,
+                                       "commitment": cid, "disclosures": given, "expected": view,
+                                       "opened": opened, "hidden": hidden})
     for c in doc["disclosures"]:
         if c.get("committed") is tc:
             del c["committed"]
             c["commitment"] = "trace@external/salt"
     # Re-order keys: id, description, commitment|committed, disclosures, expected|error.
     doc["disclosures"] = [{k: c[k] for k in ("id", "description", "commitment", "committed", "disclosures",
-                                               "expected", "error") if k in c} for c in doc["disclosures"]]
+                                               "expected", "opened", "hidden", "error") if k in c} for c in doc["disclosures"]]
 
     # ---- commitment-form snapshots
     pol = policies["external"]

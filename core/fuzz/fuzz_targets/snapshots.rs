@@ -2,13 +2,14 @@
 //! panic. Metadata that parses prints and parses back to itself; a batch's
 //! report does not depend on how the bytes are chunked and names only
 //! lines the batch has; a record with disclosures either discloses to a
-//! document that is canonical JSON or is refused with a code.
+//! document that is canonical JSON (and `disclose_report` to the same view,
+//! with pointers that resolve in it) or is refused with a code.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 use trustcore::envelope::Algorithm;
 use trustcore::keys::SecretKey;
-use trustcore::redact::disclose;
+use trustcore::redact::{disclose, disclose_report};
 use trustcore::registry::SignerRegistry;
 use trustcore::snapshot::{record_proof, verify_snapshot, Snapshot, SnapshotBuilder, SnapshotVerifier};
 
@@ -67,7 +68,18 @@ fuzz_target!(|data: &[u8]| {
     };
     let record: serde_json::Value = serde_json::from_slice(&canonical).expect("canonical text parses");
     let texts: Vec<&str> = parts.filter_map(|p| std::str::from_utf8(p).ok()).collect();
-    if let Ok(out) = disclose(&record, &texts) {
-        trustcore::canonical::canonicalize_value(&out, &Default::default()).expect("disclosed documents are canonical JSON");
+    let report = disclose_report(&record, &texts);
+    match disclose(&record, &texts) {
+        Ok(out) => {
+            trustcore::canonical::canonicalize_value(&out, &Default::default()).expect("disclosed documents are canonical JSON");
+            // The report's view is disclose's; each pointer it gives resolves in it.
+            let r = report.expect("disclose_report accepts what disclose accepts");
+            assert_eq!(r.view, out);
+            assert_eq!(r.opened.len(), texts.len(), "one opened value per disclosure");
+            for p in r.opened.iter().chain(r.hidden.iter().map(|h| &h.pointer)) {
+                assert!(r.view.pointer(p).is_some(), "{p} is not in the view");
+            }
+        }
+        Err(e) => assert_eq!(report.err().map(|x| x.code()), Some(e.code())),
     }
 });

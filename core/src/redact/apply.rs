@@ -112,7 +112,8 @@ pub(crate) fn commitment_in(
     Digest::of(digest::Algorithm::Sha256, text).to_text()
 }
 
-fn escape_into(p: &mut String, token: &str) {
+/// Appends `token` to a JSON Pointer, escaped (RFC 6901: `~0`, `~1`).
+pub(crate) fn escape_into(p: &mut String, token: &str) {
     if !token.contains(['~', '/']) {
         p.push_str(token);
         return;

@@ -12,9 +12,10 @@
 //! * Salts are 16 bytes of HMAC-SHA-256 under the caller's salt key and the
 //!   value's pointer: the same record, policy and key give the same bytes.
 
-use super::apply::{canonical_bytes, not_an_object, sorted, Keyed, Walker};
+use super::apply::{canonical_bytes, escape_into, not_an_object, sorted, Keyed, Walker};
 use super::policy::{RedactionPolicy, Step};
 use super::{Error, ErrorCode};
+use crate::canonical::cmp_utf16;
 use crate::text::quote;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -161,7 +162,7 @@ fn reserved(v: &Value, at: &mut String) -> Option<(String, &'static str)> {
             for (k, c) in m {
                 let len = at.len();
                 at.push('/');
-                at.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                escape_into(at, k);
                 let r = reserved(c, at);
                 at.truncate(len);
                 if r.is_some() {
@@ -250,8 +251,52 @@ fn parse_disclosure(d: &str) -> Result<Disclosed, Error> {
 struct Disclose {
     /// Disclosures by digest; each may be used once.
     by_digest: BTreeMap<String, Disclosed>,
-    used: BTreeSet<String>,
     seen: BTreeSet<String>,
+    /// Where the walk is, in the view.
+    path: Vec<Seg>,
+    /// The view paths of the values a disclosure brought back.
+    opened: Vec<Vec<Seg>>,
+    /// The view paths of the nodes that keep digests no disclosure opened,
+    /// with how many.
+    hidden: Vec<(Vec<Seg>, u64)>,
+}
+
+/// One step of a path in the view (owned: the view is built as it is walked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Seg {
+    Name(String),
+    Index(usize),
+}
+
+/// Document order of the view's canonical form: a node before its
+/// children, members in canonical (UTF-16) order, elements by index.
+fn cmp_path(a: &[Seg], b: &[Seg]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    for (x, y) in a.iter().zip(b) {
+        let o = match (x, y) {
+            (Seg::Name(x), Seg::Name(y)) => cmp_utf16(x, y),
+            (Seg::Index(x), Seg::Index(y)) => x.cmp(y),
+            // Siblings are all names or all indices; never reached.
+            (Seg::Name(_), Seg::Index(_)) => Ordering::Less,
+            (Seg::Index(_), Seg::Name(_)) => Ordering::Greater,
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+fn pointer_of(path: &[Seg]) -> String {
+    let mut p = String::new();
+    for s in path {
+        p.push('/');
+        match s {
+            Seg::Name(n) => escape_into(&mut p, n),
+            Seg::Index(i) => p.push_str(&i.to_string()),
+        }
+    }
+    p
 }
 
 impl Disclose {
@@ -266,9 +311,31 @@ impl Disclose {
     }
 
     fn take(&mut self, d: &str) -> Option<Disclosed> {
-        let x = self.by_digest.remove(d)?;
-        self.used.insert(d.to_string());
-        Some(x)
+        self.by_digest.remove(d)
+    }
+
+    fn hide(&mut self, unopened: u64) {
+        if unopened > 0 {
+            self.hidden.push((self.path.clone(), unopened));
+        }
+    }
+
+    /// Walks `v` as the child `seg` of the current node.
+    fn child(&mut self, seg: Seg, v: Value) -> Result<Value, Error> {
+        self.path.push(seg);
+        let r = self.walk(v);
+        self.path.pop();
+        r
+    }
+
+    /// Walks a disclosed value as the child `seg`, noting that a disclosure
+    /// brought it back.
+    fn opened(&mut self, seg: Seg, v: Value) -> Result<Value, Error> {
+        self.path.push(seg);
+        self.opened.push(self.path.clone());
+        let r = self.walk(v);
+        self.path.pop();
+        r
     }
 
     fn walk(&mut self, v: Value) -> Result<Value, Error> {
@@ -277,8 +344,10 @@ impl Disclose {
                 let sd = m.remove("_sd");
                 let mut out = Map::new();
                 for (k, c) in m {
-                    out.insert(k, self.walk(c)?);
+                    let v = self.child(Seg::Name(k.clone()), c)?;
+                    out.insert(k, v);
                 }
+                let mut unopened = 0;
                 if let Some(sd) = sd {
                     let list = sd.as_array().cloned().ok_or_else(|| {
                         Error::new(
@@ -310,15 +379,19 @@ impl Disclose {
                                     ),
                                 ));
                             }
-                            let value = self.walk(x.value)?;
+                            let value = self.opened(Seg::Name(name.clone()), x.value)?;
                             out.insert(name, value);
+                        } else {
+                            unopened += 1;
                         }
                     }
                 }
+                self.hide(unopened);
                 Value::Object(out)
             }
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
+                let mut unopened = 0;
                 for item in items {
                     let hidden = item
                         .as_object()
@@ -336,16 +409,64 @@ impl Disclose {
                                         "an object-member disclosure ([salt, name, value]) is referenced from an array",
                                     ));
                                 }
-                                out.push(self.walk(x.value)?);
+                                let v = self.opened(Seg::Index(out.len()), x.value)?;
+                                out.push(v);
+                            } else {
+                                unopened += 1;
                             }
                         }
-                        None => out.push(self.walk(item)?),
+                        None => {
+                            let v = self.child(Seg::Index(out.len()), item)?;
+                            out.push(v);
+                        }
                     }
                 }
+                self.hide(unopened);
                 Value::Array(out)
             }
             other => other,
         })
+    }
+}
+
+/// What a reader sees of a record in commitment form with some of its
+/// disclosures: [`disclose_report`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisclosedView {
+    /// The record as the reader sees it: each disclosed value back in its
+    /// place, every other hidden value left out (what [`disclose`] returns).
+    pub view: Value,
+    /// The JSON Pointer (RFC 6901), in `view`, of each value a disclosure
+    /// brought back, in document order (a node before its children,
+    /// members in canonical order, elements by index). A disclosed value
+    /// inside another is listed too.
+    pub opened: Vec<String>,
+    /// Each node of `view` where the record keeps digests that none of the
+    /// disclosures opened (a hidden value, or a decoy digest), with how
+    /// many, in the same order.
+    pub hidden: Vec<HiddenDigests>,
+}
+
+/// A node of a view that keeps digests no disclosure opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HiddenDigests {
+    /// The node's JSON Pointer in the view: an object whose `_sd` had them,
+    /// or an array whose `{"...": digest}` elements they were.
+    pub pointer: String,
+    /// How many digests stay unopened there.
+    pub digests: u64,
+}
+
+impl DisclosedView {
+    /// The report as JSON: `{"view", "opened", "hidden": [{"pointer",
+    /// "digests"}]}`, the shape every binding returns.
+    pub fn to_value(&self) -> Value {
+        let hidden: Vec<Value> = self
+            .hidden
+            .iter()
+            .map(|h| json!({ "pointer": h.pointer, "digests": h.digests }))
+            .collect();
+        json!({ "view": self.view, "opened": self.opened, "hidden": hidden })
     }
 }
 
@@ -354,6 +475,16 @@ impl Disclose {
 /// disclosure that is malformed, given twice, or referenced nowhere; a
 /// digest the record has twice; a disclosed name the object already has.
 pub fn disclose(record: &Value, disclosures: &[&str]) -> Result<Value, crate::Error> {
+    Ok(disclose_report(record, disclosures)?.view)
+}
+
+/// [`disclose`], and where in the view the disclosures put values back and
+/// where digests stay unopened: what a reader's display needs without
+/// knowing the commitment form. Refuses what [`disclose`] refuses.
+pub fn disclose_report(
+    record: &Value,
+    disclosures: &[&str],
+) -> Result<DisclosedView, crate::Error> {
     let mut by_digest = BTreeMap::new();
     for d in disclosures {
         let parsed = parse_disclosure(d)?;
@@ -367,10 +498,12 @@ pub fn disclose(record: &Value, disclosures: &[&str]) -> Result<Value, crate::Er
     }
     let mut w = Disclose {
         by_digest,
-        used: BTreeSet::new(),
         seen: BTreeSet::new(),
+        path: Vec::new(),
+        opened: Vec::new(),
+        hidden: Vec::new(),
     };
-    let out = w.walk(record.clone())?;
+    let view = w.walk(record.clone())?;
     if let Some(d) = w.by_digest.keys().next() {
         return Err(Error::new(
             ErrorCode::UnreferencedDisclosure,
@@ -381,5 +514,18 @@ pub fn disclose(record: &Value, disclosures: &[&str]) -> Result<Value, crate::Er
         )
         .into());
     }
-    Ok(out)
+    crate::sort::sort_by(&mut w.opened, |a, b| cmp_path(a, b));
+    crate::sort::sort_by(&mut w.hidden, |a, b| cmp_path(&a.0, &b.0));
+    Ok(DisclosedView {
+        view,
+        opened: w.opened.iter().map(|p| pointer_of(p)).collect(),
+        hidden: w
+            .hidden
+            .into_iter()
+            .map(|(p, digests)| HiddenDigests {
+                pointer: pointer_of(&p),
+                digests,
+            })
+            .collect(),
+    })
 }

@@ -27,7 +27,9 @@
 //!   replaced by the digest of a disclosure) for a snapshot to sign;
 //!   [`disclose`] applies any subset of disclosures and refuses what RFC
 //!   9901 refuses: duplicate digests, a disclosure nothing references, a
-//!   disclosure that is not well formed, a claim name that collides.
+//!   disclosure that is not well formed, a claim name that collides;
+//!   [`disclose_report`] also says where the disclosures put values back
+//!   and where digests stay unopened.
 
 mod apply;
 mod commit;
@@ -36,7 +38,7 @@ mod policy;
 mod scan;
 
 pub use apply::{commitment, proves, RedactedValue, Redaction, RedactionKeys, RedactionRecord};
-pub use commit::{commit, disclose, Committed};
+pub use commit::{commit, disclose, disclose_report, Committed, DisclosedView, HiddenDigests};
 pub use policy::{Action, RedactionPolicy, Rule, Selector, POLICY_TYPE, RECORD_TYPE};
 pub use scan::{redact, redact_text};
 
