@@ -1467,6 +1467,29 @@ export declare function digest(data: Uint8Array | string, algorithm?: 'sha256' |
  */
 export declare function disclose(record: unknown, disclosures: string[]): unknown
 
+/** What `discloseReport` returns. */
+export interface DisclosedView {
+  /** The record as the reader sees it (what `disclose` returns). */
+  view: unknown
+  /**
+   * The JSON Pointer, in `view`, of each value a disclosure brought
+   * back, in document order.
+   */
+  opened: Array<string>
+  /**
+   * Each node of `view` that keeps digests no disclosure opened (hidden
+   * values or decoys), with how many, in document order.
+   */
+  hidden: Array<HiddenDigests>
+}
+
+/**
+ * `disclose`, and where the disclosures put values back (`opened`) and
+ * where digests stay unopened (`hidden`): what a display needs without
+ * knowing the commitment form. Refuses what `disclose` refuses.
+ */
+export declare function discloseReport(record: unknown, disclosures: string[]): DisclosedView
+
 /**
  * The repeated ids in buckets of ids (bucket `b` of every segment, from
  * `Segment.idBuckets`): every occurrence after an id's first in log
@@ -1659,6 +1682,14 @@ export interface Head {
   seq: number
   /** The last event's timestamp, when known. */
   ts?: string
+}
+
+/** A node of a view that keeps unopened digests. */
+export interface HiddenDigests {
+  /** The node's JSON Pointer in the view. */
+  pointer: string
+  /** How many digests stay unopened there. */
+  digests: number
 }
 
 /**

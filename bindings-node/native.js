@@ -877,6 +877,7 @@ module.exports.cliParse = nativeBinding.cliParse
 module.exports.commit = nativeBinding.commit
 module.exports.digest = nativeBinding.digest
 module.exports.disclose = nativeBinding.disclose
+module.exports.discloseReport = nativeBinding.discloseReport
 module.exports.duplicates = nativeBinding.duplicates
 module.exports.evaluate = nativeBinding.evaluate
 module.exports.evaluateToJson = nativeBinding.evaluateToJson

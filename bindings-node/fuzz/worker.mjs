@@ -301,6 +301,7 @@ const TEMPLATES = {
   redact: (p) => [p.trace(2), p.policy, p.redKeys],
   commit: (p) => [p.trace(2), p.policy, p.redKeys.saltKey],
   disclose: (p) => [p.committed.record, p.committed.disclosures],
+  discloseReport: (p) => [p.committed.record, p.committed.disclosures],
   proves: (p) => [p.redacted.record.redactions[0], 'a@b.co', p.redKeys.saltKey],
   // #14: segments
   'new SegmentVerifier': (p) => [p.registry, { trackIds: true, maxBreaks: 3 }],

@@ -1,7 +1,7 @@
 //! PII redaction (#12): policies as data (`loadRedactionPolicy`),
 //! `redact` (the redacted document and the record of what was redacted,
-//! with salted commitments), `proves`, the commitment form (`commit`) and
-//! `disclose`.
+//! with salted commitments), `proves`, the commitment form (`commit`),
+//! `disclose` and `discloseReport`.
 //!
 //! Conversion and error mapping only: every rule is in
 //! `trustcore::redact` (`docs/redaction.md`). Keys come from the caller
@@ -288,12 +288,65 @@ pub fn commit(
     ts_return_type = "unknown"
 )]
 pub fn disclose(env: &Env, record: Unknown<'_>, disclosures: Unknown<'_>) -> napi::Result<Json> {
+    let (record, list) = disclose_args(env, record, disclosures)?;
+    let refs: Vec<&str> = list.iter().map(String::as_str).collect();
+    Ok(Json(rd::disclose(&record, &refs).or_throw(env)?))
+}
+
+fn disclose_args(
+    env: &Env,
+    record: Unknown<'_>,
+    disclosures: Unknown<'_>,
+) -> napi::Result<(serde_json::Value, Vec<String>)> {
     let record = document_arg(env, record, "record")?;
     let list = array_items(env, disclosures, "disclosures", |env, item, i| {
         string_arg(env, item, &format!("disclosures[{i}]"))
     })?;
+    Ok((record, list))
+}
+
+/// What `discloseReport` returns.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct DisclosedView {
+    /// The record as the reader sees it (what `disclose` returns).
+    #[napi(ts_type = "unknown")]
+    pub view: Json,
+    /// The JSON Pointer, in `view`, of each value a disclosure brought
+    /// back, in document order.
+    pub opened: Vec<String>,
+    /// Each node of `view` that keeps digests no disclosure opened (hidden
+    /// values or decoys), with how many, in document order.
+    pub hidden: Vec<HiddenDigests>,
+}
+
+/// A node of a view that keeps unopened digests.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct HiddenDigests {
+    /// The node's JSON Pointer in the view.
+    pub pointer: String,
+    /// How many digests stay unopened there.
+    pub digests: u32,
+}
+
+/// `disclose`, and where the disclosures put values back (`opened`) and
+/// where digests stay unopened (`hidden`): what a display needs without
+/// knowing the commitment form. Refuses what `disclose` refuses.
+#[napi(
+    ts_args_type = "record: unknown, disclosures: string[]",
+    ts_return_type = "DisclosedView"
+)]
+pub fn disclose_report(
+    env: &Env,
+    record: Unknown<'_>,
+    disclosures: Unknown<'_>,
+) -> napi::Result<Json> {
+    let (record, list) = disclose_args(env, record, disclosures)?;
     let refs: Vec<&str> = list.iter().map(String::as_str).collect();
-    Ok(Json(rd::disclose(&record, &refs).or_throw(env)?))
+    Ok(Json(
+        rd::disclose_report(&record, &refs)
+            .or_throw(env)?
+            .to_value(),
+    ))
 }
 
 /// Whether `value` is the one a redaction record entry committed to, given

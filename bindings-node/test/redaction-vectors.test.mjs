@@ -107,14 +107,17 @@ test('disclosures: every view and every refusal', () => {
   for (const c of doc.disclosures) {
     const record = c.commitment !== undefined ? committedForm(c.commitment) : c.committed;
     if (c.error !== undefined) {
-      assert.throws(() => t.disclose(record, c.disclosures), (e) => {
-        assert.equal(e.code, c.error, `${c.id}: ${e.message}`);
-        assert.equal(e.name, 'RedactionError');
-        codes.add(e.code);
-        return true;
-      }, c.id);
+      for (const f of [t.disclose, t.discloseReport]) {
+        assert.throws(() => f(record, c.disclosures), (e) => {
+          assert.equal(e.code, c.error, `${c.id}: ${e.message}`);
+          assert.equal(e.name, 'RedactionError');
+          codes.add(e.code);
+          return true;
+        }, c.id);
+      }
     } else {
       assert.deepEqual(t.disclose(record, c.disclosures), c.expected, c.id);
+      assert.deepEqual(t.discloseReport(record, c.disclosures), { view: c.expected, opened: c.opened, hidden: c.hidden }, c.id);
     }
   }
   for (const code of ['invalid_disclosure', 'duplicate_digest', 'unreferenced_disclosure', 'claim_collision']) assert.ok(codes.has(code), code);

@@ -235,6 +235,17 @@ fn disclose<'py>(
     record: &Bound<'py, PyAny>,
     disclosures: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let (v, ds) = disclose_args(py, record, disclosures)?;
+    let refs: Vec<&str> = ds.iter().map(String::as_str).collect();
+    let out = raise(py, tr::disclose(&v, &refs))?;
+    to_py(py, &out)
+}
+
+fn disclose_args(
+    py: Python<'_>,
+    record: &Bound<'_, PyAny>,
+    disclosures: &Bound<'_, PyAny>,
+) -> PyResult<(Value, Vec<String>)> {
     let v = doc_arg(py, record)?;
     if disclosures.is_instance_of::<PyString>() {
         return Err(not_text("disclosures", disclosures, "a list of str"));
@@ -247,9 +258,23 @@ fn disclose<'py>(
             .map_err(|_| not_text(&format!("disclosures[{i}]"), &d, "str"))?;
         ds.push(s.0);
     }
+    Ok((v, ds))
+}
+
+/// `disclose`, and where the disclosures put values back and where digests
+/// stay unopened: a dict `{"view", "opened", "hidden": [{"pointer",
+/// "digests"}]}` (pointers in the view, document order). Refuses what
+/// `disclose` refuses.
+#[pyfunction]
+fn disclose_report<'py>(
+    py: Python<'py>,
+    record: &Bound<'py, PyAny>,
+    disclosures: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (v, ds) = disclose_args(py, record, disclosures)?;
     let refs: Vec<&str> = ds.iter().map(String::as_str).collect();
-    let out = raise(py, tr::disclose(&v, &refs))?;
-    to_py(py, &out)
+    let out = raise(py, tr::disclose_report(&v, &refs))?;
+    to_py(py, &out.to_value())
 }
 
 /// Adds the redaction classes and functions to the native module.
@@ -261,6 +286,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(proves, m)?)?;
     m.add_function(wrap_pyfunction!(commit, m)?)?;
     m.add_function(wrap_pyfunction!(disclose, m)?)?;
+    m.add_function(wrap_pyfunction!(disclose_report, m)?)?;
     m.add("REDACTION_POLICY_TYPE", tr::POLICY_TYPE)?;
     m.add("REDACTION_RECORD_TYPE", tr::RECORD_TYPE)?;
     Ok(())

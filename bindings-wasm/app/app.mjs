@@ -547,44 +547,27 @@ async function runSnapshot() {
   }
 }
 
-/** How many of a redacted node's digests the view does not open:
- * an object's `_sd` digests not disclosed, an array's `{"...": digest}`
- * elements not disclosed. `rec` is the node in the signed record. */
-function undisclosed(rec, view) {
-  if (Array.isArray(rec) && Array.isArray(view)) {
-    const slots = rec.filter((e) => e !== null && typeof e === 'object' && !Array.isArray(e) && Object.keys(e).length === 1 && '...' in e).length;
-    return slots - (view.length - (rec.length - slots));
-  }
-  if (rec !== null && typeof rec === 'object' && view !== null && typeof view === 'object' && Array.isArray(rec._sd)) {
-    const brought = Object.keys(view).filter((k) => !(k in rec)).length;
-    return rec._sd.length - brought;
-  }
-  return 0;
-}
-
-function renderValue(value, disclosed, pointer = '', rec = undefined) {
-  // A JSON value as nested lists; members that a disclosure brought back
-  // are highlighted, and each level says how many values stay hidden.
+function renderValue(value, opened, hidden, pointer = '') {
+  // A JSON value as nested lists. The core's disclosure report says which
+  // members a disclosure brought back (highlighted) and where digests stay
+  // unopened (a note at that level): the page knows nothing of `_sd`.
   const li = document.createElement('li');
   if (value !== null && typeof value === 'object') {
     const ul = document.createElement('ul');
-    // Array elements line up with the record's only when none is hidden.
-    const lined = Array.isArray(rec) && Array.isArray(value) && rec.length === value.length;
     for (const [k, v] of Object.entries(value)) {
-      const sub = rec === undefined || rec === null || typeof rec !== 'object' ? undefined
-        : Array.isArray(rec) ? (lined ? rec[k] : undefined) : rec[k];
-      const child = renderValue(v, disclosed, `${pointer}/${k}`, sub);
+      const at = `${pointer}/${String(k).replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      const child = renderValue(v, opened, hidden, at);
       const key = document.createElement('span');
       key.textContent = `${k}: `;
-      if (disclosed.has(`${pointer}/${k}`)) key.className = 'disclosed';
+      if (opened.has(at)) key.className = 'disclosed';
       child.prepend(key);
       ul.appendChild(child);
     }
-    const hidden = rec === undefined ? 0 : undisclosed(rec, value);
-    if (hidden > 0) {
+    const left = hidden.get(pointer) ?? 0;
+    if (left > 0) {
       const note = document.createElement('li');
       note.className = 'hidden-note';
-      note.textContent = `${fmt(hidden)} digest${hidden === 1 ? '' : 's'} not disclosed`;
+      note.textContent = `${fmt(left)} digest${left === 1 ? '' : 's'} not disclosed`;
       note.title = 'The signed record holds this many digests here that none of the disclosures given opens: hidden values (or decoys, which some producers add).';
       ul.appendChild(note);
     }
@@ -595,16 +578,6 @@ function renderValue(value, disclosed, pointer = '', rec = undefined) {
     li.appendChild(s);
   }
   return li;
-}
-
-function pointersOf(value, pointer = '', out = new Set()) {
-  if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      out.add(`${pointer}/${k}`);
-      pointersOf(v, `${pointer}/${k}`, out);
-    }
-  }
-  return out;
 }
 
 async function runTrace() {
@@ -624,18 +597,14 @@ async function runTrace() {
     // The record on its own: its signature and its inclusion proof.
     const proof = tc.recordProof(bytes, index);
     const r = tc.verifyRecord(state.snapshot, lines[index], index, proof, reg);
-    const redacted = JSON.parse(lines[index]);
-    const view = tc.disclose(lines[index], disclosures);
-    const before = pointersOf(tc.disclose(lines[index], []));
-    const shown = new Set([...pointersOf(view)].filter((p) => !before.has(p)));
+    const { view, opened, hidden } = tc.discloseReport(lines[index], disclosures);
     verdictBlock(box, r.valid, r.valid ? `Valid: record ${fmt(index + 1)} is in the signed snapshot; ${fmt(disclosures.length)} disclosure${disclosures.length === 1 ? '' : 's'} applied` : 'Invalid record',
       r.failures.map((f) => `${f.code}: ${f.message}`));
     const ul = document.createElement('ul');
     ul.className = 'tree';
-    ul.appendChild(renderValue(view, shown, '', redacted));
+    ul.appendChild(renderValue(view, new Set(opened), new Map(hidden.map((h) => [h.pointer, h.digests]))));
     box.appendChild(ul);
     box.dataset.view = JSON.stringify(view);
-    box.dataset.hidden = String(JSON.stringify(redacted).length);
   } catch (e) {
     $('trace-error').textContent = errorText(e);
   } finally {

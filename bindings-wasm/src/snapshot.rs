@@ -78,6 +78,31 @@ export function verifyRecord(snapshot: Snapshot, record: Uint8Array | string, in
  */
 export function disclose(record: string | Uint8Array | Record<string, unknown>, disclosures: string[]): Record<string, unknown>;
 
+/** A node of a disclosed view that keeps digests no disclosure opened. */
+export interface HiddenDigests {
+  /** The node's JSON Pointer in the view. */
+  pointer: string;
+  /** How many digests stay unopened there (hidden values or decoys). */
+  digests: number;
+}
+
+/** What `discloseReport` returns. */
+export interface DisclosedView {
+  /** The record as the reader sees it (what `disclose` returns). */
+  view: Record<string, unknown>;
+  /** The JSON Pointer, in `view`, of each value a disclosure brought back, in document order. */
+  opened: string[];
+  /** Each node of `view` that keeps unopened digests, in document order. */
+  hidden: HiddenDigests[];
+}
+
+/**
+ * `disclose`, and where the disclosures put values back (`opened`) and
+ * where digests stay unopened (`hidden`): what a display needs without
+ * knowing the commitment form. Refuses what `disclose` refuses.
+ */
+export function discloseReport(record: string | Uint8Array | Record<string, unknown>, disclosures: string[]): DisclosedView;
+
 /**
  * Whether `value` is the one a redaction record entry committed to, given
  * the 32-byte salt key (a privileged reader's proof of what was removed).
@@ -294,6 +319,17 @@ pub fn disclose(record: JsValue, disclosures: JsValue) -> Result<JsValue, JsValu
     let refs: Vec<&str> = list.iter().map(String::as_str).collect();
     let out = trustcore::redact::disclose(&record, &refs).or_throw()?;
     to_js(&out)
+}
+
+/// `disclose` with where the disclosures put values back and where digests
+/// stay unopened (the core's `disclose_report`).
+#[wasm_bindgen(js_name = discloseReport, skip_typescript)]
+pub fn disclose_report(record: JsValue, disclosures: JsValue) -> Result<JsValue, JsValue> {
+    let record = json_value_arg(&record, "record")?;
+    let list = strings_arg(&disclosures, "disclosures")?;
+    let refs: Vec<&str> = list.iter().map(String::as_str).collect();
+    let out = trustcore::redact::disclose_report(&record, &refs).or_throw()?;
+    to_js(&out.to_value())
 }
 
 /// Whether `value` is the one a record entry committed to (the core's

@@ -135,6 +135,7 @@ from ._trustcore import (  # snapshots, redaction (#12)
     check_snapshot_event,
     commit,
     disclose,
+    disclose_report,
     load_redaction_policy,
     proves,
     record_proof,
@@ -713,6 +714,23 @@ class SnapshotReport(TypedDict):
     failure_counts: dict[str, int]
 
 
+class HiddenDigests(TypedDict):
+    """A node of a disclosed view that keeps digests no disclosure opened."""
+
+    pointer: str
+    digests: int
+
+
+class DisclosedView(TypedDict):
+    """:func:`disclose_report`'s result: the view, the pointers (in the view)
+    of the values the disclosures put back, and where digests stay unopened,
+    both in document order."""
+
+    view: dict[str, Any]
+    opened: list[str]
+    hidden: list[HiddenDigests]
+
+
 class RedactionEntry(TypedDict):
     """One redacted value in a record (and ``class``, a Python keyword: ``entry["class"]``)."""
 
@@ -898,12 +916,15 @@ __all__ += [
     "SnapshotFailure",
     "SnapshotMetadata",
     "SnapshotReport",
+    "DisclosedView",
+    "HiddenDigests",
     "SnapshotVerifier",
     "TraceRange",
     "UnsignedSnapshot",
     "check_snapshot_event",
     "commit",
     "disclose",
+    "disclose_report",
     "load_redaction_policy",
     "proves",
     "record_proof",

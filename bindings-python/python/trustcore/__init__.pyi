@@ -1033,6 +1033,9 @@ __all__ += [
     "check_snapshot_event",
     "commit",
     "disclose",
+    "disclose_report",
+    "DisclosedView",
+    "HiddenDigests",
     "load_redaction_policy",
     "proves",
     "record_proof",
@@ -1386,6 +1389,24 @@ def commit(
 
 def disclose(record: dict[str, Any] | _Json, disclosures: list[str]) -> dict[str, Any]:
     """The record with the given disclosures applied (RFC 9901's refusals)."""
+
+class HiddenDigests(TypedDict):
+    """A node of a disclosed view that keeps digests no disclosure opened."""
+
+    pointer: str
+    digests: int
+
+class DisclosedView(TypedDict):
+    """:func:`disclose_report`'s result."""
+
+    view: dict[str, Any]
+    opened: list[str]
+    hidden: list[HiddenDigests]
+
+def disclose_report(record: dict[str, Any] | _Json, disclosures: list[str]) -> DisclosedView:
+    """``disclose``'s view, the pointers (in the view) of the values the
+    disclosures put back, and the view's nodes that keep unopened digests
+    (document order); refuses what ``disclose`` refuses."""
 
 # ---- PostgreSQL plans (#11) --------------------------------------------------
 
