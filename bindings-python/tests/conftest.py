@@ -32,6 +32,23 @@ def load_vectors(name, section="cases"):
     return cases, [c["id"] for c in cases]
 
 
+def vector_section(name, section):
+    """``parametrize()`` keyword arguments for one section's cases of the
+    vector file ``name`` (``@pytest.mark.parametrize("case", **...)``)."""
+    cases, ids = load_vectors(name, section)
+    return {"argvalues": cases, "ids": ids}
+
+
+def vector_doc(name):
+    """The whole vector file ``name``; fails the test (not skips it) when
+    the file is missing."""
+    path = VECTORS_DIR / name
+    if not path.is_file():
+        pytest.fail(f"vectors missing: {path}", pytrace=False)
+    with open(path, "rb") as f:
+        return json.load(f)
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "vectors_missing(path): vector file not found")
 
