@@ -416,10 +416,7 @@ fn encode_utf8(s: &JsString, len: usize, what: &str) -> Result<Option<String>, J
         let cap = len
             .checked_mul(3)
             .ok_or_else(|| too_large(what, len, "code units"))?;
-        let mut out: Vec<u8> = Vec::new();
-        out.try_reserve_exact(cap)
-            .map_err(|_| too_large(what, len, "code units"))?;
-        out.resize(cap, 0);
+        let mut out = zeroed(cap).ok_or_else(|| too_large(what, len, "code units"))?;
         // SAFETY: the view covers `out`'s initialised bytes and is used at
         // once, before anything can allocate (and move or grow the memory
         // it views).
@@ -524,13 +521,25 @@ pub(crate) fn is_uint8(value: &JsValue) -> bool {
 }
 
 /// The bytes of a genuine `Uint8Array`, or `None` if `value` is not one.
+/// `len` zero bytes, or `None` when they cannot be allocated. One fill
+/// (`memory.fill`): `Vec::resize` at opt-level z writes byte by byte, a
+/// measurable part of a call on a small document.
+fn zeroed(len: usize) -> Option<Vec<u8>> {
+    let mut out: Vec<u8> = Vec::new();
+    out.try_reserve_exact(len).ok()?;
+    // SAFETY: the capacity is at least `len` bytes; they are all written
+    // (zeroed) before the length covers them.
+    unsafe {
+        std::ptr::write_bytes(out.as_mut_ptr(), 0, len);
+        out.set_len(len);
+    }
+    Some(out)
+}
+
 fn uint8_bytes(value: &JsValue, what: &str) -> Option<Result<Vec<u8>, JsValue>> {
     let len = uint8_len(value)?;
     Some((|| {
-        let mut out: Vec<u8> = Vec::new();
-        out.try_reserve_exact(len)
-            .map_err(|_| too_large(what, len, "bytes"))?;
-        out.resize(len, 0);
+        let mut out = zeroed(len).ok_or_else(|| too_large(what, len, "bytes"))?;
         if len > 0 {
             // SAFETY: the view covers `out`'s initialised bytes and is used
             // at once, before anything can allocate (and move or grow the

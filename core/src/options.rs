@@ -151,10 +151,11 @@ impl<'v> Reader<'v> {
 
     /// The raw value of option `snake` (`null` counts as absent).
     pub fn value(&mut self, snake: &'static str) -> Option<&'v Value> {
+        // Without options there is nothing to look up or to check at
+        // `finish` (and every call pays for this: no allocation then).
+        let m = self.obj?;
         self.known.push(snake);
-        let name = self.naming.name(snake);
-        self.obj
-            .and_then(|m| m.get(name.as_ref()))
+        m.get(self.naming.name(snake).as_ref())
             .filter(|v| !v.is_null())
     }
 

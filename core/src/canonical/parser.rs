@@ -51,7 +51,7 @@ pub(crate) struct Parser<'a> {
 }
 
 /// The decoded name of `m` (see [`Member::key`]).
-#[inline]
+#[inline(always)]
 fn key_of<'k>(input: &'k [u8], keys: &'k [u8], m: &Member) -> &'k [u8] {
     let src = if m.key_in_input { input } else { keys };
     &src[m.key.0..m.key.1]
@@ -92,12 +92,12 @@ impl<'a> Parser<'a> {
         Ok(self.found)
     }
 
-    #[inline]
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.input.get(self.pos).copied()
     }
 
-    #[inline]
+    #[inline(always)]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
@@ -619,7 +619,7 @@ impl Error {
 }
 
 /// [`super::cmp_utf16`] on bytes already known to be UTF-8.
-#[inline]
+#[inline(always)]
 pub(crate) fn cmp_utf16_bytes(a: &[u8], b: &[u8]) -> Ordering {
     // Most member names of one object already differ in their first byte,
     // an ASCII one: then byte order is UTF-16 order (inlined into the sort).

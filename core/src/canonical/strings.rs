@@ -30,7 +30,7 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 /// the lowest marked byte is reliable (a borrow can mark bytes above a real
 /// hit), which is all [`scan_plain`] uses: bytes below the first real hit
 /// never borrow, so they are never marked.
-#[inline]
+#[inline(always)]
 fn special_mask(w: u64) -> u64 {
     let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
     let controls = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
@@ -44,7 +44,7 @@ fn special_mask(w: u64) -> u64 {
 ///
 /// Eight bytes at a time: this is the parser's hottest loop, and a table
 /// lookup and a branch per byte cost several times more.
-#[inline]
+#[inline(always)]
 pub(crate) fn scan_plain(s: &[u8], mut i: usize) -> (usize, bool) {
     let mut seen = 0u64;
     while let Some(chunk) = s.get(i..i + 8) {

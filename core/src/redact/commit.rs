@@ -254,11 +254,10 @@ struct Disclose {
     seen: BTreeSet<String>,
     /// Where the walk is, in the view.
     path: Vec<Seg>,
-    /// The view paths of the values a disclosure brought back.
-    opened: Vec<Vec<Seg>>,
-    /// The view paths of the nodes that keep digests no disclosure opened,
-    /// with how many.
-    hidden: Vec<(Vec<Seg>, u64)>,
+    /// View paths: of each value a disclosure brought back (`0`), and of
+    /// each node that keeps digests no disclosure opened (how many, ≥ 1).
+    /// One list, so that one sort orders both.
+    marks: Vec<(Vec<Seg>, u64)>,
 }
 
 /// One step of a path in the view (owned: the view is built as it is walked).
@@ -316,7 +315,7 @@ impl Disclose {
 
     fn hide(&mut self, unopened: u64) {
         if unopened > 0 {
-            self.hidden.push((self.path.clone(), unopened));
+            self.marks.push((self.path.clone(), unopened));
         }
     }
 
@@ -332,7 +331,7 @@ impl Disclose {
     /// brought it back.
     fn opened(&mut self, seg: Seg, v: Value) -> Result<Value, Error> {
         self.path.push(seg);
-        self.opened.push(self.path.clone());
+        self.marks.push((self.path.clone(), 0));
         let r = self.walk(v);
         self.path.pop();
         r
@@ -500,8 +499,7 @@ pub fn disclose_report(
         by_digest,
         seen: BTreeSet::new(),
         path: Vec::new(),
-        opened: Vec::new(),
-        hidden: Vec::new(),
+        marks: Vec::new(),
     };
     let view = w.walk(record.clone())?;
     if let Some(d) = w.by_digest.keys().next() {
@@ -514,18 +512,18 @@ pub fn disclose_report(
         )
         .into());
     }
-    crate::sort::sort_by(&mut w.opened, |a, b| cmp_path(a, b));
-    crate::sort::sort_by(&mut w.hidden, |a, b| cmp_path(&a.0, &b.0));
+    crate::sort::sort_by(&mut w.marks, |a, b| cmp_path(&a.0, &b.0));
+    let (mut opened, mut hidden) = (Vec::new(), Vec::new());
+    for (path, n) in &w.marks {
+        let pointer = pointer_of(path);
+        match *n {
+            0 => opened.push(pointer),
+            digests => hidden.push(HiddenDigests { pointer, digests }),
+        }
+    }
     Ok(DisclosedView {
         view,
-        opened: w.opened.iter().map(|p| pointer_of(p)).collect(),
-        hidden: w
-            .hidden
-            .into_iter()
-            .map(|(p, digests)| HiddenDigests {
-                pointer: pointer_of(&p),
-                digests,
-            })
-            .collect(),
+        opened,
+        hidden,
     })
 }
