@@ -566,13 +566,7 @@ pub fn snapshot_event_body(
     let id = string_arg(env, id, "id")?;
     let ts = string_arg(env, ts, "ts")?;
     let actor = string_arg(env, actor, "actor")?;
-    let b = snapshot.event_body(&id, &ts, &actor);
-    // The body's members as the writer reads them (`EventBody::from_value`
-    // with this binding's naming); the payload is data and keeps its names.
-    let body = serde_json::json!({
-        "id": b.id, "ts": b.ts, "event_type": b.event_type, "actor": b.actor, "payload": b.payload,
-    });
-    Ok(Json(NAMING.rename(body, &["payload"])))
+    Ok(Json(snapshot.event_body(&id, &ts, &actor).to_value(NAMING)))
 }
 
 /// Checks that an audit row (trustcore/v1: a JSONL line or a row object)

@@ -323,11 +323,7 @@ impl PySnapshot {
         actor: Str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let b = self.0.event_body(&id.0, &ts.0, &actor.0);
-        let v = serde_json::json!({
-            "id": b.id, "ts": b.ts, "event_type": b.event_type, "actor": b.actor,
-            "payload": b.payload,
-        });
-        to_py(py, &v)
+        to_py(py, &b.to_value(Naming::Snake))
     }
 
     /// Checks that an audit row (trustcore/v1; text or row dict) publishes

@@ -201,6 +201,31 @@ impl Snapshot {
     }
 }
 
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl Snapshot {
+    /// The body of the `snapshot.published` audit event that references
+    /// this snapshot (its metadata is the payload), for
+    /// `ChainWriter.prepare` (full module).
+    #[wasm_bindgen(js_name = eventBody, unchecked_return_type = "EventBody")]
+    pub fn event_body(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] ts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] actor: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let id = crate::signing::string_arg(&id, "id")?;
+        let ts = crate::signing::string_arg(&ts, "ts")?;
+        let actor = crate::signing::string_arg(&actor, "actor")?;
+        to_js(
+            &self
+                .inner
+                .event_body(&id, &ts, &actor)
+                .to_value(crate::NAMING),
+        )
+    }
+}
+
 /// Verifies a batch against its signed metadata, fed in chunks (a file or
 /// a `fetch` body read as a stream; lines may span chunks).
 #[wasm_bindgen]

@@ -23,10 +23,10 @@
 // * `verifySnapshotFile` (.jsonl and gzipped .jsonl.gz files): no file
 //   access in the module; streaming is `SnapshotVerifier.pushBytes`, checked
 //   in chunks of 1, 7 and 4096 bytes.
-// * `snapshotEventBody(metadata, id, ts, actor)`: not exported. The
-//   snapshot.published body is put together from the case's event fields
-//   and `Snapshot.toJSON()` (checked against the vectors' `body`), then
-//   written with the module's `ChainWriter` and compared with `row`.
+// * `snapshotEventBody(metadata, id, ts, actor)` is the method
+//   `Snapshot#eventBody(id, ts, actor)` here (full module only): its body
+//   is checked against the vectors' `body`, then written with the module's
+//   `ChainWriter` and compared with `row`.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api as t, loadVerify } from './load.mjs';
@@ -277,10 +277,11 @@ if (doc !== undefined) {
     const eb = doc.eventBody;
     const b = build(eb.build);
     const s = t.Snapshot.fromJson(b.metadata);
-    // No snapshotEventBody in this module: the body is the event's fields
-    // and the metadata document (see the top).
-    const body = { id: eb.event.id, ts: eb.event.ts, eventType: 'snapshot.published', actor: eb.event.actor, payload: s.toJSON() };
+    const body = s.eventBody(eb.event.id, eb.event.ts, eb.event.actor);
+    assert.deepEqual(Object.keys(body).sort(), ['actor', 'eventType', 'id', 'payload', 'ts'], 'camelCase members');
     assert.deepEqual(snakeKeys(body), eb.body);
+    assert.deepEqual(body.payload, s.toJSON(), 'the metadata, with its own names, is the payload');
+    assert.equal(verifyApi.Snapshot.prototype.eventBody, undefined, 'producing side: not in the verify module');
     const key = signer(Buffer.from(doc.keys['1'].seed, 'hex'));
     const expected = t.PublicKey.fromBase64(doc.keys['1'].publicKey);
     const w = t.ChainWriter.create('graph-signer', expected, null);

@@ -463,3 +463,28 @@ fn one_event_against_a_signed_checkpoint() {
     .unwrap_err();
     assert_eq!(err.code().as_str(), "no_trusted_signature");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A body handed back by a binding (`to_value`) reads back to itself
+    /// (`from_value`) in either naming; the payload keeps its own names.
+    #[test]
+    fn event_bodies_round_trip_through_their_documents(
+        id in "[a-z0-9_-]{1,12}", actor in "\\PC{0,8}", snake in any::<bool>(), key in "[a-z]{1,3}_[a-z]{1,3}",
+    ) {
+        use trustcore::options::Naming;
+        let b = EventBody {
+            id,
+            ts: "2026-03-01T12:00:00Z".into(),
+            event_type: "snapshot.published".into(),
+            actor,
+            payload: json!({ key.clone(): [1, { "x_y": null }] }),
+        };
+        let naming = if snake { Naming::Snake } else { Naming::Camel };
+        let v = b.to_value(naming);
+        prop_assert_eq!(v.get(if snake { "event_type" } else { "eventType" }), Some(&json!("snapshot.published")));
+        prop_assert!(v["payload"].get(&key).is_some(), "the payload keeps {}", key);
+        prop_assert_eq!(EventBody::from_value(&v, naming).unwrap(), b);
+    }
+}

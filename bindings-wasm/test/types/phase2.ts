@@ -27,6 +27,8 @@ import init, {
   recordProof,
   verifyRecord,
   disclose,
+  discloseReport,
+  type DisclosedView,
   proves,
   redact,
   commit,
@@ -94,9 +96,13 @@ export async function phase2(text: string, doc: ChainProfileDocument, file: Blob
   const red = redact({ a: 1 }, policy, new Uint8Array(32), null);
   const c = commit({ a: 1 }, policy, new Uint8Array(32));
   const view: Record<string, unknown> = disclose(c.record, c.disclosures.slice(0, 1));
+  const report: DisclosedView = discloseReport(c.record, c.disclosures);
+  const firstOpened: string | undefined = report.opened[0];
+  const leftHere: number | undefined = report.hidden[0]?.digests;
   const proven: boolean = proves({}, 'x', new Uint8Array(32));
   const w = ChainWriter.create('kernel-signer', PublicKey.fromBase64(text), { profile: 'kernel/v1' });
   const ev = w.prepare({ id: 'x', ts: 'y', eventType: 'e', actor: 'a', payload: null });
+  const published = w.prepare(snap.eventBody('x', 'y', 'graph'));
   const row: Record<string, unknown> = w.attach(ev, new Uint8Array(64));
 
   // The verify module: the verifier's API, without the producing side.
@@ -106,6 +112,6 @@ export async function phase2(text: string, doc: ChainProfileDocument, file: Blob
   // @ts-expect-error the verify module has no snapshot builder
   verifyModule.SnapshotBuilder.create();
 
-  void [hashed, first, r, rev, stitched, again, sr, one, whole, red, view, proven, row, vr, vs];
+  void [hashed, first, r, rev, stitched, again, sr, one, whole, red, view, report, firstOpened, leftHere, published, proven, row, vr, vs];
   return nowInvalid + Number(thousands(1).length);
 }

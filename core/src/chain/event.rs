@@ -210,6 +210,23 @@ impl EventBody {
             })?,
         })
     }
+
+    /// The body as a binding hands it back, what [`EventBody::from_value`]
+    /// reads with the same naming: `{id, ts, event_type, actor, payload}`
+    /// (`eventType` in JavaScript); the payload is data and keeps its names.
+    pub fn to_value(&self, naming: crate::options::Naming) -> Value {
+        let mut m = serde_json::Map::new();
+        for (name, v) in [
+            ("id", &self.id),
+            ("ts", &self.ts),
+            ("event_type", &self.event_type),
+            ("actor", &self.actor),
+        ] {
+            m.insert(naming.name(name).into_owned(), Value::String(v.clone()));
+        }
+        m.insert("payload".to_string(), self.payload.clone());
+        Value::Object(m)
+    }
 }
 
 /// One event (row).
