@@ -520,7 +520,6 @@ pub(crate) fn is_uint8(value: &JsValue) -> bool {
     uint8_len(value).is_some()
 }
 
-/// The bytes of a genuine `Uint8Array`, or `None` if `value` is not one.
 /// `len` zero bytes, or `None` when they cannot be allocated. One fill
 /// (`memory.fill`): `Vec::resize` at opt-level z writes byte by byte, a
 /// measurable part of a call on a small document.
@@ -536,6 +535,7 @@ fn zeroed(len: usize) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The bytes of a genuine `Uint8Array`, or `None` if `value` is not one.
 fn uint8_bytes(value: &JsValue, what: &str) -> Option<Result<Vec<u8>, JsValue>> {
     let len = uint8_len(value)?;
     Some((|| {

@@ -339,19 +339,27 @@ fn key32(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
 /// A record with a subset of its disclosures (the core's `disclose`).
 #[wasm_bindgen(skip_typescript)]
 pub fn disclose(record: JsValue, disclosures: JsValue) -> Result<JsValue, JsValue> {
-    let record = json_value_arg(&record, "record")?;
-    let list = strings_arg(&disclosures, "disclosures")?;
+    let (record, list) = disclose_args(&record, &disclosures)?;
     let refs: Vec<&str> = list.iter().map(String::as_str).collect();
     let out = trustcore::redact::disclose(&record, &refs).or_throw()?;
     to_js(&out)
+}
+
+fn disclose_args(
+    record: &JsValue,
+    disclosures: &JsValue,
+) -> Result<(serde_json::Value, Vec<String>), JsValue> {
+    Ok((
+        json_value_arg(record, "record")?,
+        strings_arg(disclosures, "disclosures")?,
+    ))
 }
 
 /// `disclose` with where the disclosures put values back and where digests
 /// stay unopened (the core's `disclose_report`).
 #[wasm_bindgen(js_name = discloseReport, skip_typescript)]
 pub fn disclose_report(record: JsValue, disclosures: JsValue) -> Result<JsValue, JsValue> {
-    let record = json_value_arg(&record, "record")?;
-    let list = strings_arg(&disclosures, "disclosures")?;
+    let (record, list) = disclose_args(&record, &disclosures)?;
     let refs: Vec<&str> = list.iter().map(String::as_str).collect();
     let out = trustcore::redact::disclose_report(&record, &refs).or_throw()?;
     to_js(&out.to_value())

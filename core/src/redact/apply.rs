@@ -112,6 +112,19 @@ pub(crate) fn commitment_in(
     Digest::of(digest::Algorithm::Sha256, text).to_text()
 }
 
+/// The JSON Pointer (RFC 6901) of a path.
+pub(crate) fn pointer_of<'a>(steps: impl IntoIterator<Item = Step<'a>>) -> String {
+    let mut p = String::with_capacity(32);
+    for t in steps {
+        p.push('/');
+        match t {
+            Step::Name(n) => escape_into(&mut p, n),
+            Step::Index(i) => p.push_str(&i.to_string()),
+        }
+    }
+    p
+}
+
 /// Appends `token` to a JSON Pointer, escaped (RFC 6901: `~0`, `~1`).
 pub(crate) fn escape_into(p: &mut String, token: &str) {
     if !token.contains(['~', '/']) {
@@ -324,15 +337,7 @@ impl<'p, 'a> Walker<'p, 'a> {
     }
 
     pub(crate) fn pointer(&self) -> String {
-        let mut p = String::with_capacity(32);
-        for t in &self.path {
-            p.push('/');
-            match t {
-                Step::Name(n) => escape_into(&mut p, n),
-                Step::Index(i) => p.push_str(&i.to_string()),
-            }
-        }
-        p
+        pointer_of(self.path.iter().copied())
     }
 }
 

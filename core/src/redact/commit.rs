@@ -12,7 +12,9 @@
 //! * Salts are 16 bytes of HMAC-SHA-256 under the caller's salt key and the
 //!   value's pointer: the same record, policy and key give the same bytes.
 
-use super::apply::{canonical_bytes, escape_into, not_an_object, sorted, Keyed, Walker};
+use super::apply::{
+    canonical_bytes, escape_into, not_an_object, pointer_of, sorted, Keyed, Walker,
+};
 use super::policy::{RedactionPolicy, Step};
 use super::{Error, ErrorCode};
 use crate::canonical::cmp_utf16;
@@ -252,6 +254,9 @@ struct Disclose {
     /// Disclosures by digest; each may be used once.
     by_digest: BTreeMap<String, Disclosed>,
     seen: BTreeSet<String>,
+    /// Whether to note where values were opened and digests left
+    /// (`disclose_report`); `disclose` walks without paths.
+    track: bool,
     /// Where the walk is, in the view.
     path: Vec<Seg>,
     /// View paths: of each value a disclosure brought back (`0`), and of
@@ -286,16 +291,13 @@ fn cmp_path(a: &[Seg], b: &[Seg]) -> std::cmp::Ordering {
     a.len().cmp(&b.len())
 }
 
-fn pointer_of(path: &[Seg]) -> String {
-    let mut p = String::new();
-    for s in path {
-        p.push('/');
-        match s {
-            Seg::Name(n) => escape_into(&mut p, n),
-            Seg::Index(i) => p.push_str(&i.to_string()),
+impl Seg {
+    fn step(&self) -> Step<'_> {
+        match self {
+            Seg::Name(n) => Step::Name(n),
+            Seg::Index(i) => Step::Index(*i),
         }
     }
-    p
 }
 
 impl Disclose {
@@ -314,24 +316,21 @@ impl Disclose {
     }
 
     fn hide(&mut self, unopened: u64) {
-        if unopened > 0 {
+        if self.track && unopened > 0 {
             self.marks.push((self.path.clone(), unopened));
         }
     }
 
-    /// Walks `v` as the child `seg` of the current node.
-    fn child(&mut self, seg: Seg, v: Value) -> Result<Value, Error> {
-        self.path.push(seg);
-        let r = self.walk(v);
-        self.path.pop();
-        r
-    }
-
-    /// Walks a disclosed value as the child `seg`, noting that a disclosure
-    /// brought it back.
-    fn opened(&mut self, seg: Seg, v: Value) -> Result<Value, Error> {
-        self.path.push(seg);
-        self.marks.push((self.path.clone(), 0));
+    /// Walks `v` as the child `seg` of the current node; `opened`: a
+    /// disclosure brought it back. The path is only built when tracked.
+    fn child(&mut self, seg: impl FnOnce() -> Seg, opened: bool, v: Value) -> Result<Value, Error> {
+        if !self.track {
+            return self.walk(v);
+        }
+        self.path.push(seg());
+        if opened {
+            self.marks.push((self.path.clone(), 0));
+        }
         let r = self.walk(v);
         self.path.pop();
         r
@@ -343,7 +342,7 @@ impl Disclose {
                 let sd = m.remove("_sd");
                 let mut out = Map::new();
                 for (k, c) in m {
-                    let v = self.child(Seg::Name(k.clone()), c)?;
+                    let v = self.child(|| Seg::Name(k.clone()), false, c)?;
                     out.insert(k, v);
                 }
                 let mut unopened = 0;
@@ -378,7 +377,7 @@ impl Disclose {
                                     ),
                                 ));
                             }
-                            let value = self.opened(Seg::Name(name.clone()), x.value)?;
+                            let value = self.child(|| Seg::Name(name.clone()), true, x.value)?;
                             out.insert(name, value);
                         } else {
                             unopened += 1;
@@ -408,14 +407,16 @@ impl Disclose {
                                         "an object-member disclosure ([salt, name, value]) is referenced from an array",
                                     ));
                                 }
-                                let v = self.opened(Seg::Index(out.len()), x.value)?;
+                                let at = out.len();
+                                let v = self.child(|| Seg::Index(at), true, x.value)?;
                                 out.push(v);
                             } else {
                                 unopened += 1;
                             }
                         }
                         None => {
-                            let v = self.child(Seg::Index(out.len()), item)?;
+                            let at = out.len();
+                            let v = self.child(|| Seg::Index(at), false, item)?;
                             out.push(v);
                         }
                     }
@@ -474,7 +475,7 @@ impl DisclosedView {
 /// disclosure that is malformed, given twice, or referenced nowhere; a
 /// digest the record has twice; a disclosed name the object already has.
 pub fn disclose(record: &Value, disclosures: &[&str]) -> Result<Value, crate::Error> {
-    Ok(disclose_report(record, disclosures)?.view)
+    Ok(disclosed(record, disclosures, false)?.view)
 }
 
 /// [`disclose`], and where in the view the disclosures put values back and
@@ -483,6 +484,16 @@ pub fn disclose(record: &Value, disclosures: &[&str]) -> Result<Value, crate::Er
 pub fn disclose_report(
     record: &Value,
     disclosures: &[&str],
+) -> Result<DisclosedView, crate::Error> {
+    disclosed(record, disclosures, true)
+}
+
+/// The one walk of [`disclose`] and [`disclose_report`]; the report's
+/// lists are empty unless `track`.
+fn disclosed(
+    record: &Value,
+    disclosures: &[&str],
+    track: bool,
 ) -> Result<DisclosedView, crate::Error> {
     let mut by_digest = BTreeMap::new();
     for d in disclosures {
@@ -498,6 +509,7 @@ pub fn disclose_report(
     let mut w = Disclose {
         by_digest,
         seen: BTreeSet::new(),
+        track,
         path: Vec::new(),
         marks: Vec::new(),
     };
@@ -515,7 +527,7 @@ pub fn disclose_report(
     crate::sort::sort_by(&mut w.marks, |a, b| cmp_path(&a.0, &b.0));
     let (mut opened, mut hidden) = (Vec::new(), Vec::new());
     for (path, n) in &w.marks {
-        let pointer = pointer_of(path);
+        let pointer = pointer_of(path.iter().map(Seg::step));
         match *n {
             0 => opened.push(pointer),
             digests => hidden.push(HiddenDigests { pointer, digests }),
