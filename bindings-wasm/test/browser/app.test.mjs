@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
-import { EVENTS, TAMPERED_ROW, make } from './fixtures.mjs';
+import { EVENTS, REPLAYED_AT, TAMPERED_ROW, make } from './fixtures.mjs';
 import { signer } from '../signer.mjs';
 
 const require = createRequire(import.meta.url);
@@ -27,6 +27,8 @@ const t = require('../../pkg-node/trustcore_wasm.js');
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const artifacts = `${repo}target/artifacts/`;
 const TIMEOUT = 240_000;
+// How many alternating 2-worker / 1-worker runs the worker figure is the median of.
+const PAIRS = 3;
 
 let server;
 let browser;
@@ -96,9 +98,10 @@ function onePass(file, signers = 'signers.json') {
   return JSON.parse(JSON.stringify(t.verifyJsonl(new Uint8Array(bytes), registry, { maxBreaks: 1000000 })));
 }
 
-test(`a ${EVENTS}-event export, 2 workers: the one-pass report, field by field; screenshot`, { timeout: TIMEOUT }, async () => {
+test(`a ${EVENTS}-event export, 2 workers: the one-pass report, field by field; screenshot`, { timeout: TIMEOUT * (1 + PAIRS) }, async () => {
   const m2 = await verifyExport('export.jsonl', { workers: 2 });
   assert.equal(m2.workers, 2);
+  assert.ok(m2.parts > 2, `the export is cut into more parts than workers (${m2.parts})`);
   assert.equal(m2.rows, EVENTS);
   const report = await downloadedReport();
   const want = onePass('export.jsonl');
@@ -114,12 +117,30 @@ test(`a ${EVENTS}-event export, 2 workers: the one-pass report, field by field; 
   assert.equal(await page.isVisible('#breaks'), false);
   await keepScreenshot('app-result.png');
   figures.events = EVENTS;
-  figures.twoWorkers = m2.eventsPerSecond;
-  figures.twoWorkersMs = m2.ms;
-  const m1 = await verifyExport('export.jsonl', { workers: 1 });
-  figures.oneWorker = m1.eventsPerSecond;
-  figures.oneWorkerMs = m1.ms;
-  figures.workerRatio = Number((m1.ms / m2.ms).toFixed(2));
+  figures.parts = m2.parts;
+  figures.firstRunTwoWorkersMs = m2.ms;
+  // 2 workers against 1. The run above was the page's first: the engine
+  // was still optimizing the module's hot code and the file had just been
+  // written, which slows whichever run comes first. So the timed
+  // comparison runs both again, alternating, PAIRS times, and takes the
+  // median of the pairs' ratios (and of each side's times).
+  const pairs = [];
+  for (let i = 0; i < PAIRS; i += 1) {
+    const two = await verifyExport('export.jsonl', { workers: 2 });
+    const one = await verifyExport('export.jsonl', { workers: 1 });
+    assert.equal(two.rows, EVENTS);
+    assert.equal(one.rows, EVENTS);
+    assert.equal(one.parts, 1);
+    pairs.push({ two, one, ratio: one.ms / two.ms });
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  figures.twoWorkersMs = median(pairs.map((p) => p.two.ms));
+  figures.twoWorkers = median(pairs.map((p) => p.two.eventsPerSecond));
+  figures.twoWorkersPhases = pairs.map((p) => p.two.phases);
+  figures.oneWorkerMs = median(pairs.map((p) => p.one.ms));
+  figures.oneWorker = median(pairs.map((p) => p.one.eventsPerSecond));
+  figures.workerRatios = pairs.map((p) => Number(p.ratio.toFixed(2)));
+  figures.workerRatio = Number(median(pairs.map((p) => p.ratio)).toFixed(2));
   // What two workers can get from this machine right now: the same
   // comparison with workers that only verify one signature in a loop.
   const key = signer(42);
@@ -145,6 +166,16 @@ test('a tampered export shows the break at the right row, with the row and why',
   const detail = await page.textContent('#break-detail');
   assert.match(detail, /"amount":99999/);
   assert.ok(detail.includes(report.breaks[0].message));
+});
+
+test('a row replayed far from its first: the duplicate found across the parts, as one pass finds it', { timeout: TIMEOUT }, async () => {
+  const m = await verifyExport('replayed.jsonl', { workers: 2 });
+  assert.ok(m.parts > 2);
+  const report = await downloadedReport();
+  assert.deepEqual(report, onePass('replayed.jsonl'));
+  const dup = report.breaks.find((b) => b.reason === 'duplicate_id');
+  assert.ok(dup, JSON.stringify(report.breaks));
+  assert.equal(dup.position, REPLAYED_AT + 1);
 });
 
 test('a gzipped export: one worker decompresses and verifies, same report', { timeout: TIMEOUT }, async () => {

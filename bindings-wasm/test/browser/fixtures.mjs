@@ -8,6 +8,7 @@
 //   other-key-signers.json         kernel-signer with another key: every row breaks
 //   export.jsonl, export.jsonl.gz  EVENTS rows of one chain (~800 bytes each)
 //   tampered.jsonl                 the same with row TAMPERED_ROW's payload edited
+//   replayed.jsonl                 the same with row REPLAYED_FROM again after row REPLAYED_AT
 //   small.jsonl + checkpoint.note + vkeys.txt   chain.json's good/ten and its signed checkpoint
 //   event.json                     one event of small.jsonl with its inclusion proof
 //   policy-set.json, policy-record.json   policy.json's kernel set and a recorded denial
@@ -22,9 +23,12 @@ import { fileURLToPath } from 'node:url';
 import { eventBody, signer, signersFile, writeChain } from '../signer.mjs';
 
 const require = createRequire(import.meta.url);
-export const VERSION = 3;
+export const VERSION = 4;
 export const EVENTS = Number(process.env.APP_EVENTS ?? 100000);
 export const TAMPERED_ROW = Math.floor(EVENTS * 0.777);
+// replayed.jsonl: row REPLAYED_FROM again after row REPLAYED_AT (so far apart that two workers verify them).
+export const REPLAYED_FROM = 5;
+export const REPLAYED_AT = Math.floor(EVENTS * 0.9);
 export const dir = fileURLToPath(new URL('../../../target/app-fixtures/', import.meta.url));
 
 const vec = (name) => JSON.parse(readFileSync(new URL(`../../../test-vectors/${name}`, import.meta.url), 'utf8'));
@@ -49,6 +53,9 @@ export function make() {
   tampered[TAMPERED_ROW] = tampered[TAMPERED_ROW].replace(/"amount":[0-9.]+/, '"amount":99999');
   if (tampered[TAMPERED_ROW] === lines[TAMPERED_ROW]) throw new Error('the tamper did not change the row');
   writeFileSync(`${dir}tampered.jsonl`, `${tampered.join('\n')}\n`);
+  const replayed = [...lines];
+  replayed.splice(REPLAYED_AT + 1, 0, lines[REPLAYED_FROM]);
+  writeFileSync(`${dir}replayed.jsonl`, `${replayed.join('\n')}\n`);
 
   const fx = JSON.parse(readFileSync(new URL('../fixtures/event-in-checkpoint.json', import.meta.url), 'utf8'));
   writeFileSync(`${dir}small-signers.json`, fx.registry);
