@@ -10,7 +10,7 @@
 //! text (strict I-JSON).
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde_json::Value;
 use trustcore::redact as tr;
 
@@ -35,7 +35,9 @@ fn doc_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
 pub struct PyRedactionPolicy(tr::RedactionPolicy);
 
 fn load(py: Python<'_>, doc: &Bound<'_, PyAny>) -> PyResult<tr::RedactionPolicy> {
-    if doc.is_instance_of::<PyDict>() {
+    // A list is a JSON document too: the core refuses it with
+    // `invalid_policy` (as Node does for an array), not a TypeError here.
+    if doc.is_instance_of::<PyDict>() || doc.is_instance_of::<PyList>() {
         let v = json_value(doc)?;
         return core(py, tr::RedactionPolicy::from_value(&v));
     }

@@ -1371,7 +1371,7 @@ class RedactionKeys:
     @property
     def has_pseudonym_key(self) -> bool: ...
 
-def load_redaction_policy(doc: dict[str, Any] | _Json) -> RedactionPolicy:
+def load_redaction_policy(doc: dict[str, Any] | list[Any] | _Json) -> RedactionPolicy:
     """Loads a policy (RedactionError with ``code`` and ``path`` otherwise)."""
 
 def redact(
