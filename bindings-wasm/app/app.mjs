@@ -188,7 +188,11 @@ function verifyOptions() {
   return o;
 }
 
-/** A worker speaking the protocol of worker.mjs, one reply per request. */
+/**
+ * A worker speaking the protocol of worker.mjs, one reply per request.
+ * `stop()` terminates it and rejects what it had not answered, so that no
+ * caller waits for a reply that cannot come.
+ */
 function spawn(onProgress) {
   const w = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
   const queue = [];
@@ -203,13 +207,20 @@ function spawn(onProgress) {
     const next = queue.shift();
     if (next) next.reject(new Error(ev.message || 'the worker failed'));
   };
+  let stopped = false;
   return {
-    worker: w,
     ask(msg) {
+      if (stopped) return Promise.reject(new Error('the worker was stopped'));
       return new Promise((resolve, reject) => {
         queue.push({ resolve, reject });
         w.postMessage(msg);
       });
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      w.terminate();
+      for (const p of queue.splice(0)) p.reject(new Error('the worker was stopped'));
     },
   };
 }
@@ -254,7 +265,7 @@ async function runExport() {
   const total = file.size;
   const perPart = parts.map(() => ({ bytes: 0, rows: 0 }));
   const t0 = performance.now();
-  const run = { cancelled: false, workers: [] };
+  const run = { cancelled: false, failed: false, workers: [] };
   state.run = run;
   $('result').hidden = true;
   $('progress-box').hidden = false;
@@ -286,11 +297,12 @@ async function runExport() {
     const owner = [];
     let next = 0;
     await Promise.all(run.workers.map(async (w, k) => {
-      while (!run.cancelled && next < parts.length) {
+      while (!run.cancelled && !run.failed && next < parts.length) {
         const part = next;
         next += 1;
         owner[part] = k;
-        done[part] = await w.ask({ type: 'verify', part, file, start: parts[part][0], end: parts[part][1], gz, signers: state.registryText, options });
+        done[part] = await w.ask({ type: 'verify', part, file, start: parts[part][0], end: parts[part][1], gz, signers: state.registryText, options })
+          .catch((e) => { run.failed = true; throw e; });
       }
     }));
     if (run.cancelled) return;
@@ -327,7 +339,7 @@ async function runExport() {
   } catch (e) {
     if (!run.cancelled) $('run-error').textContent = `The export could not be verified: ${errorText(e)}`;
   } finally {
-    for (const w of run.workers) w.worker.terminate();
+    for (const w of run.workers) w.stop();
     if (state.run === run) state.run = null;
     $('verify-btn').disabled = false;
     $('cancel-btn').disabled = true;
@@ -338,7 +350,7 @@ function cancel() {
   const run = state.run;
   if (!run) return;
   run.cancelled = true;
-  for (const w of run.workers) w.worker.terminate();
+  for (const w of run.workers) w.stop();
   state.run = null;
   $('progress-text').textContent = 'Cancelled: nothing was verified to the end, so there is no verdict.';
   $('verify-btn').disabled = false;
