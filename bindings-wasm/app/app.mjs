@@ -51,11 +51,6 @@ async function readAll(file) {
   return new Uint8Array(await file.arrayBuffer());
 }
 
-function loadRegistry(text) {
-  const doc = JSON.parse(text);
-  return Array.isArray(doc?.keys) ? tc.SignerRegistry.fromJwks(text) : tc.SignerRegistry.fromJson(text);
-}
-
 /** JSON text with bigints (a seq beyond 2^53 that a row claims) as exact integers. */
 function stringify(value, indent) {
   const mark = '\u0000bigint:';
@@ -112,7 +107,7 @@ async function onSigners(file) {
     const text = await fileText(file);
     let reg;
     try {
-      reg = loadRegistry(text);
+      reg = tc.SignerRegistry.fromDocument(text);
     } catch (e) {
       if (e instanceof SyntaxError) throw new Error(`${file.name} is not JSON: ${e.message}`);
       throw e;
@@ -512,7 +507,7 @@ function download() {
 // ---------------------------------------------------------------------------
 
 function needRegistry(errorId) {
-  if (state.registryText) return loadRegistry(state.registryText);
+  if (state.registryText) return tc.SignerRegistry.fromDocument(state.registryText);
   $(errorId).textContent = 'Load a signers file (or JWKS) first (top of the page).';
   return null;
 }

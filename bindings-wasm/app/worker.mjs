@@ -19,8 +19,7 @@ const PROGRESS_MS = 100;
 function registryFor(text) {
   if (text !== registryText) {
     registry?.free();
-    const doc = JSON.parse(text);
-    registry = Array.isArray(doc?.keys) ? tc.SignerRegistry.fromJwks(text) : tc.SignerRegistry.fromJson(text);
+    registry = tc.SignerRegistry.fromDocument(text);
     registryText = text;
   }
   return registry;

@@ -690,6 +690,18 @@ impl SignerRegistry {
             .or_throw()
     }
 
+    /// Loads a signers file or a JWKS document, told apart by the core
+    /// (a JWKS has `"keys"` and no `"signers"`).
+    #[wasm_bindgen(js_name = fromDocument)]
+    pub fn from_document(
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
+    ) -> Result<SignerRegistry, JsValue> {
+        let bytes = json_arg(&text, "text")?;
+        tc_registry::SignerRegistry::from_document(&bytes)
+            .map(|inner| SignerRegistry { inner })
+            .or_throw()
+    }
+
     /// Loads a JWKS document (public Ed25519 JWKs, `kid` = signer id; a
     /// private JWK is refused).
     #[wasm_bindgen(js_name = fromJwks)]

@@ -242,6 +242,13 @@ test('SignerRegistry: get, keyFor (string or Date), errors', () => {
     { name: 'RegistryError', code: 'invalid_registry' }, 'a private JWK never lands in a registry');
   assertThrows(() => SignerRegistry.fromJson('{"signers":[{"signerId":"a","publicKey":"AA=="}]}'),
     { name: 'RegistryError', code: 'invalid_public_key' }, 'short key');
+  // Either form through one call, told apart by the core.
+  const fromMain = SignerRegistry.fromJson(main);
+  assert.equal(SignerRegistry.fromDocument(main).toJson(), fromMain.toJson(), 'a signers file');
+  assert.equal(SignerRegistry.fromDocument(fromMain.toJwks()).toJson(), fromMain.toJson(), 'a JWKS');
+  assertThrows(() => SignerRegistry.fromDocument(JSON.stringify({ keys: [{ ...privateJwk, kid: 'a' }] })),
+    { name: 'RegistryError', code: 'invalid_registry' }, 'a private JWK, as a JWKS');
+  assertThrows(() => SignerRegistry.fromDocument('{"signers":[]} x'), { name: 'CanonicalJsonError', code: 'trailing_data', offset: 15 }, 'not JSON: the signers file error');
 });
 
 test('verifyEnvelope: report objects, Date times, tampering and unknown signers', () => {

@@ -422,7 +422,8 @@ impl AuditVerify {
                 format!("{flag} {what}: {} [{}]", e.message(), e.code()),
             )
         };
-        let registry = registry_from(signers).map_err(|e| bad("--signers", &self.signers, &e))?;
+        let registry = SignerRegistry::from_document(signers)
+            .map_err(|e| bad("--signers", &self.signers, &e))?;
         let profile = match (self.profile_is_builtin(), profile_doc) {
             (true, _) => ChainProfile::builtin(&self.profile)
                 .map_err(|e| bad("--profile", &self.profile, &e.into()))?,
@@ -505,18 +506,6 @@ impl AuditVerify {
             show: self.show,
             save_state: self.save_state.is_some(),
         })
-    }
-}
-
-/// A signers file or a JWKS document, told apart by its top-level member.
-pub fn registry_from(text: &[u8]) -> Result<SignerRegistry, crate::Error> {
-    let is_jwks = serde_json::from_slice::<Value>(text)
-        .ok()
-        .is_some_and(|v| v.get("keys").is_some() && v.get("signers").is_none());
-    if is_jwks {
-        SignerRegistry::from_jwks(text)
-    } else {
-        SignerRegistry::from_json(text)
     }
 }
 

@@ -10,6 +10,20 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 impl SignerRegistry {
+    /// Loads a signers file or a JWKS document, told apart by its top-level
+    /// members: a JWKS has `"keys"` and no `"signers"`. Anything else is
+    /// read (and refused, with its code and position) as a signers file.
+    pub fn from_document(text: &[u8]) -> Result<Self, crate::Error> {
+        let is_jwks = serde_json::from_slice::<Value>(text)
+            .ok()
+            .is_some_and(|v| v.get("keys").is_some() && v.get("signers").is_none());
+        if is_jwks {
+            Self::from_jwks(text)
+        } else {
+            Self::from_json(text)
+        }
+    }
+
     /// Loads a JWKS document (`{"keys":[{"kty":"OKP","crv":"Ed25519","x":...,"kid":...}]}`).
     /// Every key must be an Ed25519 public key with a `kid`; a private JWK
     /// (with `d`) is refused, so a secret never lands in a registry by

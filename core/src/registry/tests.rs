@@ -40,6 +40,33 @@ fn seed_format_loads_and_round_trips() {
 }
 
 #[test]
+fn a_document_is_read_as_a_signers_file_or_a_jwks_by_its_members() {
+    let reg = registry(&[entry("kernel-signer", 1, "")]).unwrap();
+    assert_eq!(
+        SignerRegistry::from_document(reg.to_json().as_bytes()).unwrap(),
+        reg
+    );
+    assert_eq!(
+        SignerRegistry::from_document(reg.to_jwks().as_bytes()).unwrap(),
+        reg
+    );
+    // Both members: a signers file, refused for the one it does not have.
+    let mut both: serde_json::Value = serde_json::from_str(&reg.to_jwks()).unwrap();
+    both["signers"] = serde_json::json!([]);
+    let e = SignerRegistry::from_document(both.to_string().as_bytes()).unwrap_err();
+    assert_eq!(e.code(), "invalid_registry", "{e}");
+    assert!(e.to_string().contains("\"keys\""), "{e}");
+    // Not JSON: the signers file's parse error, with its position.
+    let e = SignerRegistry::from_document(b"{\"keys\": [").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        SignerRegistry::from_json(b"{\"keys\": [")
+            .unwrap_err()
+            .to_string()
+    );
+}
+
+#[test]
 fn load_errors_have_codes() {
     let code = |r: Result<SignerRegistry, crate::Error>| r.unwrap_err().code();
     assert_eq!(
